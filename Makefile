@@ -1,0 +1,58 @@
+# Two commands: `make run` (try it) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app wsgi
+HAVE_NODE := $(shell command -v npm >/dev/null 2>&1 && echo yes)
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test setup setup-dev build migrate seed worker clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
+
+## build the widget and the dashboard (needs Node 20+)
+build:
+	@for dir in widget frontend; do \
+		if [ -f $$dir/package.json ]; then (cd $$dir && npm ci --no-audit --no-fund && npm run build) || exit 1; fi; \
+	done
+
+migrate: setup
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+## set everything up and serve on http://127.0.0.1:5000 (embedded mode: SQLite, in-process jobs)
+run: setup
+ifeq ($(HAVE_NODE),yes)
+	$(MAKE) build
+else
+	@echo "Node.js not found: serving the API without the dashboard and widget builds."
+endif
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(PY) wsgi.py
+
+## production mode job worker (needs REDIS_URL)
+worker: setup
+	$(PY) worker.py
+
+## set up and run the whole suite
+test: setup-dev
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+clean:
+	rm -rf $(VENV) instance widget/dist frontend/dist

@@ -1,0 +1,60 @@
+"""The application factory."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from app import cli, extensions
+from app.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from the environment (and `test_config` overrides)."""
+    app = Flask(__name__, instance_path=None)
+    settings = Settings.from_env()
+    app.config.from_mapping(settings.as_flask_config())
+    app.config.update(
+        MIGRATIONS_DIR=ROOT / "migrations",
+        AUTH_RATE_LIMIT="30 per minute",
+        RATELIMIT_KEY_PREFIX="livechat",
+    )
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from app.auth import principal
+    from app.core import db as core_db
+    from app.core import errors, jobs
+
+    core_db.init_app(app)
+    errors.init_app(app)
+    principal.init_app(app)
+    extensions.limiter.init_app(app)
+    jobs.init_app(app)
+    cli.init_app(app)
+    _register_models()
+    _register_blueprints(app)
+    return app
+
+
+def _register_models() -> None:
+    """Import every module's models so metadata (and Alembic) sees all tables."""
+    from app.auth import models as _auth  # noqa: F401
+    from app.core import models as _core  # noqa: F401
+    from app.projects import models as _projects  # noqa: F401
+    from app.users import models as _users  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.routes import bp as auth_bp
+    from app.core.api import bp as api_bp
+    from app.core.health import bp as health_bp
+    from app.projects.routes import bp as projects_bp
+    from app.users.routes import bp as users_bp
+
+    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp):
+        app.register_blueprint(blueprint)

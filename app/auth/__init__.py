@@ -1,0 +1,1 @@
+"""Authentication: tokens for agents, API keys for integrations."""

@@ -1,0 +1,48 @@
+"""Flask CLI commands: `flask --app wsgi seed-demo`."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from app.extensions import db
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-password"
+DEMO_PROJECT = "Demo project"
+
+
+def seed_demo() -> tuple[str, str, object]:
+    """Create (once) the demo manager and demo project; returns (email, password, project)."""
+    from app.projects import service as projects
+    from app.projects.models import Project, ProjectMember
+    from app.projects.schemas import ProjectCreate
+    from app.users import service as users
+
+    user = users.find_by_email(DEMO_EMAIL)
+    if user is None:
+        user = users.create(DEMO_EMAIL, "Demo Manager", DEMO_PASSWORD)
+        db.session.commit()
+    project = db.session.scalar(
+        select(Project)
+        .join(ProjectMember, ProjectMember.project_id == Project.id)
+        .where(ProjectMember.user_id == user.id, Project.name == DEMO_PROJECT)
+    )
+    if project is None:
+        origin = current_app.config["PUBLIC_URL"]
+        project = projects.create_project(user, ProjectCreate(name=DEMO_PROJECT, allowed_origins=[origin]))
+    return DEMO_EMAIL, DEMO_PASSWORD, project
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Create the demo manager account and project, and print the login."""
+        email, password, project = seed_demo()
+        public_url = current_app.config["PUBLIC_URL"]
+        click.echo(
+            f"Demo ready.\n  Dashboard: {public_url}/\n  Login:     {email} / {password}\n"
+            f"  Project:   {project.name} (public key {project.public_key})\n  Demo page: {public_url}/demo"
+        )

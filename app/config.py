@@ -1,0 +1,116 @@
+"""Settings from the environment, validated once at start-up (12-factor)."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def _instance_dir() -> Path:
+    path = Path(os.environ.get("LIVECHAT_INSTANCE", Path(__file__).resolve().parent.parent / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _embedded_secret(instance: Path) -> str:
+    """Embedded mode keeps a generated secret in instance/ so tokens survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed view of the environment; `as_flask_config()` feeds app.config."""
+
+    database_url: str
+    redis_url: str
+    secret_key: str
+    public_url: str
+    smtp_url: str
+    mail_from: str
+    is_embedded: bool
+    instance_path: str
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        instance = _instance_dir()
+        database_url = normalise_database_url(env.get("DATABASE_URL", "").strip())
+        redis_url = env.get("REDIS_URL", "").strip()
+        is_embedded = not database_url and not redis_url
+        if not database_url:
+            database_url = f"sqlite:///{instance / 'livechat.db'}"
+        secret_key = env.get("SECRET_KEY", "").strip()
+        if not secret_key:
+            if not is_embedded:
+                raise ConfigError(
+                    "SECRET_KEY is not set. Production mode (DATABASE_URL or REDIS_URL is set) "
+                    "needs a long random SECRET_KEY, e.g. `export SECRET_KEY=$(python -c "
+                    "'import secrets; print(secrets.token_urlsafe(48))')`."
+                )
+            secret_key = _embedded_secret(instance)
+        if len(secret_key) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters long.")
+        public_url = env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        if urlsplit(public_url).scheme not in ("http", "https"):
+            raise ConfigError("PUBLIC_URL must start with http:// or https://")
+        return cls(
+            database_url=database_url,
+            redis_url=redis_url,
+            secret_key=secret_key,
+            public_url=public_url,
+            smtp_url=env.get("SMTP_URL", "").strip(),
+            mail_from=env.get("MAIL_FROM", "Live Chat <no-reply@localhost>"),
+            is_embedded=is_embedded,
+            instance_path=str(instance),
+        )
+
+    def as_flask_config(self) -> dict:
+        """The Flask and extension settings derived from these values."""
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(self.database_url),
+            "REDIS_URL": self.redis_url,
+            "PUBLIC_URL": self.public_url,
+            "SMTP_URL": self.smtp_url,
+            "MAIL_FROM": self.mail_from,
+            "IS_EMBEDDED": self.is_embedded,
+            "JWT_SECRET_KEY": self.secret_key,
+            "JWT_ALGORITHM": "HS256",
+            "JWT_DECODE_ALGORITHMS": ["HS256"],
+            "JWT_TOKEN_LOCATION": ["headers"],
+            "JWT_ACCESS_TOKEN_EXPIRES": 15 * 60,
+            "JWT_REFRESH_TOKEN_EXPIRES": 30 * 24 * 3600,
+            "JWT_ERROR_MESSAGE_KEY": "message",
+            "MAX_CONTENT_LENGTH": 1024 * 1024,
+            "INVITATION_TTL_HOURS": 72,
+            "PASSWORD_HASH_COST": "default",
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "SOCKETIO_CHANNEL": "livechat-socketio",
+        }
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # One writer at a time; wait for the lock instead of failing at once.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}

@@ -1,0 +1,104 @@
+"""One error envelope for the whole API: {"error": {code, message, details}}."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class APIError(Exception):
+    """Base of every error a route may raise; the handler renders the envelope."""
+
+    status = 400
+    code = "bad_request"
+    message = "The request could not be processed."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, details: dict | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.code = code or self.code
+        self.details = details or {}
+
+    def to_response(self):
+        body = {"error": {"code": self.code, "message": self.message, "details": self.details}}
+        return jsonify(body), self.status
+
+
+class BadRequest(APIError):
+    status, code, message = 400, "bad_request", "The request is malformed."
+
+
+class ValidationFailed(APIError):
+    status, code, message = 400, "validation_failed", "Some fields are invalid."
+
+
+class Unauthorized(APIError):
+    status, code, message = 401, "unauthorized", "Authentication is required."
+
+
+class Forbidden(APIError):
+    status, code, message = 403, "forbidden", "You are not allowed to do this."
+
+
+class NotFound(APIError):
+    status, code, message = 404, "not_found", "The resource does not exist."
+
+
+class Conflict(APIError):
+    status, code, message = 409, "conflict", "The request conflicts with the current state."
+
+
+class PayloadTooLarge(APIError):
+    status, code, message = 413, "payload_too_large", "The request body is too large."
+
+
+class Unprocessable(APIError):
+    status, code, message = 422, "unprocessable", "The request cannot be carried out."
+
+
+class TooManyRequests(APIError):
+    status, code, message = 429, "rate_limited", "Too many requests; slow down."
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Render every error, ours or Werkzeug's, as the envelope."""
+
+    @app.errorhandler(APIError)
+    def handle_api_error(error: APIError):
+        return error.to_response()
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException):
+        status = error.code or 500
+        code = _HTTP_CODES.get(status, "http_error")
+        message = error.description or error.name
+        if status == 429:
+            message = f"Too many requests: limit is {error.description}."
+        body = {"error": {"code": code, "message": message, "details": {}}}
+        response = jsonify(body)
+        response.status_code = status
+        for header in ("Allow", "Retry-After"):
+            if error.get_response().headers.get(header):
+                response.headers[header] = error.get_response().headers[header]
+        return response
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("Unhandled error")
+        body = {"error": {"code": "internal_error", "message": "Something went wrong on our side.", "details": {}}}
+        return jsonify(body), 500

@@ -1,0 +1,1 @@
+"""Outgoing email through SMTP (or the log when SMTP_URL is unset)."""

@@ -1,0 +1,34 @@
+"""The mail job: one message through the SMTP server named by SMTP_URL."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send a plain-text email; without SMTP_URL, write it to the log instead."""
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+
+    smtp_url = current_app.config["SMTP_URL"]
+    if not smtp_url:
+        log.warning("SMTP_URL is not set; this mail was not sent:\n%s", message)
+        return
+    url = urlsplit(smtp_url)
+    options = parse_qs(url.query)
+    smtp_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
+    with smtp_class(url.hostname, url.port or (465 if url.scheme == "smtps" else 25), timeout=30) as smtp:
+        if options.get("starttls", ["0"])[0] in ("1", "true"):
+            smtp.starttls()
+        if url.username:
+            smtp.login(unquote(url.username), unquote(url.password or ""))
+        smtp.send_message(message)

@@ -1,0 +1,1 @@
+"""Tenants: projects, their members, invitations and API keys."""

@@ -1,0 +1,1 @@
+"""Roles inside a project: MANAGER > AGENT, checked by one guard."""

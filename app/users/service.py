@@ -1,0 +1,54 @@
+"""Account logic: look-ups, profile changes, password changes."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.core.errors import Conflict, Unauthorized
+from app.core.security import hash_password, verify_password
+from app.extensions import db
+from app.users.models import User
+from app.users.schemas import normalise_email
+
+
+def find_by_email(email: str) -> User | None:
+    """The user with this email, compared case-insensitively."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def get(user_id: int) -> User | None:
+    """The active user with this id."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.is_active else None
+
+
+def create(email: str, name: str, password: str) -> User:
+    """Add a user to the session (the caller commits); 409 when the email is taken."""
+    if find_by_email(email) is not None:
+        raise Conflict("An account with this email already exists.", code="email_taken")
+    user = User(email=normalise_email(email), name=name, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user owning these credentials; the error never says which part was wrong."""
+    user = find_by_email(email)
+    if not verify_password(user.password_hash if user else None, password) or not user.is_active:
+        raise Unauthorized("Email or password is incorrect.", code="invalid_credentials")
+    return user
+
+
+def update_profile(user: User, *, name: str | None) -> User:
+    """Change the profile fields that were given."""
+    if name is not None:
+        user.name = name
+    db.session.commit()
+    return user
+
+
+def set_password(user: User, current_password: str, new_password: str) -> None:
+    """Replace the password after checking the current one (the caller revokes sessions)."""
+    if not verify_password(user.password_hash, current_password):
+        raise Unauthorized("The current password is incorrect.", code="invalid_credentials")
+    user.password_hash = hash_password(new_password)

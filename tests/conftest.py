@@ -1,0 +1,206 @@
+"""Fixtures: the app in both runtime modes, an API client, factories and real servers.
+
+Every test that uses `app` runs twice: embedded (SQLite, in-process jobs) and
+production (PostgreSQL, Redis, RQ with a real `worker.py` process).
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from redis import Redis
+from sqlalchemy import text
+
+from tests import services
+from tests.helpers import Api, SMTPSink
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SECRET = "test-secret-key-" + "x" * 32
+
+
+def _worker_index(worker_id: str) -> int:
+    return 0 if worker_id == "master" else int(worker_id.removeprefix("gw")) + 1
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    """A real SMTP server on loopback that keeps what it receives."""
+    sink = SMTPSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+def _environment(backend: str, tmp_path: Path, worker_id: str, smtp_port: int) -> dict[str, str]:
+    index = _worker_index(worker_id)
+    env = {
+        "SECRET_KEY": TEST_SECRET,
+        "LIVECHAT_INSTANCE": str(tmp_path / "instance"),
+        "PUBLIC_URL": "http://127.0.0.1:5999",
+        "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+    }
+    if backend == "postgres":
+        error = services.postgres_error() or services.redis_error()
+        if error:
+            services.unavailable(error)
+        name = f"livechat_test_{index}_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(services.POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        base = services.POSTGRES_URL.rsplit("/", 1)[0]
+        redis_base = services.REDIS_URL.rsplit("/", 1)[0]
+        env["DATABASE_URL"] = f"{base}/{name}"
+        env["REDIS_URL"] = f"{redis_base}/{8 + index}"
+        env["LIVECHAT_TEST_DB"] = name
+        Redis.from_url(env["REDIS_URL"]).flushdb()
+    return env
+
+
+def _drop_database(name: str) -> None:
+    with psycopg.connect(services.POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def app_env(request, tmp_path_factory, worker_id, smtp_sink):
+    """The environment of one runtime mode: its own fresh database (and Redis db)."""
+    tmp_path = tmp_path_factory.mktemp(request.param)
+    env = _environment(request.param, tmp_path, worker_id, smtp_sink.port)
+    yield request.param, env
+    if env.get("LIVECHAT_TEST_DB"):
+        _drop_database(env["LIVECHAT_TEST_DB"])
+
+
+@pytest.fixture(scope="session")
+def app(app_env):
+    """The application, migrated from empty to head."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    backend, env = app_env
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        app = create_app({
+            "TESTING": True,
+            "PASSWORD_HASH_COST": "fast",
+            "AUTH_RATE_LIMIT": "10000 per minute",
+            "RATELIMIT_KEY_PREFIX": f"livechat-test-{uuid.uuid4().hex[:8]}",
+        })
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    app.config["BACKEND"] = backend
+    app.config["TEST_ENV"] = env
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    yield app
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def rq_worker(app):
+    """A real `worker.py` process in production mode (None in embedded mode)."""
+    if app.config["BACKEND"] != "postgres":
+        yield None
+        return
+    env = dict(os.environ) | app.config["TEST_ENV"]
+    process = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env)
+    yield process
+    process.terminate()
+    process.wait(timeout=15)
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if app.config["BACKEND"] == "postgres":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client: real requests through the whole WSGI stack."""
+    return app.test_client()
+
+
+@pytest.fixture
+def api(client):
+    """A JSON client for /api/v1 with bearer tokens."""
+    return Api(client)
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(api):
+    """Register an account and return {email, password, access_token, refresh_token, user}."""
+
+    def make(email: str | None = None, name: str = "Agent", password: str = "correct horse battery") -> dict:
+        email = email or f"user{next(_counter)}-{uuid.uuid4().hex[:6]}@example.com"
+        response = api.post("/auth/register", json={"email": email, "password": password, "name": name})
+        assert response.status_code == 201, response.json
+        return response.json | {"email": email, "password": password}
+
+    return make
+
+
+@pytest.fixture
+def make_project(api, make_user):
+    """Create a project; returns (project json, its manager)."""
+
+    def make(manager: dict | None = None, name: str = "Acme", **fields) -> tuple[dict, dict]:
+        manager = manager or make_user(name="Manager")
+        response = api.post("/projects", json={"name": name, **fields}, token=manager["access_token"])
+        assert response.status_code == 201, response.json
+        return response.json, manager
+
+    return make
+
+
+@pytest.fixture
+def add_member(api, make_user):
+    """Add a user to a project with a role (through a real invitation); returns the user."""
+
+    def add(project: dict, manager: dict, role: str = "AGENT", user: dict | None = None) -> dict:
+        user = user or make_user(name=role.title())
+        invited = api.post(
+            f"/projects/{project['id']}/invitations",
+            json={"email": user["email"], "role": role},
+            token=manager["access_token"],
+        )
+        assert invited.status_code == 201, invited.json
+        token = invited.json["accept_url"].rsplit("/", 1)[1]
+        accepted = api.post(f"/invitations/{token}/accept", token=user["access_token"])
+        assert accepted.status_code == 200, accepted.json
+        return user
+
+    return add

@@ -1,0 +1,82 @@
+"""Test helpers: a JSON API client and a loopback SMTP server."""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from email import message_from_bytes
+from email.message import Message
+
+from aiosmtpd.controller import Controller
+
+
+class Api:
+    """Thin wrapper over Flask's test client for /api/v1 JSON calls."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def request(self, method: str, path: str, *, json=None, token: str | None = None, headers=None, data=None, **kw):
+        headers = dict(headers or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        url = path if path.startswith("/api/") or not path.startswith("/") else f"/api/v1{path}"
+        return self.client.open(url, method=method, json=json, data=data, headers=headers, **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Keeper:
+    def __init__(self, sink: "SMTPSink") -> None:
+        self.sink = sink
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.sink.lock:
+            self.sink.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+class SMTPSink:
+    """aiosmtpd on 127.0.0.1: every message it accepts is kept for the tests."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[Message] = []
+        self.lock = threading.Lock()
+        self.controller = Controller(_Keeper(self), hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def wait_for(self, to: str, timeout: float = 20.0) -> Message:
+        """The first message sent to `to`, waiting for the job that sends it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                for message in self.messages:
+                    if message["To"] == to:
+                        return message
+            time.sleep(0.05)
+        raise AssertionError(f"no mail to {to} within {timeout}s")

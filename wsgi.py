@@ -1,0 +1,24 @@
+"""Entry point of the web process: `python wsgi.py` or gunicorn `wsgi:app`."""
+from gevent import monkey
+
+monkey.patch_all()
+
+import os  # noqa: E402
+import sys  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.config import ConfigError  # noqa: E402
+
+try:
+    app = create_app()
+except ConfigError as error:
+    sys.exit(f"Configuration error: {error}")
+
+if __name__ == "__main__":
+    from gevent.pywsgi import WSGIServer
+    from geventwebsocket.handler import WebSocketHandler
+
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "5000"))
+    print(f"Live chat listening on http://{host}:{port}", flush=True)
+    WSGIServer((host, port), app, handler_class=WebSocketHandler).serve_forever()
