@@ -1,0 +1,153 @@
+/** Shapes of the REST API and Socket.IO payloads (ARCHITECTURE.md §6). */
+
+/** Ids are integers in the Flask API; strings are accepted so nothing breaks if that changes. */
+export type Id = number | string;
+
+/** Compares two ids whatever their JSON type (route params are always strings). */
+export function sameId(a: Id | null | undefined, b: Id | null | undefined): boolean {
+  return a != null && b != null && String(a) === String(b);
+}
+
+export type Role = "MANAGER" | "AGENT";
+export type ConversationStatus = "open" | "pending" | "resolved" | "snoozed";
+export type SenderType = "visitor" | "agent" | "system";
+export type PresenceStatus = "online" | "away" | "offline";
+export type Priority = "none" | "low" | "medium" | "high" | "urgent";
+
+export interface User {
+  id: Id;
+  email: string;
+  name: string;
+}
+
+export interface Tokens {
+  access_token: string;
+  refresh_token: string;
+  user: User;
+}
+
+export interface MfaChallenge {
+  mfa_required: true;
+  mfa_token: string;
+}
+
+export interface WidgetConfig {
+  color: string;
+  position: "left" | "right";
+  greeting: string;
+  launcher_text: string;
+  away_message: string;
+}
+
+export interface Project {
+  id: Id;
+  name: string;
+  public_key: string;
+  allowed_origins: string[];
+  widget: WidgetConfig;
+  role: Role;
+}
+
+export interface Member {
+  user: User;
+  role: Role;
+  /** Optional: current presence if the server includes it. */
+  status?: PresenceStatus;
+}
+
+export interface Invitation {
+  id: Id;
+  email: string;
+  role: Role;
+  accept_url?: string;
+  created_at?: string;
+  expires_at?: string;
+}
+
+export interface ApiKey {
+  id: Id;
+  name: string;
+  prefix: string;
+  role: Role;
+  created_at: string;
+  last_used_at: string | null;
+  /** Present only in the response that created the key. */
+  key?: string;
+}
+
+export interface VisitorSummary {
+  id: Id;
+  name: string | null;
+  email: string | null;
+  online: boolean;
+}
+
+export interface Visitor extends VisitorSummary {
+  attributes: Record<string, unknown>;
+  current_url: string | null;
+  current_title: string | null;
+  browser: string | null;
+  os: string | null;
+  first_seen_at: string | null;
+  last_seen_at: string | null;
+}
+
+export interface LastMessage {
+  content: string;
+  sender_type: SenderType;
+  created_at: string;
+  private?: boolean;
+}
+
+export interface Conversation {
+  id: Id;
+  project_id: Id;
+  visitor_id: Id;
+  visitor?: VisitorSummary;
+  status: ConversationStatus;
+  assignee_id: Id | null;
+  priority: Priority | null;
+  tags: string[];
+  last_seq: number;
+  last_message_at: string | null;
+  last_message?: LastMessage | null;
+  unread_count?: number;
+  snoozed_until?: string | null;
+  /** Optional: highest seq the visitor has read, for read receipts. */
+  visitor_last_read_seq?: number;
+  created_at: string;
+}
+
+export interface Attachment {
+  id: Id;
+  name: string;
+  url: string;
+  content_type: string;
+  size: number;
+}
+
+export interface Message {
+  id: Id;
+  conversation_id: Id;
+  seq: number;
+  sender_type: SenderType;
+  sender_id: Id | null;
+  content: string;
+  private: boolean;
+  client_msg_id: string | null;
+  created_at: string;
+  attachments?: Attachment[];
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface ConversationPatch {
+  status?: ConversationStatus;
+  assignee_id?: string | null;
+  priority?: Priority | null;
+  tags?: string[];
+  snoozed_until?: string | null;
+}

@@ -1,0 +1,71 @@
+import { api } from "../api/client";
+import type { Attachment, Conversation, ConversationPatch, Id, Member, Message, Page, Visitor } from "../api/types";
+import type { ConversationFilter } from "./merge";
+
+const base = (projectId: Id) => `/projects/${encodeURIComponent(String(projectId))}`;
+const conversationPath = (projectId: Id, conversationId: Id) =>
+  `${base(projectId)}/conversations/${encodeURIComponent(String(conversationId))}`;
+
+export interface MessagePageQuery {
+  after_seq?: number;
+  before_seq?: number;
+  limit: number;
+}
+
+export interface NewMessage {
+  content: string;
+  client_msg_id: string;
+  private: boolean;
+  attachment_ids?: Id[];
+}
+
+/** The inbox's REST calls; the store takes them as a dependency so tests can fake them. */
+export interface InboxApi {
+  listConversations(projectId: Id, filter: ConversationFilter, cursor: string | null): Promise<Page<Conversation>>;
+  getConversation(projectId: Id, conversationId: Id): Promise<Conversation>;
+  updateConversation(projectId: Id, conversationId: Id, patch: ConversationPatch): Promise<Conversation>;
+  listMessages(projectId: Id, conversationId: Id, query: MessagePageQuery): Promise<Page<Message>>;
+  postMessage(projectId: Id, conversationId: Id, message: NewMessage): Promise<Message>;
+  uploadAttachment(projectId: Id, conversationId: Id, file: File): Promise<Attachment>;
+}
+
+export const CONVERSATION_PAGE = 30;
+
+export const inboxApi: InboxApi = {
+  listConversations: (projectId, filter, cursor) =>
+    api.get<Page<Conversation>>(`${base(projectId)}/conversations`, {
+      status: filter.status === "all" ? undefined : filter.status,
+      assignee: filter.assignee,
+      q: filter.q.trim() || undefined,
+      cursor,
+      limit: CONVERSATION_PAGE,
+    }),
+  getConversation: (projectId, conversationId) => api.get<Conversation>(conversationPath(projectId, conversationId)),
+  updateConversation: (projectId, conversationId, patch) =>
+    api.patch<Conversation>(conversationPath(projectId, conversationId), patch),
+  listMessages: (projectId, conversationId, query) =>
+    api.get<Page<Message>>(`${conversationPath(projectId, conversationId)}/messages`, { ...query }),
+  postMessage: (projectId, conversationId, message) =>
+    api.post<Message>(`${conversationPath(projectId, conversationId)}/messages`, message),
+  uploadAttachment: (projectId, conversationId, file) => {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    return api.request<Attachment>("POST", `${conversationPath(projectId, conversationId)}/attachments`, { body: form });
+  },
+};
+
+/** Calls used by the visitor panel and the assignee picker. */
+export const peopleApi = {
+  getVisitor: (projectId: Id, visitorId: Id) =>
+    api.get<Visitor>(`${base(projectId)}/visitors/${encodeURIComponent(String(visitorId))}`),
+  visitorConversations: (projectId: Id, visitorId: Id) =>
+    api.get<Page<Conversation>>(`${base(projectId)}/visitors/${encodeURIComponent(String(visitorId))}/conversations`, {
+      limit: 20,
+    }),
+  listMembers: (projectId: Id) => api.get<Page<Member> | Member[]>(`${base(projectId)}/members`),
+};
+
+/** Lists may come as a bare array or as the §6 page envelope. */
+export function itemsOf<T>(answer: Page<T> | T[]): T[] {
+  return Array.isArray(answer) ? answer : answer.items;
+}

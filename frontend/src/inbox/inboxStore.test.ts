@@ -1,0 +1,242 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ApiError } from "../api/client";
+import type { Conversation, Id, Message } from "../api/types";
+import type { InboxApi, MessagePageQuery, NewMessage } from "./inboxApi";
+import { createInboxStore } from "./inboxStore";
+import type { RealtimeLink } from "./inboxStore";
+import { makeConversation, makeMessage } from "./testData";
+
+/** An in-memory server for one conversation, enough to drive the store. */
+function fakeServer(initial: Message[]) {
+  const messages = [...initial];
+  let conversation = makeConversation(1, { last_seq: initial.length ? initial[initial.length - 1].seq : 0 });
+  const posted: NewMessage[] = [];
+  let failNextPost: Error | null = null;
+
+  const api: InboxApi = {
+    listConversations: async () => ({ items: [conversation], next_cursor: null }),
+    getConversation: async () => conversation,
+    updateConversation: async (_pid, _cid, patch) => {
+      conversation = { ...conversation, ...patch } as Conversation;
+      return conversation;
+    },
+    listMessages: async (_pid: Id, _cid: Id, query: MessagePageQuery) => {
+      let items = messages;
+      if (query.after_seq !== undefined) items = items.filter((m) => m.seq > query.after_seq!).slice(0, query.limit);
+      if (query.before_seq !== undefined) items = items.filter((m) => m.seq < query.before_seq!).slice(-query.limit);
+      return { items, next_cursor: null };
+    },
+    postMessage: async (_pid, _cid, body) => {
+      posted.push(body);
+      if (failNextPost) {
+        const error = failNextPost;
+        failNextPost = null;
+        throw error;
+      }
+      const existing = messages.find((m) => m.client_msg_id === body.client_msg_id);
+      if (existing) return existing;
+      const stored = makeMessage(messages.length + 1, {
+        sender_type: "agent",
+        content: body.content,
+        client_msg_id: body.client_msg_id,
+        private: body.private,
+      });
+      messages.push(stored);
+      conversation = { ...conversation, last_seq: stored.seq };
+      return stored;
+    },
+    uploadAttachment: async () => {
+      throw new ApiError(404, "not_found", "No attachments here");
+    },
+  };
+
+  return {
+    api,
+    messages,
+    posted,
+    failNextPost: (error: Error) => (failNextPost = error),
+    /** Stores a message without telling the client, as if its event were lost. */
+    storeSilently(message: Message) {
+      messages.push(message);
+      conversation = { ...conversation, last_seq: message.seq };
+    },
+  };
+}
+
+function setup(initial: Message[], realtime: Partial<RealtimeLink> = {}) {
+  const server = fakeServer(initial);
+  let counter = 0;
+  const link: RealtimeLink = { emitRead: vi.fn(), sync: vi.fn(async () => null), ...realtime };
+  const store = createInboxStore({ api: server.api, realtime: link, newClientMsgId: () => `client-${++counter}` });
+  return { server, store, link };
+}
+
+const seqsOf = (store: ReturnType<typeof setup>["store"]) => store.getState().timelines["1"].messages.map((m) => m.seq);
+
+describe("inbox store", () => {
+  let history: Message[];
+
+  beforeEach(() => {
+    history = Array.from({ length: 120 }, (_, index) => makeMessage(index + 1));
+  });
+
+  it("opens a conversation on its latest page and pages upwards", async () => {
+    const { store } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    expect(seqsOf(store)).toEqual(history.slice(70).map((m) => m.seq));
+    expect(store.getState().timelines["1"].hasOlder).toBe(true);
+
+    await store.getState().loadOlder(1);
+    await store.getState().loadOlder(1);
+    expect(seqsOf(store)).toEqual(history.map((m) => m.seq));
+    expect(store.getState().timelines["1"].hasOlder).toBe(false);
+  });
+
+  it("marks the open conversation read up to its last seq", async () => {
+    const { store, link } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    expect(link.emitRead).toHaveBeenCalledWith(1, 120);
+  });
+
+  it("ignores a live message it already holds", async () => {
+    const { store } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    store.getState().receiveMessage(history[119]);
+    expect(seqsOf(store).filter((seq) => seq === 120)).toHaveLength(1);
+  });
+
+  it("fetches the gap when a live message skips seqs", async () => {
+    const { store, server } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    server.storeSilently(makeMessage(121));
+    const live = makeMessage(122);
+    server.storeSilently(live);
+    store.getState().receiveMessage(live);
+    await vi.waitFor(() => expect(seqsOf(store).slice(-3)).toEqual([120, 121, 122]));
+  });
+
+  it("resumes after a reconnect from the last seq without duplicates", async () => {
+    const sync = vi.fn(async (_cid: Id, afterSeq: number) => (afterSeq === 120 ? [makeMessage(121), makeMessage(122)] : []));
+    const { store, server } = setup(history, { sync });
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    server.storeSilently(makeMessage(121));
+    server.storeSilently(makeMessage(122));
+
+    await store.getState().resume();
+    expect(sync).toHaveBeenCalledWith("1", 120);
+    expect(seqsOf(store).slice(-3)).toEqual([120, 121, 122]);
+    store.getState().receiveMessage(makeMessage(122));
+    expect(seqsOf(store).slice(-3)).toEqual([120, 121, 122]);
+  });
+
+  it("falls back to REST after_seq when the socket cannot sync", async () => {
+    const { store, server } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    server.storeSilently(makeMessage(121));
+    await store.getState().resume();
+    expect(seqsOf(store).slice(-2)).toEqual([120, 121]);
+  });
+
+  it("shows an optimistic message, then the stored one with the same client_msg_id", async () => {
+    const { store, server } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    const sending = store.getState().sendMessage(1, "Hi there");
+    expect(store.getState().timelines["1"].pending).toMatchObject([{ content: "Hi there", state: "sending" }]);
+    await sending;
+    const timeline = store.getState().timelines["1"];
+    expect(timeline.pending).toEqual([]);
+    expect(timeline.messages.at(-1)).toMatchObject({ seq: 121, content: "Hi there", client_msg_id: "client-1" });
+    expect(server.posted).toEqual([{ content: "Hi there", client_msg_id: "client-1", private: false }]);
+    expect(store.getState().known["1"].last_message?.content).toBe("Hi there");
+  });
+
+  it("does not duplicate when the socket echo beats the POST answer", async () => {
+    const { store, server } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    const original = server.api.postMessage;
+    server.api.postMessage = async (pid, cid, body) => {
+      const stored = await original(pid, cid, body);
+      store.getState().receiveMessage(stored);
+      return stored;
+    };
+    await store.getState().sendMessage(1, "echo first");
+    expect(seqsOf(store).filter((seq) => seq === 121)).toHaveLength(1);
+    expect(store.getState().timelines["1"].pending).toEqual([]);
+  });
+
+  it("keeps a failed send with its error and retries with the same client_msg_id", async () => {
+    const { store, server } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    server.failNextPost(new ApiError(0, "network_error", "The server could not be reached"));
+    await store.getState().sendMessage(1, "Are you there?", { isPrivate: true });
+    expect(store.getState().timelines["1"].pending).toMatchObject([
+      { state: "failed", error: "The server could not be reached", private: true },
+    ]);
+
+    await store.getState().retryMessage(1, "client-1");
+    expect(store.getState().timelines["1"].pending).toEqual([]);
+    expect(server.posted.map((body) => body.client_msg_id)).toEqual(["client-1", "client-1"]);
+    expect(store.getState().timelines["1"].messages.at(-1)).toMatchObject({ content: "Are you there?", private: true });
+  });
+
+  it("retires a failed send whose message was stored after all", async () => {
+    const { store, server } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    server.failNextPost(new ApiError(504, "timeout", "Gateway timeout"));
+    await store.getState().sendMessage(1, "late");
+    store.getState().receiveMessage(makeMessage(121, { client_msg_id: "client-1", sender_type: "agent", content: "late" }));
+    expect(store.getState().timelines["1"].pending).toEqual([]);
+    expect(seqsOf(store).at(-1)).toBe(121);
+  });
+
+  it("reports an attachment upload failure on the pending message", async () => {
+    const { store } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    await store.getState().sendMessage(1, "see file", { files: [new File(["x"], "a.txt")] });
+    expect(store.getState().timelines["1"].pending[0]).toMatchObject({ state: "failed", error: "No attachments here" });
+  });
+
+  it("counts unread visitor messages in conversations that are not open", async () => {
+    const { store } = setup(history.slice(0, 3));
+    await store.getState().start(7, 5);
+    store.getState().receiveMessage(makeMessage(4));
+    store.getState().receiveMessage(makeMessage(4));
+    expect(store.getState().known["1"].unread_count).toBe(1);
+  });
+
+  it("admits a conversation created live when it matches the filter", async () => {
+    const { store } = setup([]);
+    await store.getState().start(7, 5);
+    store.getState().receiveConversation(makeConversation(2, { project_id: 7 }));
+    store.getState().receiveConversation(makeConversation(3, { project_id: 8 }));
+    expect(Object.keys(store.getState().listed).sort()).toEqual(["1", "2"]);
+    expect(store.getState().known["3"]).toBeUndefined();
+  });
+
+  it("applies a status change answered by PATCH", async () => {
+    const { store } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().updateConversation(1, { status: "resolved" });
+    expect(store.getState().known["1"].status).toBe("resolved");
+  });
+
+  it("clears the visitor typing indicator when their message arrives", async () => {
+    const { store } = setup(history.slice(0, 2));
+    await store.getState().start(7, 5);
+    store.getState().receiveTyping(1, true, "visitor");
+    expect(store.getState().visitorTyping["1"]).toBe(true);
+    store.getState().receiveMessage(makeMessage(3));
+    expect(store.getState().visitorTyping["1"]).toBeUndefined();
+  });
+});

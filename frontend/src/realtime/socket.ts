@@ -1,0 +1,143 @@
+import { io } from "socket.io-client";
+import type { Socket } from "socket.io-client";
+import type { Id, Message, PresenceStatus } from "../api/types";
+
+export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting";
+
+/** Server → client events of the /agent namespace (ARCHITECTURE.md §6). */
+export interface AgentEvents {
+  "conversation:created": (payload: unknown) => void;
+  "conversation:updated": (payload: unknown) => void;
+  "message:new": (payload: unknown) => void;
+  typing: (payload: { project_id: Id; conversation_id: Id; is_typing: boolean; sender_type: string }) => void;
+  read: (payload: { project_id: Id; conversation_id: Id; seq: number; reader_type: string }) => void;
+  presence: (payload: { project_id?: Id; user_id: Id; status: PresenceStatus }) => void;
+  "visitor:updated": (payload: unknown) => void;
+}
+
+export interface AgentSocketAuth {
+  getToken: () => string | null;
+  /** Gets a fresh access token when the server refuses the handshake. */
+  refreshToken: () => Promise<unknown>;
+}
+
+export interface AgentSocketCallbacks {
+  onState: (state: ConnectionState) => void;
+  /** Called on every successful (re)connection, after the first one too. */
+  onConnected: (isReconnect: boolean) => void;
+  handlers: Partial<AgentEvents>;
+}
+
+const SYNC_TIMEOUT_MS = 8000;
+const MAX_AUTH_RETRY_DELAY_MS = 30000;
+
+/**
+ * The one Socket.IO client of the dashboard, on the /agent namespace.
+ * The handshake reads the latest access token on every attempt, so a reconnect
+ * after a token refresh authenticates with the new one.
+ */
+export class AgentSocket {
+  private socket: Socket | null = null;
+  private hasConnected = false;
+  private authFailures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly auth: AgentSocketAuth;
+  private options: AgentSocketCallbacks | null = null;
+
+  constructor(auth: AgentSocketAuth) {
+    this.auth = auth;
+  }
+
+  start(callbacks: AgentSocketCallbacks): void {
+    if (this.socket) return;
+    this.options = callbacks;
+    const options = callbacks;
+    const socket = io("/agent", {
+      path: "/socket.io",
+      auth: (callback) => callback({ token: this.auth.getToken() }),
+      reconnectionDelayMax: 10000,
+    });
+    this.socket = socket;
+    options.onState("connecting");
+
+    socket.on("connect", () => {
+      const isReconnect = this.hasConnected;
+      this.hasConnected = true;
+      this.authFailures = 0;
+      options.onState("connected");
+      options.onConnected(isReconnect);
+    });
+    socket.on("disconnect", (reason) => {
+      if (reason === "io client disconnect") return;
+      options.onState("reconnecting");
+    });
+    socket.on("connect_error", () => {
+      options.onState(this.hasConnected ? "reconnecting" : "connecting");
+      // The server refused the handshake (expired token): Socket.IO will not retry by itself.
+      if (!socket.active) this.retryAfterRefresh();
+    });
+    for (const [event, handler] of Object.entries(options.handlers)) {
+      socket.on(event, handler as (...args: unknown[]) => void);
+    }
+  }
+
+  private retryAfterRefresh(): void {
+    if (this.retryTimer) return;
+    const delay = Math.min(1000 * 2 ** this.authFailures, MAX_AUTH_RETRY_DELAY_MS);
+    this.authFailures += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.auth
+        .refreshToken()
+        .then(() => this.socket?.connect())
+        .catch(() => {
+          // A refused refresh signs the agent out, which stops this socket.
+          if (this.socket) this.retryAfterRefresh();
+        });
+    }, delay);
+  }
+
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    this.hasConnected = false;
+    this.options?.onState("idle");
+    this.options = null;
+  }
+
+  get isConnected(): boolean {
+    return Boolean(this.socket?.connected);
+  }
+
+  emitTyping(conversationId: Id, isTyping: boolean): void {
+    if (this.socket?.connected) this.socket.emit("typing", { conversation_id: conversationId, is_typing: isTyping });
+  }
+
+  emitRead(conversationId: Id, seq: number): void {
+    if (this.socket?.connected) this.socket.emit("read", { conversation_id: conversationId, seq });
+  }
+
+  setPresence(status: "online" | "away"): void {
+    if (this.socket?.connected) this.socket.emit("presence:set", { status });
+  }
+
+  /** Messages after `afterSeq`, or null when the socket is down or the server says no. */
+  async sync(conversationId: Id, afterSeq: number): Promise<Message[] | null> {
+    const socket = this.socket;
+    if (!socket?.connected) return null;
+    try {
+      const answer = (await socket
+        .timeout(SYNC_TIMEOUT_MS)
+        .emitWithAck("sync", { conversation_id: conversationId, after_seq: afterSeq })) as
+        | { ok?: boolean; messages?: Message[] }
+        | Message[];
+      if (Array.isArray(answer)) return answer;
+      return answer?.ok !== false && Array.isArray(answer?.messages) ? answer.messages : null;
+    } catch {
+      return null;
+    }
+  }
+}

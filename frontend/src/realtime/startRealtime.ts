@@ -1,0 +1,101 @@
+import { sameId } from "../api/types";
+import type { Conversation, Id, Message, Visitor } from "../api/types";
+import { navigate } from "../app/router";
+import i18n from "../i18n";
+import { useInboxStore } from "../inbox/useInboxStore";
+import { notifyIncoming } from "../notifications/notify";
+import { agentSocket } from "./agentSocket";
+import { useRealtimeStore } from "./realtimeStore";
+
+type WithProject = { project_id?: Id };
+
+/** Event payloads carry the resource itself, or wrap it under its name; both are accepted. */
+export function unwrap<T extends object>(payload: unknown, name: string): (T & WithProject) | null {
+  if (!payload || typeof payload !== "object") return null;
+  const outer = payload as Record<string, unknown> & WithProject;
+  const inner = outer[name];
+  if (inner && typeof inner === "object") {
+    const resource = inner as T & WithProject;
+    return { ...resource, project_id: resource.project_id ?? outer.project_id };
+  }
+  return outer as T & WithProject;
+}
+
+function visitorLabel(conversation: Conversation | undefined): string {
+  return conversation?.visitor?.name || conversation?.visitor?.email || i18n.t("inbox.visitorFallback");
+}
+
+function openLink(projectId: Id, conversationId: Id) {
+  return () => navigate(`/projects/${projectId}/conversations/${conversationId}`);
+}
+
+/** Connects the /agent socket and routes its events into the stores; returns a stop function. */
+export function startRealtime(): () => void {
+  const inbox = () => useInboxStore.getState();
+  const isCurrentProject = (projectId: Id | undefined) => projectId == null || sameId(projectId, inbox().projectId);
+
+  agentSocket.start({
+    onState: (connection) => useRealtimeStore.setState({ connection }),
+    onConnected: () => {
+      agentSocket.setPresence(useRealtimeStore.getState().myStatus);
+      // Also on the first connection: closes the window between the first fetch and joining the rooms.
+      void inbox().resume();
+    },
+    handlers: {
+      "conversation:created": (payload) => {
+        const conversation = unwrap<Conversation>(payload, "conversation");
+        if (!conversation || !isCurrentProject(conversation.project_id)) return;
+        inbox().receiveConversation(conversation as Conversation);
+        notifyIncoming(
+          i18n.t("notifications.newConversation"),
+          visitorLabel(conversation as Conversation),
+          `conversation-${conversation.id}`,
+          openLink(conversation.project_id as Id, conversation.id),
+        );
+      },
+      "conversation:updated": (payload) => {
+        const conversation = unwrap<Conversation>(payload, "conversation");
+        if (conversation && isCurrentProject(conversation.project_id)) inbox().receiveConversation(conversation as Conversation);
+      },
+      "message:new": (payload) => {
+        const message = unwrap<Message>(payload, "message");
+        if (!message || !isCurrentProject(message.project_id)) return;
+        inbox().receiveMessage(message);
+        if (message.sender_type === "visitor") {
+          const conversation = inbox().known[String(message.conversation_id)];
+          notifyIncoming(
+            i18n.t("notifications.newMessage", { name: visitorLabel(conversation) }),
+            message.content,
+            `message-${message.conversation_id}`,
+            openLink(inbox().projectId as Id, message.conversation_id),
+          );
+        }
+      },
+      typing: (payload) => {
+        if (isCurrentProject(payload.project_id)) {
+          inbox().receiveTyping(payload.conversation_id, payload.is_typing, payload.sender_type);
+        }
+      },
+      read: (payload) => {
+        if (isCurrentProject(payload.project_id)) inbox().receiveRead(payload.conversation_id, payload.seq, payload.reader_type);
+      },
+      presence: (payload) => useRealtimeStore.getState().receivePresence(payload.user_id, payload.status),
+      "visitor:updated": (payload) => {
+        const visitor = unwrap<Visitor>(payload, "visitor");
+        if (visitor && isCurrentProject(visitor.project_id)) inbox().receiveVisitor(visitor);
+      },
+    },
+  });
+
+  const onVisibility = () => inbox().setPageVisible(!document.hidden);
+  document.addEventListener("visibilitychange", onVisibility);
+  const unsubscribePresence = useRealtimeStore.subscribe((state, previous) => {
+    if (state.myStatus !== previous.myStatus) agentSocket.setPresence(state.myStatus);
+  });
+
+  return () => {
+    document.removeEventListener("visibilitychange", onVisibility);
+    unsubscribePresence();
+    agentSocket.stop();
+  };
+}
