@@ -36,6 +36,7 @@ def issue_tokens(user: User, family: TokenFamily | None = None) -> dict:
             ip=request.remote_addr if request else None,
         )
         db.session.add(family)
+        db.session.flush()
     claims = {FAMILY_CLAIM: family.id}
     refresh = create_refresh_token(identity=str(user.id), additional_claims=claims)
     db.session.add(

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from app.auth.principal import authenticated, current_user, principal, user_required
+from app.core.errors import Forbidden
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
 from app.core.tenancy import project_for
@@ -85,11 +86,13 @@ def update_project(project_id: int):
 
 
 @bp.delete("/projects/<int:project_id>")
-@user_required
-@documented(summary="Delete a project and all it owns (managers)", status=204)
+@authenticated
+@documented(summary="Delete a project and all it owns (managers; not with an API key)", status=204)
 def delete_project(project_id: int):
     """Delete the tenant."""
     project, _ = project_for(project_id, Role.MANAGER)
+    if principal().api_key is not None:
+        raise Forbidden("Only a signed-in manager can delete a project.", code="user_required")
     service.delete_project(project)
     return "", 204
 
