@@ -1,0 +1,42 @@
+// Checks the gzip budgets of the built widget (run `npm run build` first):
+// dist/loader.js ≤ 3 KiB, and the frame's JS + CSS together ≤ 40 KiB.
+// Sizes are gzip level 9 per file, as a server with static gzip would send them.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+const LOADER_BUDGET = 3 * 1024;
+const FRAME_BUDGET = 40 * 1024;
+
+const gzipSize = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
+const kib = (bytes) => (bytes / 1024).toFixed(2) + " KiB";
+
+if (!existsSync(join(dist, "loader.js")) || !existsSync(join(dist, "frame.html"))) {
+  console.error("size: widget/dist is missing or incomplete; run `npm run build` first");
+  process.exit(2);
+}
+
+const loader = gzipSize(join(dist, "loader.js"));
+const assets = existsSync(join(dist, "assets"))
+  ? readdirSync(join(dist, "assets")).filter((name) => /\.(js|css)$/.test(name))
+  : [];
+// The frame is everything under assets/ (the loader is a single file outside it)
+// plus frame.html itself, whose inline bootstrap counts too.
+const frameFiles = [["frame.html", gzipSize(join(dist, "frame.html"))]].concat(
+  assets.map((name) => ["assets/" + name, gzipSize(join(dist, "assets", name))]),
+);
+const frame = frameFiles.reduce((sum, [, size]) => sum + size, 0);
+
+let isOver = false;
+const report = (label, size, budget) => {
+  const over = size > budget;
+  isOver ||= over;
+  console.log(`${over ? "FAIL" : "ok  "} ${label.padEnd(22)} ${kib(size).padStart(10)} gz  (budget ${kib(budget)})`);
+};
+
+report("loader.js", loader, LOADER_BUDGET);
+for (const [name, size] of frameFiles) console.log(`       ${name.padEnd(40)} ${kib(size).padStart(10)} gz`);
+report("frame (html+js+css)", frame, FRAME_BUDGET);
+process.exit(isOver ? 1 : 0);

@@ -1,0 +1,86 @@
+/**
+ * The only DOM the loader adds to the host page: the launcher bubble with its
+ * unread badge and the (lazily created) chat iframe, both inside a shadow
+ * root so the page's CSS cannot restyle them and ours cannot leak out.
+ */
+import { normalizeColor, readableTextColor } from "../shared/color";
+import type { WidgetConfig } from "../shared/types";
+
+// Full-screen under 480px; the launcher hides while the window covers the screen.
+const CSS =
+  ".l,.w{position:fixed;bottom:20px;right:20px;z-index:2147483000;box-shadow:0 4px 16px #0005}" +
+  ".l{height:56px;min-width:56px;padding:0 16px;border:0;border-radius:28px;cursor:pointer;display:flex;align-items:center;gap:8px;" +
+  "background:var(--c);color:var(--f);font:600 15px system-ui,sans-serif}" +
+  "svg{width:26px;fill:currentColor;stroke:currentColor;stroke-width:2.5}.x,[aria-expanded=true] .i{display:none}[aria-expanded=true] .x{display:block}" +
+  "[data-n]:after{content:attr(data-n);position:absolute;top:-4px;right:-4px;min-width:8px;padding:0 6px;border-radius:10px;" +
+  "background:#b91c1c;color:#fff;font:700 12px/20px system-ui,sans-serif}" +
+  ".w{bottom:88px;width:376px;height:min(640px,100% - 108px);border-radius:12px;overflow:hidden;background:#fff;display:none}" +
+  ".o{display:block}iframe{border:0;width:100%;height:100%}.left{right:auto;left:20px}" +
+  "@media(max-width:480px){.w{inset:0;width:auto;height:auto;border-radius:0}.o~.l{display:none}}";
+
+// A speech bubble, and a cross shown while the window is open.
+const ICONS =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path class="i" d="M3 4h18v13H9l-6 4z"/><path class="x" d="M6 6l12 12M18 6 6 18"/></svg>';
+
+export interface Launcher {
+  host: HTMLElement;
+  button: HTMLButtonElement;
+  /** Creates the iframe once; later calls return the same one. */
+  frame(src: string, title: string): HTMLIFrameElement;
+  setOpen(isOpen: boolean): void;
+  setVisible(isVisible: boolean): void;
+  /** The frame has the dictionaries: it sends the translated name and title with the count. */
+  update(unread: number, label: string, title: string): void;
+}
+
+export function createLauncher(config: WidgetConfig, onClick: () => void): Launcher {
+  const host = document.createElement("div");
+  host.id = "livechat-widget";
+  const root = host.attachShadow({ mode: "closed" });
+  // Safe to interpolate: normalizeColor only lets "#rrggbb" through.
+  const color = normalizeColor(config.color);
+  const side = config.position === "left" ? " left" : "";
+  root.innerHTML =
+    `<style>:host{all:initial;--c:${color};--f:${readableTextColor(color)}}${CSS}</style><div class="w${side}"></div>` +
+    `<button type="button" class="l${side}" aria-expanded="false">${ICONS}</button>`;
+
+  const windowBox = root.querySelector("div")!;
+  const button = root.querySelector("button")!;
+  // Project-supplied text goes in as a text node, never as markup.
+  button.append(config.launcher_text || "");
+
+  let iframe: HTMLIFrameElement | undefined;
+  // Open or closed is told by aria-expanded; the name stays the same.
+  button.setAttribute("aria-label", "Chat");
+  button.addEventListener("click", onClick);
+  document.body.appendChild(host);
+
+  return {
+    host,
+    button,
+    frame(src, title) {
+      if (!iframe) {
+        iframe = document.createElement("iframe");
+        iframe.title = title;
+        iframe.src = src;
+        iframe.allow = "clipboard-write";
+        windowBox.appendChild(iframe);
+      }
+      return iframe;
+    },
+    setOpen(isOpen) {
+      windowBox.classList.toggle("o", isOpen);
+      button.setAttribute("aria-expanded", String(isOpen));
+    },
+    setVisible(isVisible) {
+      button.style.display = isVisible ? "" : "none";
+    },
+    update(unread, label, title) {
+      // The badge is drawn by CSS from data-n; the count is in the label for screen readers.
+      if (unread) button.dataset.n = unread > 99 ? "99+" : String(unread);
+      else delete button.dataset.n;
+      button.setAttribute("aria-label", label);
+      if (iframe) iframe.title = title;
+    },
+  };
+}
