@@ -181,3 +181,19 @@ def test_garbage_and_missing_tokens_are_refused(api):
     response = api.get("/me")
     assert response.status_code == 401
     assert response.json["error"]["code"] == "unauthorized"
+
+
+def test_login_is_rate_limited_per_address(app, api, make_user):
+    user = make_user()
+    app.config["AUTH_RATE_LIMIT"] = "3 per minute"
+    try:
+        statuses = [
+            api.post("/auth/login", json={"email": user["email"], "password": "wrong wrong"}).status_code for _ in range(4)
+        ]
+        limited = api.post("/auth/login", json={"email": user["email"], "password": user["password"]})
+    finally:
+        app.config["AUTH_RATE_LIMIT"] = "10000 per minute"
+    assert statuses[:3] == [401, 401, 401]
+    assert statuses[3] == 429
+    assert limited.status_code == 429
+    assert limited.json["error"]["code"] == "rate_limited"
