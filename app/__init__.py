@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.health import bp as health_bp
     from app.projects.routes import bp as projects_bp
     from app.users.routes import bp as users_bp
+    from app.web.routes import bp as web_bp
 
-    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp):
+    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp):
         app.register_blueprint(blueprint)

@@ -15,7 +15,6 @@ DEMO_PROJECT = "Demo project"
 def seed_demo() -> tuple[str, str, object]:
     """Create (once) the demo manager and demo project; returns (email, password, project)."""
     from app.projects import service as projects
-    from app.projects.models import Project, ProjectMember
     from app.projects.schemas import ProjectCreate
     from app.users import service as users
 
@@ -23,15 +22,28 @@ def seed_demo() -> tuple[str, str, object]:
     if user is None:
         user = users.create(DEMO_EMAIL, "Demo Manager", DEMO_PASSWORD)
         db.session.commit()
-    project = db.session.scalar(
+    project = demo_project()
+    if project is None:
+        origin = current_app.config["PUBLIC_URL"]
+        # The demo page is served by the app itself; people type either loopback name.
+        origins = [origin, origin.replace("127.0.0.1", "localhost"), origin.replace("localhost", "127.0.0.1")]
+        project = projects.create_project(user, ProjectCreate(name=DEMO_PROJECT, allowed_origins=origins))
+    return DEMO_EMAIL, DEMO_PASSWORD, project
+
+
+def demo_project():
+    """The demo project, when `seed-demo` has run."""
+    from app.projects.models import Project, ProjectMember
+    from app.users import service as users
+
+    user = users.find_by_email(DEMO_EMAIL)
+    if user is None:
+        return None
+    return db.session.scalar(
         select(Project)
         .join(ProjectMember, ProjectMember.project_id == Project.id)
         .where(ProjectMember.user_id == user.id, Project.name == DEMO_PROJECT)
     )
-    if project is None:
-        origin = current_app.config["PUBLIC_URL"]
-        project = projects.create_project(user, ProjectCreate(name=DEMO_PROJECT, allowed_origins=[origin]))
-    return DEMO_EMAIL, DEMO_PASSWORD, project
 
 
 def init_app(app: Flask) -> None:
