@@ -7,7 +7,9 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HAVE_NODE := $(shell command -v npm >/dev/null 2>&1 && echo yes)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup setup-dev build migrate seed worker clean
+FRONT_ENDS := widget frontend
+
+.PHONY: run test setup setup-dev build test-front-ends migrate seed worker clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +25,19 @@ setup: $(VENV)/.installed
 
 setup-dev: $(VENV)/.installed-dev
 
+%/node_modules/.installed: %/package-lock.json
+	cd $* && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## build the widget and the dashboard (needs Node 20+)
-build:
-	@for dir in widget frontend; do \
-		if [ -f $$dir/package.json ]; then (cd $$dir && npm ci --no-audit --no-fund && npm run build) || exit 1; fi; \
-	done
+build: $(FRONT_ENDS:%=%/node_modules/.installed)
+	cd widget && npm run build
+	cd frontend && npm run build
+
+## front-end units (Vitest), production builds and the widget's size budget
+test-front-ends: build
+	cd widget && npm test && npm run size
+	cd frontend && npm test
 
 migrate: setup
 	$(FLASK) db upgrade
@@ -52,7 +62,14 @@ worker: setup
 
 ## set up and run the whole suite
 test: setup-dev
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+ifeq ($(HAVE_NODE),yes)
+	$(MAKE) test-front-ends
+else ifeq ($(LIVECHAT_REQUIRE_SERVICES),1)
+	@echo "Node.js 20+ is required to build and test the front ends." && exit 1
+else
+	@echo "SKIPPED: front-end builds and units (Node.js not found)."
+endif
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) instance widget/dist frontend/dist
