@@ -1,0 +1,23 @@
+/**
+ * JSON in the frame's localStorage. Third-party storage can be blocked or
+ * partitioned (Safari, private windows): every call tolerates that, and the
+ * widget then simply forgets across page loads.
+ */
+
+export function readJson<T>(key: string, fallback: T): T {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+export function writeJson(key: string, value: unknown): void {
+  try {
+    if (value === undefined) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Quota or blocked storage: the in-memory state still works for this page.
+  }
+}
