@@ -204,3 +204,38 @@ def add_member(api, make_user):
         return user
 
     return add
+
+
+@pytest.fixture(scope="session")
+def live_server(app, rq_worker):
+    """A real `python wsgi.py` process (gevent) on a free port, sharing the `app` fixture's database.
+
+    In production mode the session's `worker.py` runs beside it. Yields the base URL.
+    """
+    import time
+
+    import requests
+
+    from tests.helpers import free_port
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ) | app.config["TEST_ENV"] | {"HOST": "127.0.0.1", "PORT": str(port), "PUBLIC_URL": base_url}
+    process = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(f"{base_url}/readyz", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"wsgi.py did not become ready on {base_url}")
+        time.sleep(0.1)
+    yield base_url
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
