@@ -8,6 +8,7 @@ import {
   pickInitialConversation,
   receiveConversations,
   receiveMessages,
+  resumeSeq,
   setVisitorRead,
   Store,
   unreadCount,
@@ -66,6 +67,12 @@ describe("store: messages", () => {
     state = receiveMessages(state, [message(2), message(3)]);
     state = receiveMessages(state, [message(3)]);
     expect(state.messages[1].map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("resumes from the end of the unbroken run of seqs, below any hole", () => {
+    expect(resumeSeq(receiveMessages(withConversation(), [message(1), message(2), message(4)]), 1)).toBe(2);
+    expect(resumeSeq(receiveMessages(withConversation(), [message(3)]), 1)).toBe(0);
+    expect(resumeSeq(withConversation(), 1)).toBe(0);
   });
 
   it("keeps the same seq in different conversations apart", () => {

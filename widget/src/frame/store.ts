@@ -10,7 +10,8 @@
  */
 import type { Attachment, Conversation, Message, Session } from "../shared/types";
 
-export type Connection = "connecting" | "online" | "offline";
+/** "connecting" before the first connection; "reconnecting" or "offline" after losing one. */
+export type Connection = "connecting" | "online" | "reconnecting" | "offline";
 
 export interface Agent {
   id?: number | string;
@@ -71,6 +72,22 @@ export function initialState(): ChatState {
 export function lastSeq(state: ChatState, conversationId: number): number {
   const list = state.messages[conversationId];
   return list && list.length ? list[list.length - 1].seq : 0;
+}
+
+/**
+ * Where to resume from: the end of the unbroken run of seqs from 1. seq is
+ * gap-free per conversation, so a hole means something was missed (a live
+ * event can arrive before the one it follows was fetched) and must be
+ * fetched again; asking from below the hole re-fetches a few known messages,
+ * which the dedupe drops.
+ */
+export function resumeSeq(state: ChatState, conversationId: number): number {
+  let seq = 0;
+  for (const message of state.messages[conversationId] || []) {
+    if (message.seq !== seq + 1) break;
+    seq = message.seq;
+  }
+  return seq;
 }
 
 const isVisible = (message: Message) => !message.private;

@@ -1,0 +1,373 @@
+/**
+ * The chat controller: connects the store to the server. It owns the
+ * transport and the offline queue, resumes by seq after every (re)connect,
+ * and turns UI intents (send, retry, typing, open a conversation) into
+ * socket calls.
+ */
+import type { ApiError, Attachment, Conversation, Message, Session } from "../shared/types";
+import { OfflineQueue, type QueuedMessage, type SendResult } from "./offline-queue";
+import { readJson, writeJson } from "./storage";
+import {
+  addOutgoing,
+  adoptNewConversation,
+  initialState,
+  isResolved,
+  lastSeq,
+  pickInitialConversation,
+  receiveConversations,
+  receiveMessages,
+  resumeSeq,
+  setAgentRead,
+  setAgentTyping,
+  setVisitorRead,
+  updateOutgoing,
+  type Agent,
+  type Connection,
+  type OutgoingMessage,
+  type Store,
+} from "./store";
+import type { Transport } from "./transport";
+
+/** An agent's typing indicator disappears if no "stopped" event comes in time. */
+const AGENT_TYPING_TTL_MS = 8_000;
+/** While the visitor types, "typing" is re-sent at most this often... */
+const TYPING_REPEAT_MS = 3_000;
+/** ...and "stopped typing" follows this long after the last keystroke. */
+const TYPING_IDLE_MS = 4_000;
+/** Safety bound on sync pages for one conversation in one resume. */
+const MAX_SYNC_PAGES = 50;
+
+type Ack<T> = ({ ok: true } & T) | { ok: false; error?: ApiError };
+
+export interface ChatOptions {
+  store: Store;
+  projectKey: string;
+  connect(session: Session): Transport;
+  /** A new agent message arrived live (not history): tell the host page. */
+  onAgentMessage(message: Message): void;
+  /** The server refused the token: ask the loader for a fresh session. */
+  onTokenRefused(): void;
+  isPageVisible?(): boolean;
+}
+
+export function newClientMsgId(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class ChatClient {
+  private transport: Transport | null = null;
+  private queue: OfflineQueue | null = null;
+  private visitorKey = "";
+  private hasPickedConversation = false;
+  private syncs = new Map<number, Promise<void>>();
+  private typingSentAt = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private agentTypingTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Consecutive refusals of the token, to space out requests for a new one. */
+  private refusals = 0;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private options: ChatOptions) {
+    // Marking messages as read depends on what is on screen: check after every change.
+    options.store.subscribe(() => this.markSeen());
+  }
+
+  private get store() {
+    return this.options.store;
+  }
+
+  /**
+   * Takes a session from the loader. Same visitor: keep everything and, if
+   * the token changed, reconnect with it. Another visitor (reset, other
+   * user): forget everything first.
+   */
+  start(session: Session): void {
+    const previous = this.store.state.session;
+    if (previous && previous.visitor.id === session.visitor.id) {
+      this.store.update((state) => ({ ...state, session }));
+      // After a refusal, try again even with the same token: the refusal may have been transient.
+      if (previous.visitor_token !== session.visitor_token || this.refusals) this.transport?.reconnect(this.auth(session));
+      return;
+    }
+    if (previous) this.stop();
+
+    this.visitorKey = `livechat:${this.options.projectKey}:${session.visitor.id}:`;
+    const saved = readJson<OutgoingMessage[]>(this.visitorKey + "outbox", []);
+    const isOpen = this.store.state.isOpen;
+    this.store.update(() => ({
+      ...initialState(),
+      isOpen,
+      session,
+      // Messages written offline on an earlier page wait again, as pending.
+      outbox: saved.map((item) => ({ ...item, status: "pending" as const })),
+      visitorReadSeq: readJson(this.visitorKey + "read", {}),
+    }));
+
+    this.queue = new OfflineQueue(
+      {
+        send: (item) => this.sendNow(item),
+        isOnline: () => !!this.transport?.isConnected,
+        onStored: (item, message) => this.stored(item, message),
+        onRefused: (item, error) =>
+          this.store.update((state) => updateOutgoing(state, item.client_msg_id, { status: "failed", error: error.message })),
+        save: (items) => {
+          const waiting = new Set(items.map((item) => item.client_msg_id));
+          writeJson(this.visitorKey + "outbox", this.store.state.outbox.filter((o) => waiting.has(o.client_msg_id)));
+        },
+      },
+      saved.map(toQueued),
+    );
+
+    const transport = (this.transport = this.options.connect(session));
+    transport.on("connect", () => {
+      this.refusals = 0;
+      this.setConnection("online");
+      this.resume();
+    });
+    transport.on("disconnect", () => this.setConnection(navigator.onLine === false ? "offline" : "reconnecting"));
+    transport.on("refused", () => {
+      this.setConnection("reconnecting");
+      // 1 s, 2 s, 4 s … up to a minute, so a lasting refusal does not hammer the server.
+      const delay = Math.min(60_000, 1000 * 2 ** this.refusals++);
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = setTimeout(() => this.options.onTokenRefused(), delay);
+    });
+    transport.on("message:new", (message: Message) => this.receiveLive(message));
+    transport.on("conversation:updated", (conversation: Conversation) => this.conversationUpdated(conversation));
+    transport.on("typing", (event: { conversation_id: number; is_typing: boolean; agent?: Agent }) => this.agentTyping(event));
+    transport.on("read", (event: { conversation_id: number; seq: number; reader_type: string }) => {
+      this.store.update((state) =>
+        event.reader_type === "visitor"
+          ? setVisitorRead(state, event.conversation_id, event.seq) // read in another tab
+          : setAgentRead(state, event.conversation_id, event.seq),
+      );
+    });
+  }
+
+  /** Closes the connection; the state stays until the next `start`. */
+  stop(): void {
+    this.transport?.close();
+    this.transport = null;
+    this.queue = null;
+    this.hasPickedConversation = false;
+    this.refusals = 0;
+    clearTimeout(this.refreshTimer);
+    clearTimeout(this.typingTimer);
+    this.typingSentAt = 0;
+    this.syncs.clear();
+    this.agentTypingTimers.forEach(clearTimeout);
+    this.agentTypingTimers.clear();
+  }
+
+  /** Sends a message (optimistically shown at once; queued while offline). */
+  send(content: string, attachments: Attachment[] = []): void {
+    const state = this.store.state;
+    const outgoing: OutgoingMessage = {
+      client_msg_id: newClientMsgId(),
+      conversation_id: state.currentId,
+      content,
+      attachments,
+      created_at: new Date().toISOString(),
+      status: "pending",
+    };
+    this.store.update((s) => addOutgoing(s, outgoing));
+    this.typing(false);
+    this.queue?.enqueue(toQueued(outgoing));
+  }
+
+  /** Sends a refused message again, with the same client_msg_id so it cannot be stored twice. */
+  retry(clientMsgId: string): void {
+    const outgoing = this.store.state.outbox.find((o) => o.client_msg_id === clientMsgId);
+    if (!outgoing) return;
+    this.store.update((state) => updateOutgoing(state, clientMsgId, { status: "pending", error: undefined }));
+    this.queue?.enqueue(toQueued(outgoing));
+  }
+
+  /** Called on every keystroke (true) and on send or blur (false); throttled here. */
+  typing(isTyping: boolean): void {
+    clearTimeout(this.typingTimer);
+    const now = Date.now();
+    if (isTyping) {
+      if (now - this.typingSentAt > TYPING_REPEAT_MS) {
+        this.typingSentAt = now;
+        this.emitTyping(true);
+      }
+      this.typingTimer = setTimeout(() => this.typing(false), TYPING_IDLE_MS);
+    } else if (this.typingSentAt) {
+      this.typingSentAt = 0;
+      this.emitTyping(false);
+    }
+  }
+
+  openConversation(id: number): void {
+    this.store.update((state) => ({ ...state, view: "chat", currentId: id }));
+    if (!this.store.state.loaded[id]) this.sync(id);
+  }
+
+  /** A new conversation is created by its first message (lazy creation). */
+  startNewConversation(): void {
+    this.store.update((state) => ({ ...state, view: "chat", currentId: null }));
+  }
+
+  showList(): void {
+    this.store.update((state) => ({ ...state, view: "list" }));
+  }
+
+  setOpen(isOpen: boolean): void {
+    this.store.update((state) => (state.isOpen === isOpen ? state : { ...state, isOpen }));
+  }
+
+  /** Marks what is on screen as read, locally and for the agents (read receipts). */
+  markSeen(): void {
+    const state = this.store.state;
+    const id = state.currentId;
+    const isVisible = this.options.isPageVisible ? this.options.isPageVisible() : document.visibilityState === "visible";
+    if (!state.isOpen || state.view !== "chat" || id === null || !isVisible) return;
+    const seq = lastSeq(state, id);
+    if (seq <= (state.visitorReadSeq[id] || 0)) return;
+    this.store.update((s) => setVisitorRead(s, id, seq));
+    writeJson(this.visitorKey + "read", this.store.state.visitorReadSeq);
+    this.transport?.emit("read", { conversation_id: id, seq });
+  }
+
+  private auth(session: Session) {
+    return { project_key: this.options.projectKey, visitor_token: session.visitor_token };
+  }
+
+  private setConnection(connection: Connection) {
+    this.store.update((state) => (state.connection === connection ? state : { ...state, connection }));
+  }
+
+  /**
+   * After every (re)connect: refresh the conversation list, fetch whatever
+   * was missed in each conversation after the last seq we hold, then send
+   * what was written offline, in order.
+   */
+  private async resume(): Promise<void> {
+    const transport = this.transport;
+    try {
+      const ack = await transport!.request<Ack<{ conversations: Conversation[] }>>("conversations:list");
+      if (ack.ok) this.store.update((state) => receiveConversations(state, ack.conversations));
+    } catch {
+      // Lost with the connection: the next "connect" resumes again.
+    }
+    if (transport !== this.transport) return;
+    if (!this.hasPickedConversation) {
+      this.hasPickedConversation = true;
+      this.store.update((state) => ({ ...state, currentId: state.currentId ?? pickInitialConversation(state) }));
+    }
+    const { conversations, currentId, loaded } = this.store.state;
+    const toSync = conversations.filter(
+      (c) => (c.id === currentId || !isResolved(c) || loaded[c.id]) && (!loaded[c.id] || c.last_seq > resumeSeq(this.store.state, c.id)),
+    );
+    await Promise.all(toSync.map((c) => this.sync(c.id)));
+    await this.queue?.flush();
+  }
+
+  /** Fetches messages after the last seq held; one run per conversation at a time. */
+  private sync(conversationId: number): Promise<void> {
+    const previous = this.syncs.get(conversationId) || Promise.resolve();
+    const next = previous.then(() => this.syncPages(conversationId));
+    this.syncs.set(conversationId, next);
+    return next;
+  }
+
+  private async syncPages(conversationId: number): Promise<void> {
+    const transport = this.transport;
+    if (!transport?.isConnected) return;
+    // History on first load is not news; later syncs bring messages missed while away.
+    const isCatchUp = !!this.store.state.loaded[conversationId];
+    for (let page = 0; page < MAX_SYNC_PAGES; page++) {
+      const after = resumeSeq(this.store.state, conversationId);
+      let ack: Ack<{ messages: Message[] }>;
+      try {
+        ack = await transport.request("sync", { conversation_id: conversationId, after_seq: after });
+      } catch {
+        return; // the next connect resumes from the same seq
+      }
+      if (!ack.ok || transport !== this.transport) return;
+      this.receive(ack.messages, isCatchUp);
+      this.store.update((state) =>
+        state.loaded[conversationId] ? state : { ...state, loaded: { ...state.loaded, [conversationId]: true } },
+      );
+      const conversation = this.store.state.conversations.find((c) => c.id === conversationId);
+      const reached = resumeSeq(this.store.state, conversationId);
+      if (!ack.messages.length || reached <= after || !conversation || reached >= conversation.last_seq) return;
+    }
+  }
+
+  private receive(messages: Message[], isNews: boolean) {
+    const before = this.store.state;
+    this.store.update((state) => receiveMessages(state, messages));
+    if (!isNews) return;
+    for (const message of messages) {
+      const known = before.messages[message.conversation_id]?.some((m) => m.seq === message.seq);
+      if (!known && message.sender_type === "agent" && !message.private) this.options.onAgentMessage(message);
+    }
+  }
+
+  private receiveLive(message: Message) {
+    const id = message.conversation_id;
+    this.receive([message], true);
+    // An agent message clears their typing indicator.
+    if (message.sender_type === "agent") this.store.update((state) => setAgentTyping(state, id, undefined));
+    // seq is gap-free per conversation: a hole before this message means we missed something.
+    if (this.store.state.loaded[id] && resumeSeq(this.store.state, id) < message.seq) this.sync(id);
+  }
+
+  private conversationUpdated(conversation: Conversation) {
+    this.store.update((state) => receiveConversations(state, [conversation]));
+    if (this.store.state.loaded[conversation.id] && conversation.last_seq > resumeSeq(this.store.state, conversation.id)) {
+      this.sync(conversation.id);
+    }
+  }
+
+  private agentTyping(event: { conversation_id: number; is_typing: boolean; agent?: Agent }) {
+    const id = event.conversation_id;
+    clearTimeout(this.agentTypingTimers.get(id));
+    this.store.update((state) => setAgentTyping(state, id, event.is_typing ? event.agent || {} : undefined));
+    if (event.is_typing) {
+      this.agentTypingTimers.set(
+        id,
+        setTimeout(() => this.store.update((state) => setAgentTyping(state, id, undefined)), AGENT_TYPING_TTL_MS),
+      );
+    }
+  }
+
+  private emitTyping(isTyping: boolean) {
+    const id = this.store.state.currentId;
+    this.transport?.emit("typing", id === null ? { is_typing: isTyping } : { is_typing: isTyping, conversation_id: id });
+  }
+
+  private async sendNow(item: QueuedMessage): Promise<SendResult> {
+    const payload: Record<string, unknown> = { client_msg_id: item.client_msg_id, content: item.content };
+    if (item.conversation_id !== null) payload.conversation_id = item.conversation_id;
+    if (item.attachment_ids?.length) payload.attachment_ids = item.attachment_ids;
+    try {
+      const ack = await this.transport!.request<Ack<{ message: Message }>>("message:send", payload);
+      if (ack.ok) return { ok: true, message: ack.message };
+      return { ok: false, error: ack.error || { code: "unknown", message: "refused" } };
+    } catch {
+      return { ok: false, isLost: true };
+    }
+  }
+
+  private stored(item: QueuedMessage, message: Message) {
+    this.store.update((state) => {
+      const next = receiveMessages(state, [message]);
+      return item.conversation_id === null ? adoptNewConversation(next, message.conversation_id) : next;
+    });
+  }
+}
+
+function toQueued(outgoing: OutgoingMessage): QueuedMessage {
+  const ids = outgoing.attachments.map((a) => a.id).filter((id): id is string | number => id != null);
+  return {
+    client_msg_id: outgoing.client_msg_id,
+    content: outgoing.content,
+    conversation_id: outgoing.conversation_id,
+    ...(ids.length ? { attachment_ids: ids } : {}),
+  };
+}

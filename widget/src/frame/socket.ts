@@ -1,0 +1,47 @@
+/** The Socket.IO implementation of Transport, on the `/widget` namespace. */
+import { io } from "socket.io-client";
+import type { Transport } from "./transport";
+
+const ACK_TIMEOUT_MS = 10_000;
+
+export function connectSocket(auth: { project_key: string; visitor_token: string }): Transport {
+  // The frame is served by the app, so the namespace is on this origin.
+  const socket = io("/widget", { path: "/socket.io", auth, transports: ["websocket", "polling"] });
+  const refusedListeners: ((error: unknown) => void)[] = [];
+
+  socket.on("connect_error", (error) => {
+    // An error from the server's connect handler leaves the socket inactive:
+    // socket.io will not retry by itself, the controller decides.
+    if (!socket.active) refusedListeners.forEach((listener) => listener(error));
+  });
+  socket.on("disconnect", () => {
+    // What we emitted while the link was failing sits in socket.io's buffer and
+    // would go out on reconnect; the offline queue resends what matters itself.
+    socket.sendBuffer = [];
+  });
+
+  return {
+    get isConnected() {
+      return socket.connected;
+    },
+    request<T>(event: string, payload?: unknown): Promise<T> {
+      if (!socket.connected) return Promise.reject(new Error("not connected"));
+      const timed = socket.timeout(ACK_TIMEOUT_MS);
+      return (payload === undefined ? timed.emitWithAck(event) : timed.emitWithAck(event, payload)) as Promise<T>;
+    },
+    emit(event, payload) {
+      if (socket.connected) socket.volatile.emit(event, payload);
+    },
+    on(event, listener) {
+      if (event === "refused") refusedListeners.push(listener);
+      else socket.on(event, listener);
+    },
+    reconnect(nextAuth) {
+      if (nextAuth) socket.auth = nextAuth;
+      socket.disconnect().connect();
+    },
+    close() {
+      socket.disconnect();
+    },
+  };
+}

@@ -1,0 +1,281 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ChatClient } from "../src/frame/chat";
+import { Store, unreadCount, visibleMessages, visibleOutgoing } from "../src/frame/store";
+import type { Transport } from "../src/frame/transport";
+import type { Conversation, Message, Session } from "../src/shared/types";
+
+/** An in-memory stand-in for the /widget namespace, with the contract's semantics. */
+class FakeServer {
+  conversations: Conversation[] = [];
+  messages: Message[] = [];
+  requests: [string, any][] = [];
+
+  addMessage(conversationId: number | null, sender: Message["sender_type"], content: string, clientMsgId: string | null = null): Message {
+    let conversation = this.conversations.find((c) => c.id === conversationId) || this.conversations.find((c) => c.status !== "resolved");
+    if (!conversation) {
+      conversation = { id: 100 + this.conversations.length, status: "open", last_seq: 0, created_at: "2025-01-01T00:00:00Z" };
+      this.conversations.push(conversation);
+    }
+    conversation.last_seq += 1;
+    const message: Message = {
+      id: this.messages.length + 1,
+      conversation_id: conversation.id,
+      seq: conversation.last_seq,
+      sender_type: sender,
+      sender_id: 1,
+      content,
+      private: false,
+      client_msg_id: clientMsgId,
+      created_at: new Date(Date.UTC(2025, 0, 1, 0, this.messages.length)).toISOString(),
+    };
+    this.messages.push(message);
+    return message;
+  }
+
+  handle(event: string, payload: any): any {
+    this.requests.push([event, payload]);
+    if (event === "conversations:list") return { ok: true, conversations: this.conversations.map((c) => ({ ...c })) };
+    if (event === "sync") {
+      return {
+        ok: true,
+        messages: this.messages.filter((m) => m.conversation_id === payload.conversation_id && m.seq > payload.after_seq),
+      };
+    }
+    if (event === "message:send") {
+      const existing = this.messages.find((m) => m.client_msg_id === payload.client_msg_id);
+      return { ok: true, message: existing || this.addMessage(payload.conversation_id ?? null, "visitor", payload.content, payload.client_msg_id) };
+    }
+    throw new Error("unexpected " + event);
+  }
+
+  sent(): string[] {
+    return this.requests.filter(([event]) => event === "message:send").map(([, payload]) => payload.content);
+  }
+}
+
+class FakeTransport implements Transport {
+  isConnected = false;
+  emitted: [string, unknown][] = [];
+  private listeners = new Map<string, ((payload: any) => void)[]>();
+  constructor(private server: FakeServer) {}
+
+  async request<T>(event: string, payload?: unknown): Promise<T> {
+    if (!this.isConnected) throw new Error("not connected");
+    await Promise.resolve();
+    return this.server.handle(event, payload) as T;
+  }
+  emit(event: string, payload: unknown) {
+    if (this.isConnected) this.emitted.push([event, payload]);
+  }
+  on(event: string, listener: (payload: any) => void) {
+    this.listeners.set(event, [...(this.listeners.get(event) || []), listener]);
+  }
+  fire(event: string, payload?: unknown) {
+    this.listeners.get(event)?.forEach((listener) => listener(payload));
+  }
+  reconnect = vi.fn();
+  close = vi.fn();
+
+  connect() {
+    this.isConnected = true;
+    this.fire("connect");
+  }
+  drop() {
+    this.isConnected = false;
+    this.fire("disconnect");
+  }
+}
+
+const session = (token = "vt_1", visitorId = 1): Session => ({
+  visitor_token: token,
+  visitor: { id: visitorId },
+  config: {},
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function setup() {
+  const server = new FakeServer();
+  const store = new Store();
+  const transports: FakeTransport[] = [];
+  const onAgentMessage = vi.fn();
+  const client = new ChatClient({
+    store,
+    projectKey: "pk_test",
+    connect: () => {
+      const transport = new FakeTransport(server);
+      transports.push(transport);
+      return transport;
+    },
+    onAgentMessage,
+    onTokenRefused: vi.fn(),
+    isPageVisible: () => true,
+  });
+  return { server, store, client, transports, onAgentMessage, transport: () => transports[transports.length - 1] };
+}
+
+describe("chat client", () => {
+  beforeEach(() => localStorage.clear());
+
+  it("loads the open conversation's history on first connect without announcing it", async () => {
+    const { server, store, client, transport, onAgentMessage } = setup();
+    server.addMessage(null, "visitor", "hi");
+    server.addMessage(100, "agent", "hello!");
+
+    client.start(session());
+    transport().connect();
+    await settle();
+
+    expect(store.state.currentId).toBe(100);
+    expect(visibleMessages(store.state).map((m) => m.content)).toEqual(["hi", "hello!"]);
+    expect(onAgentMessage).not.toHaveBeenCalled();
+  });
+
+  it("shows a message at once as pending, then as stored", async () => {
+    const { store, client, transport } = setup();
+    client.start(session());
+    transport().connect();
+    await settle();
+
+    client.send("Hello there");
+    expect(visibleOutgoing(store.state)).toMatchObject([{ content: "Hello there", status: "pending" }]);
+
+    await settle();
+    expect(visibleOutgoing(store.state)).toEqual([]);
+    expect(store.state.currentId).toBe(100); // the first message created the conversation
+    expect(visibleMessages(store.state).map((m) => m.content)).toEqual(["Hello there"]);
+  });
+
+  it("sends messages written offline in order, once, after reconnecting", async () => {
+    const { server, store, client, transport } = setup();
+    client.start(session());
+    transport().connect();
+    await settle();
+    transport().drop();
+
+    client.send("one");
+    client.send("two");
+    client.send("three");
+    await settle();
+    expect(server.sent()).toEqual([]);
+    expect(store.state.connection).toBe("reconnecting");
+
+    transport().connect();
+    await settle();
+    await settle();
+
+    expect(server.sent()).toEqual(["one", "two", "three"]);
+    expect(server.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(store.state.outbox).toEqual([]);
+  });
+
+  it("resumes after the last seq it holds and gets what it missed", async () => {
+    const { server, store, client, transport, onAgentMessage } = setup();
+    server.addMessage(null, "visitor", "hi");
+    client.start(session());
+    transport().connect();
+    await settle();
+
+    transport().drop();
+    server.addMessage(100, "agent", "missed 1");
+    server.addMessage(100, "agent", "missed 2");
+    transport().connect();
+    await settle();
+
+    const syncs = server.requests.filter(([event]) => event === "sync").map(([, payload]) => payload);
+    expect(syncs[syncs.length - 1]).toEqual({ conversation_id: 100, after_seq: 1 });
+    expect(visibleMessages(store.state).map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(onAgentMessage).toHaveBeenCalledTimes(2);
+  });
+
+  it("ignores a duplicate message:new and fills a seq gap with a sync", async () => {
+    const { server, store, client, transport } = setup();
+    server.addMessage(null, "visitor", "hi");
+    client.start(session());
+    transport().connect();
+    await settle();
+
+    const second = server.addMessage(100, "agent", "2");
+    const third = server.addMessage(100, "agent", "3");
+    transport().fire("message:new", third); // 2 was lost on the way
+    transport().fire("message:new", third);
+    await settle();
+
+    expect(visibleMessages(store.state).map((m) => m.seq)).toEqual([1, second.seq, third.seq]);
+  });
+
+  it("counts unread agent messages while closed and marks them read when shown", async () => {
+    const { server, store, client, transport } = setup();
+    server.addMessage(null, "visitor", "hi");
+    client.start(session());
+    transport().connect();
+    await settle();
+
+    transport().fire("message:new", server.addMessage(100, "agent", "answer"));
+    expect(unreadCount(store.state)).toBe(1);
+
+    client.setOpen(true);
+
+    expect(unreadCount(store.state)).toBe(0);
+    expect(transport().emitted).toContainEqual(["read", { conversation_id: 100, seq: 2 }]);
+  });
+
+  it("shows and clears the agent's typing indicator", async () => {
+    const { store, client, transport } = setup();
+    client.start(session());
+    transport().connect();
+    transport().fire("typing", { conversation_id: 100, is_typing: true, agent: { id: 3, name: "Ana" } });
+    expect(store.state.agentTyping[100]).toMatchObject({ name: "Ana" });
+    transport().fire("typing", { conversation_id: 100, is_typing: false });
+    expect(store.state.agentTyping[100]).toBeUndefined();
+  });
+
+  it("records the agent's read position for read receipts", async () => {
+    const { store, client, transport } = setup();
+    client.start(session());
+    transport().fire("read", { conversation_id: 100, seq: 4, reader_type: "agent" });
+    expect(store.state.agentReadSeq[100]).toBe(4);
+  });
+
+  it("forgets everything when another visitor's session arrives", async () => {
+    const { server, store, client, transport, transports } = setup();
+    server.addMessage(null, "visitor", "secret");
+    client.start(session("vt_1", 1));
+    transport().connect();
+    await settle();
+
+    client.start(session("vt_2", 2));
+
+    expect(transports[0].close).toHaveBeenCalled();
+    expect(store.state.messages).toEqual({});
+    expect(store.state.session?.visitor.id).toBe(2);
+  });
+
+  it("reconnects with a refreshed token for the same visitor, keeping the state", async () => {
+    const { server, store, client, transport } = setup();
+    server.addMessage(null, "visitor", "hi");
+    client.start(session("vt_1"));
+    transport().connect();
+    await settle();
+
+    client.start(session("vt_new"));
+
+    expect(transport().reconnect).toHaveBeenCalledWith({ project_key: "pk_test", visitor_token: "vt_new" });
+    expect(visibleMessages(store.state)).toHaveLength(1);
+  });
+
+  it("keeps messages written offline across a page reload", async () => {
+    const first = setup();
+    first.client.start(session());
+    first.client.send("written offline");
+    await settle();
+
+    const second = setup();
+    second.client.start(session());
+    expect(second.store.state.outbox.map((o) => o.content)).toEqual(["written offline"]);
+    second.transport().connect();
+    await settle();
+    await settle();
+    expect(second.server.sent()).toEqual(["written offline"]);
+  });
+});
