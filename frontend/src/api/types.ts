@@ -46,11 +46,17 @@ export interface Project {
   allowed_origins: string[];
   widget: WidgetConfig;
   role: Role;
+  /** Whether visitors must carry a signed identity (HMAC of the site's user id). */
+  identity_required?: boolean;
+  /** Managers only: the secret the site signs visitor identities with. */
+  identity_secret?: string;
+  created_at?: string;
 }
 
 export interface Member {
   user: User;
   role: Role;
+  created_at?: string;
   /** Optional: current presence if the server includes it. */
   status?: PresenceStatus;
 }
@@ -62,6 +68,7 @@ export interface Invitation {
   accept_url?: string;
   created_at?: string;
   expires_at?: string;
+  accepted_at?: string | null;
 }
 
 export interface ApiKey {
@@ -146,7 +153,7 @@ export interface Page<T> {
 
 export interface ConversationPatch {
   status?: ConversationStatus;
-  assignee_id?: string | null;
+  assignee_id?: Id | null;
   priority?: Priority | null;
   tags?: string[];
   snoozed_until?: string | null;

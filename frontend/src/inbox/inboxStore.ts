@@ -2,7 +2,6 @@ import { create } from "zustand";
 import { errorMessage } from "../api/client";
 import { sameId } from "../api/types";
 import type { Conversation, ConversationPatch, Id, Message, Visitor } from "../api/types";
-import { inboxApi } from "./inboxApi";
 import type { InboxApi } from "./inboxApi";
 import {
   addLatestPage,

@@ -3,6 +3,7 @@ import type { Conversation, Id, Message, Visitor } from "../api/types";
 import { navigate } from "../app/router";
 import i18n from "../i18n";
 import { useInboxStore } from "../inbox/useInboxStore";
+import { useVisitorStore } from "../inbox/visitorStore";
 import { notifyIncoming } from "../notifications/notify";
 import { agentSocket } from "./agentSocket";
 import { useRealtimeStore } from "./realtimeStore";
@@ -82,7 +83,9 @@ export function startRealtime(): () => void {
       presence: (payload) => useRealtimeStore.getState().receivePresence(payload.user_id, payload.status),
       "visitor:updated": (payload) => {
         const visitor = unwrap<Visitor>(payload, "visitor");
-        if (visitor && isCurrentProject(visitor.project_id)) inbox().receiveVisitor(visitor);
+        if (!visitor || !isCurrentProject(visitor.project_id)) return;
+        inbox().receiveVisitor(visitor);
+        useVisitorStore.getState().receive(visitor);
       },
     },
   });

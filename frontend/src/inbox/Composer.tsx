@@ -1,0 +1,143 @@
+import { useEffect, useRef, useState } from "react";
+import type { FormEvent, KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { agentSocket } from "../realtime/agentSocket";
+import { COMPOSER_ID } from "./useInboxShortcuts";
+import { useInboxStore } from "./useInboxStore";
+
+const TYPING_REFRESH_MS = 3000;
+const TYPING_IDLE_MS = 4000;
+/** Unsent drafts survive switching conversations. */
+const drafts = new Map<string, string>();
+
+type Mode = "reply" | "note";
+
+/** Reply or private note. Enter sends, Shift+Enter starts a new line. */
+export function Composer({ conversationId }: { conversationId: string }) {
+  const { t } = useTranslation();
+  const sendMessage = useInboxStore((state) => state.sendMessage);
+  const [mode, setMode] = useState<Mode>("reply");
+  const [text, setText] = useState(() => drafts.get(conversationId) ?? "");
+  const [files, setFiles] = useState<File[]>([]);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const typingSentAt = useRef(0);
+  const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const stopTyping = () => {
+    if (idleTimer.current) clearTimeout(idleTimer.current);
+    idleTimer.current = null;
+    if (typingSentAt.current) {
+      typingSentAt.current = 0;
+      agentSocket.emitTyping(conversationId, false);
+    }
+  };
+
+  useEffect(() => () => stopTyping(), [conversationId]);
+
+  const onChange = (value: string) => {
+    setText(value);
+    drafts.set(conversationId, value);
+    // Private notes are for agents only: the visitor must not see typing for them.
+    if (mode !== "reply") return;
+    if (!value) return stopTyping();
+    const now = Date.now();
+    if (now - typingSentAt.current > TYPING_REFRESH_MS) {
+      typingSentAt.current = now;
+      agentSocket.emitTyping(conversationId, true);
+    }
+    if (idleTimer.current) clearTimeout(idleTimer.current);
+    idleTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+  };
+
+  const send = () => {
+    const content = text.trim();
+    if (!content && files.length === 0) return;
+    stopTyping();
+    void sendMessage(conversationId, content, { isPrivate: mode === "note", files });
+    setText("");
+    setFiles([]);
+    drafts.delete(conversationId);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    send();
+  };
+
+  const label = mode === "note" ? t("composer.privateNote") : t("composer.reply");
+  return (
+    <form className={`composer ${mode === "note" ? "note-mode" : ""}`} onSubmit={onSubmit}>
+      <div className="composer-modes" role="group" aria-label={t("composer.mode")}>
+        <button type="button" aria-pressed={mode === "reply"} onClick={() => setMode("reply")}>
+          {t("composer.reply")}
+        </button>
+        <button
+          type="button"
+          aria-pressed={mode === "note"}
+          onClick={() => {
+            stopTyping();
+            setMode("note");
+          }}
+        >
+          {t("composer.privateNote")}
+        </button>
+        {mode === "note" && <span className="note-hint">{t("composer.noteHint")}</span>}
+      </div>
+      <label htmlFor={COMPOSER_ID} className="visually-hidden">
+        {label}
+      </label>
+      <textarea
+        id={COMPOSER_ID}
+        rows={3}
+        value={text}
+        placeholder={mode === "note" ? t("composer.notePlaceholder") : t("composer.replyPlaceholder")}
+        onChange={(e) => onChange(e.target.value)}
+        onKeyDown={onKeyDown}
+        onBlur={stopTyping}
+      />
+      {files.length > 0 && (
+        <ul className="chosen-files" aria-label={t("composer.attachments")}>
+          {files.map((file, index) => (
+            <li key={`${file.name}-${index}`} className="chip">
+              {file.name}
+              <button
+                type="button"
+                className="link-button"
+                aria-label={t("composer.removeFile", { name: file.name })}
+                onClick={() => setFiles(files.filter((_, other) => other !== index))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="composer-actions">
+        <input
+          ref={fileInput}
+          id="composer-files"
+          type="file"
+          multiple
+          className="visually-hidden"
+          onChange={(e) => {
+            setFiles([...files, ...Array.from(e.target.files ?? [])]);
+            e.target.value = "";
+          }}
+        />
+        <label htmlFor="composer-files" className="button ghost">
+          {t("composer.attach")}
+        </label>
+        <button type="submit" className="button primary">
+          {mode === "note" ? t("composer.addNote") : t("composer.send")}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,90 @@
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import type { Conversation, Project } from "../api/types";
+import { Link } from "../app/router";
+import { ErrorNotice } from "../ui/ErrorNotice";
+import { formatDateTime, formatListTime } from "../ui/format";
+import { useVisitorStore } from "./visitorStore";
+
+function displayValue(value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** Who the visitor is, where they are and what they asked before. */
+export function VisitorPanel({ project, conversation }: { project: Project; conversation: Conversation }) {
+  const { t } = useTranslation();
+  const visitorId = String(conversation.visitor_id);
+  const entry = useVisitorStore((state) => state.byId[visitorId]);
+
+  useEffect(() => {
+    void useVisitorStore.getState().load(project.id, visitorId);
+  }, [project.id, visitorId]);
+
+  const visitor = entry?.visitor;
+  const isOnline = conversation.visitor?.online ?? visitor?.online ?? false;
+  const name = visitor?.name || conversation.visitor?.name || t("inbox.visitorFallback");
+  const email = visitor?.email ?? conversation.visitor?.email;
+  const pageUrl = visitor?.current_url && /^https?:\/\//i.test(visitor.current_url) ? visitor.current_url : null;
+  const past = (entry?.pastConversations ?? []).filter((item) => String(item.id) !== String(conversation.id));
+
+  return (
+    <aside className="visitor-panel" aria-labelledby="visitor-title">
+      <h2 id="visitor-title">{name}</h2>
+      <p className="visitor-online">
+        <span className={`presence-dot ${isOnline ? "online" : "offline"}`} aria-hidden="true" />
+        {isOnline ? t("visitor.online") : t("visitor.offline")}
+      </p>
+      <ErrorNotice message={entry?.error} />
+      <dl className="facts">
+        <dt>{t("visitor.email")}</dt>
+        <dd>{email || "—"}</dd>
+        <dt>{t("visitor.currentPage")}</dt>
+        <dd>
+          {pageUrl ? (
+            <a href={pageUrl} target="_blank" rel="noopener noreferrer">
+              {visitor?.current_title || pageUrl}
+            </a>
+          ) : (
+            visitor?.current_title || "—"
+          )}
+        </dd>
+        <dt>{t("visitor.browser")}</dt>
+        <dd>{[visitor?.browser, visitor?.os].filter(Boolean).join(" · ") || "—"}</dd>
+        <dt>{t("visitor.firstSeen")}</dt>
+        <dd>{formatDateTime(visitor?.first_seen_at) || "—"}</dd>
+        <dt>{t("visitor.lastSeen")}</dt>
+        <dd>{formatDateTime(visitor?.last_seen_at) || "—"}</dd>
+      </dl>
+      {visitor && Object.keys(visitor.attributes ?? {}).length > 0 && (
+        <>
+          <h3>{t("visitor.attributes")}</h3>
+          <dl className="facts">
+            {Object.entries(visitor.attributes).map(([key, value]) => (
+              <div key={key} className="fact">
+                <dt>{key}</dt>
+                <dd>{displayValue(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        </>
+      )}
+      <h3>{t("visitor.pastConversations")}</h3>
+      {past.length === 0 ? (
+        <p className="muted small">{t("visitor.noPastConversations")}</p>
+      ) : (
+        <ul className="past-conversations">
+          {past.map((item) => (
+            <li key={String(item.id)}>
+              <Link to={`/projects/${project.id}/conversations/${item.id}`}>
+                <span className={`chip status-${item.status}`}>{t(`status.${item.status}`)}</span>{" "}
+                <span className="row-preview">{item.last_message?.content ?? t("inbox.noMessages")}</span>{" "}
+                <span className="muted small">{formatListTime(item.last_message_at ?? item.created_at)}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}

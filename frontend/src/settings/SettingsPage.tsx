@@ -1,0 +1,45 @@
+import { useTranslation } from "react-i18next";
+import type { Project } from "../api/types";
+import { Link } from "../app/router";
+import { ApiKeysSettings } from "./ApiKeysSettings";
+import { GeneralSettings } from "./GeneralSettings";
+import { InvitationsSettings } from "./InvitationsSettings";
+import { MembersSettings } from "./MembersSettings";
+import { WidgetSettings } from "./WidgetSettings";
+
+const TABS = ["general", "widget", "members", "invitations", "api-keys"] as const;
+type Tab = (typeof TABS)[number];
+const MANAGER_ONLY: Tab[] = ["invitations", "api-keys"];
+
+/** Project settings; managers edit, agents read. Loaded lazily. */
+export default function SettingsPage({ project, tab }: { project: Project; tab: string }) {
+  const { t } = useTranslation();
+  const isManager = project.role === "MANAGER";
+  const tabs = TABS.filter((item) => isManager || !MANAGER_ONLY.includes(item));
+  const current: Tab = (tabs as readonly string[]).includes(tab) ? (tab as Tab) : "general";
+
+  return (
+    <div className="settings">
+      <nav className="settings-nav" aria-label={t("settings.sections")}>
+        <h1>{t("settings.title")}</h1>
+        <ul>
+          {tabs.map((item) => (
+            <li key={item}>
+              <Link to={`/projects/${project.id}/settings/${item}`} aria-current={item === current ? "page" : undefined}>
+                {t(`settings.tab.${item}`)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="settings-body">
+        {!isManager && <p className="notice">{t("settings.readOnly")}</p>}
+        {current === "general" && <GeneralSettings project={project} />}
+        {current === "widget" && <WidgetSettings project={project} />}
+        {current === "members" && <MembersSettings project={project} />}
+        {current === "invitations" && <InvitationsSettings project={project} />}
+        {current === "api-keys" && <ApiKeysSettings project={project} />}
+      </main>
+    </div>
+  );
+}
