@@ -12,7 +12,7 @@ export type Role = "MANAGER" | "AGENT";
 export type ConversationStatus = "open" | "pending" | "resolved" | "snoozed";
 export type SenderType = "visitor" | "agent" | "system";
 export type PresenceStatus = "online" | "away" | "offline";
-export type Priority = "none" | "low" | "medium" | "high" | "urgent";
+export type Priority = "low" | "normal" | "high" | "urgent";
 
 export interface User {
   id: Id;
@@ -139,6 +139,8 @@ export interface Message {
   seq: number;
   sender_type: SenderType;
   sender_id: Id | null;
+  /** Display data of the sender, when the server includes it. */
+  sender?: { id: Id | null; name: string | null; avatar_url?: string | null } | null;
   content: string;
   private: boolean;
   client_msg_id: string | null;

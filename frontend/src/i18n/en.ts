@@ -120,7 +120,7 @@ const en = {
   },
   snooze: { "1h": "For 1 hour", "4h": "For 4 hours", tomorrow: "Until tomorrow", nextWeek: "Until next week", custom: "Pick a time…" },
   status: { open: "Open", pending: "Pending", snoozed: "Snoozed", resolved: "Resolved", all: "All statuses" },
-  priority: { none: "No priority", low: "Low", medium: "Medium", high: "High", urgent: "Urgent" },
+  priority: { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" },
   visitor: {
     online: "Online",
     offline: "Offline",

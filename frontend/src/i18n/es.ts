@@ -125,7 +125,7 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
   },
   snooze: { "1h": "Durante 1 hora", "4h": "Durante 4 horas", tomorrow: "Hasta mañana", nextWeek: "Hasta la semana que viene", custom: "Elegir hora…" },
   status: { open: "Abierta", pending: "Pendiente", snoozed: "Pospuesta", resolved: "Resuelta", all: "Todos los estados" },
-  priority: { none: "Sin prioridad", low: "Baja", medium: "Media", high: "Alta", urgent: "Urgente" },
+  priority: { low: "Baja", normal: "Normal", high: "Alta", urgent: "Urgente" },
   visitor: {
     online: "Conectado",
     offline: "Desconectado",

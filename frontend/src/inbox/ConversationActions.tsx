@@ -12,7 +12,7 @@ import type { SnoozeChoice } from "./snooze";
 import { TagEditor } from "./TagEditor";
 import { useInboxStore } from "./useInboxStore";
 
-const PRIORITIES: Priority[] = ["none", "low", "medium", "high", "urgent"];
+const PRIORITIES: Priority[] = ["low", "normal", "high", "urgent"];
 const SNOOZES: SnoozeChoice[] = ["1h", "4h", "tomorrow", "nextWeek"];
 
 /** Assign, take, resolve / reopen / snooze, priority and tags. */
@@ -130,7 +130,7 @@ export function ConversationActions({ conversation }: { project: Project; conver
         <label className="inline-field">
           <span>{t("actions.priority")}</span>
           <select
-            value={conversation.priority ?? "none"}
+            value={conversation.priority ?? "normal"}
             disabled={isBusy}
             onChange={(e) => void update({ priority: e.target.value as Priority })}
           >

@@ -3,6 +3,10 @@ import type { Conversation } from "../api/types";
 import { Link } from "../app/router";
 import { formatListTime } from "../ui/format";
 
+function isNotable(priority: Conversation["priority"]): boolean {
+  return priority === "high" || priority === "urgent" || priority === "low";
+}
+
 /** One line of the list: visitor, last message preview, time, unread count. */
 export function ConversationRow({ conversation, href, isActive }: { conversation: Conversation; href: string; isActive: boolean }) {
   const { t } = useTranslation();
@@ -33,10 +37,10 @@ export function ConversationRow({ conversation, href, isActive }: { conversation
             </span>
           )}
         </span>
-        {(conversation.status !== "open" || conversation.priority && conversation.priority !== "none") && (
+        {(conversation.status !== "open" || isNotable(conversation.priority)) && (
           <span className="row-meta">
             {conversation.status !== "open" && <span className={`chip status-${conversation.status}`}>{t(`status.${conversation.status}`)}</span>}
-            {conversation.priority && conversation.priority !== "none" && (
+            {isNotable(conversation.priority) && conversation.priority && (
               <span className={`chip priority-${conversation.priority}`}>{t(`priority.${conversation.priority}`)}</span>
             )}
           </span>

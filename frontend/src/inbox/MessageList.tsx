@@ -31,7 +31,7 @@ export function MessageList({ conversationId }: { conversationId: string }) {
   const senderName = (message: Message) => {
     if (message.sender_type === "visitor") return visitorName;
     if (String(message.sender_id) === String(me?.id)) return t("inbox.you");
-    return agentNames.get(String(message.sender_id)) ?? t("inbox.agent");
+    return message.sender?.name || agentNames.get(String(message.sender_id)) || t("inbox.agent");
   };
 
   const readSeq = conversation?.visitor_last_read_seq ?? 0;
