@@ -1,0 +1,69 @@
+import { useEffect, useRef } from "preact/hooks";
+import { isAway } from "../away";
+import { useApp } from "../context";
+import { canStartNew, currentConversation, isResolved, visibleMessages, visibleOutgoing } from "../store";
+import { AwayNotice } from "./AwayNotice";
+import { Composer } from "./Composer";
+import { MessageItem, OutgoingItem } from "./MessageItem";
+
+/** One conversation: greeting, messages, typing indicator, and the composer (or the resolved notice). */
+export function ConversationView() {
+  const { state, client, t } = useApp();
+  const config = state.session!.config;
+  const messages = visibleMessages(state);
+  const outgoing = visibleOutgoing(state);
+  const conversation = currentConversation(state);
+  const typingAgent = state.currentId !== null ? state.agentTyping[state.currentId] : undefined;
+  const lastMessage = messages[messages.length - 1];
+  // Away: shown until an agent answers; the conversation then simply goes on.
+  const showAway = isAway(config) && lastMessage?.sender_type !== "agent";
+  const agentRead = state.currentId !== null ? state.agentReadSeq[state.currentId] || 0 : 0;
+  const lastMine = [...messages].reverse().find((m) => m.sender_type === "visitor");
+
+  // Follow new messages when the visitor is at the bottom (or just wrote one).
+  const scroller = useRef<HTMLDivElement>(null);
+  const count = messages.length + outgoing.length;
+  useEffect(() => {
+    const box = scroller.current;
+    if (box && (box.scrollHeight - box.scrollTop - box.clientHeight < 120 || outgoing.length)) box.scrollTop = box.scrollHeight;
+  }, [count, typingAgent, state.currentId]);
+
+  return (
+    <>
+      <div class="lc-main" ref={scroller}>
+        <p class="lc-greeting">{config.greeting || t("greeting")}</p>
+        {showAway && <AwayNotice />}
+        <div role="log" aria-live="polite" aria-label={t("messages")} class="lc-log">
+          {messages.map((message, index) => (
+            <MessageItem
+              key={message.conversation_id + ":" + message.seq}
+              message={message}
+              showSender={index === 0 || messages[index - 1].sender_id !== message.sender_id || messages[index - 1].sender_type !== message.sender_type}
+              receipt={message === lastMine && !outgoing.length ? (agentRead >= message.seq ? t("seen") : t("sent")) : undefined}
+            />
+          ))}
+          {outgoing.map((message) => (
+            <OutgoingItem key={message.client_msg_id} message={message} />
+          ))}
+        </div>
+        {typingAgent && (
+          <p class="lc-typing" aria-live="polite">
+            {t("typing", { name: typingAgent.name || t("team") })}
+          </p>
+        )}
+      </div>
+      {isResolved(conversation) ? (
+        <div class="lc-footer">
+          <p>{t("resolved")}</p>
+          {canStartNew(state) && (
+            <button type="button" class="lc-button" data-autofocus onClick={() => client.startNewConversation()}>
+              {t("start_new")}
+            </button>
+          )}
+        </div>
+      ) : (
+        <Composer />
+      )}
+    </>
+  );
+}
