@@ -66,7 +66,7 @@ function fakeServer(initial: Message[]) {
 function setup(initial: Message[], realtime: Partial<RealtimeLink> = {}) {
   const server = fakeServer(initial);
   let counter = 0;
-  const link: RealtimeLink = { emitRead: vi.fn(), sync: vi.fn(async () => null), ...realtime };
+  const link: RealtimeLink = { emitRead: vi.fn(() => true), sync: vi.fn(async () => null), ...realtime };
   const store = createInboxStore({ api: server.api, realtime: link, newClientMsgId: () => `client-${++counter}` });
   return { server, store, link };
 }
@@ -98,6 +98,17 @@ describe("inbox store", () => {
     await store.getState().start(7, 5);
     await store.getState().openConversation(1);
     expect(link.emitRead).toHaveBeenCalledWith(1, 120);
+  });
+
+  it("sends the read again after a reconnect when the socket was down", async () => {
+    const emitRead = vi.fn(() => false);
+    const { store } = setup(history, { emitRead });
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    emitRead.mockReturnValue(true);
+    await store.getState().resume();
+    expect(emitRead).toHaveBeenLastCalledWith(1, 120);
+    expect(emitRead).toHaveBeenCalledTimes(2);
   });
 
   it("ignores a live message it already holds", async () => {

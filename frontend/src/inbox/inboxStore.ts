@@ -28,7 +28,8 @@ const TYPING_TIMEOUT_MS = 8000;
 
 /** What the store needs from the socket; resolves null when the socket cannot answer. */
 export interface RealtimeLink {
-  emitRead(conversationId: Id, seq: number): void;
+  /** Returns false when the socket is down, so the read is sent again later. */
+  emitRead(conversationId: Id, seq: number): boolean;
   sync(conversationId: Id, afterSeq: number): Promise<Message[] | null>;
 }
 
@@ -330,9 +331,8 @@ export function createInboxStore(deps: InboxDeps) {
         if (conversation?.unread_count) {
           set({ known: { ...get().known, [key(conversationId)]: { ...conversation, unread_count: 0 } } });
         }
-        if (seq > (readSent.get(key(conversationId)) ?? 0)) {
+        if (seq > (readSent.get(key(conversationId)) ?? 0) && deps.realtime.emitRead(conversationId, seq)) {
           readSent.set(key(conversationId), seq);
-          deps.realtime.emitRead(conversationId, seq);
         }
       },
 
@@ -417,6 +417,8 @@ export function createInboxStore(deps: InboxDeps) {
           .filter(([, timeline]) => timeline.loaded)
           .map(([id]) => id);
         await Promise.all(loaded.map((id) => catchUp(id).catch(() => undefined)));
+        const { activeId } = get();
+        if (activeId != null) get().markRead(activeId);
       },
     };
   });

@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { BellIcon, MonitorIcon } from "../ui/icons";
 import { requestDesktopPermission, setDesktopEnabled, setSoundEnabled, useNotificationPrefs } from "./notify";
 
 /** Sound on/off and desktop notifications (asks for permission on first use). */
@@ -15,7 +16,7 @@ export function NotificationToggle() {
         onClick={() => setSoundEnabled(!prefs.sound)}
         title={t("notifications.sound")}
       >
-        <span aria-hidden="true">{prefs.sound ? "🔔" : "🔕"}</span>
+        <BellIcon muted={!prefs.sound} />
         <span className="visually-hidden">{t("notifications.sound")}</span>
       </button>
       {prefs.permission !== "unsupported" && prefs.permission !== "denied" && (
@@ -26,7 +27,7 @@ export function NotificationToggle() {
           onClick={() => (prefs.permission === "granted" ? setDesktopEnabled(!prefs.desktop) : void requestDesktopPermission())}
           title={t("notifications.desktop")}
         >
-          <span aria-hidden="true">🖥</span>
+          <MonitorIcon muted={!desktopOn} />
           <span className="visually-hidden">{t("notifications.desktop")}</span>
         </button>
       )}

@@ -116,8 +116,10 @@ export class AgentSocket {
     if (this.socket?.connected) this.socket.emit("typing", { conversation_id: conversationId, is_typing: isTyping });
   }
 
-  emitRead(conversationId: Id, seq: number): void {
-    if (this.socket?.connected) this.socket.emit("read", { conversation_id: conversationId, seq });
+  emitRead(conversationId: Id, seq: number): boolean {
+    if (!this.socket?.connected) return false;
+    this.socket.emit("read", { conversation_id: conversationId, seq });
+    return true;
   }
 
   setPresence(status: "online" | "away"): void {

@@ -6,21 +6,8 @@ import { useInboxStore } from "../inbox/useInboxStore";
 import { useVisitorStore } from "../inbox/visitorStore";
 import { notifyIncoming } from "../notifications/notify";
 import { agentSocket } from "./agentSocket";
+import { unwrap } from "./payloads";
 import { useRealtimeStore } from "./realtimeStore";
-
-type WithProject = { project_id?: Id };
-
-/** Event payloads carry the resource itself, or wrap it under its name; both are accepted. */
-export function unwrap<T extends object>(payload: unknown, name: string): (T & WithProject) | null {
-  if (!payload || typeof payload !== "object") return null;
-  const outer = payload as Record<string, unknown> & WithProject;
-  const inner = outer[name];
-  if (inner && typeof inner === "object") {
-    const resource = inner as T & WithProject;
-    return { ...resource, project_id: resource.project_id ?? outer.project_id };
-  }
-  return outer as T & WithProject;
-}
 
 function visitorLabel(conversation: Conversation | undefined): string {
   return conversation?.visitor?.name || conversation?.visitor?.email || i18n.t("inbox.visitorFallback");

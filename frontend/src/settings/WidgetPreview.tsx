@@ -18,7 +18,7 @@ export function WidgetPreview({ widget }: { widget: WidgetConfig }) {
           </div>
         </div>
         <span className="preview-launcher" style={{ background: accent }}>
-          {widget.launcher_text || "💬"}
+          {widget.launcher_text || t("widget.previewTitle")}
         </span>
       </div>
       <figcaption className="muted small">{t("widget.preview")}</figcaption>

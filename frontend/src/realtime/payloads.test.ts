@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { unwrap } from "./payloads";
+
+describe("unwrap", () => {
+  it("accepts the resource itself with project_id", () => {
+    expect(unwrap<{ id: number }>({ id: 4, seq: 2, project_id: 7 }, "message")).toEqual({ id: 4, seq: 2, project_id: 7 });
+  });
+
+  it("accepts the resource wrapped under its name, keeping the outer project_id", () => {
+    expect(unwrap<{ id: number }>({ project_id: 7, message: { id: 4, seq: 2 } }, "message")).toEqual({ id: 4, seq: 2, project_id: 7 });
+  });
+
+  it("ignores what is not an object", () => {
+    expect(unwrap(null, "message")).toBeNull();
+    expect(unwrap("x", "message")).toBeNull();
+  });
+});
