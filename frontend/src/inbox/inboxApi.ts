@@ -1,4 +1,4 @@
-import { api } from "../api/client";
+import { api, ApiError } from "../api/client";
 import type { Attachment, Conversation, ConversationPatch, Id, Member, Message, Page, Visitor } from "../api/types";
 import type { ConversationFilter } from "./merge";
 
@@ -58,11 +58,19 @@ export const inboxApi: InboxApi = {
 export const peopleApi = {
   getVisitor: (projectId: Id, visitorId: Id) =>
     api.get<Visitor>(`${base(projectId)}/visitors/${encodeURIComponent(String(visitorId))}`),
-  visitorConversations: (projectId: Id, visitorId: Id) =>
-    api.get<Page<Conversation>>(`${base(projectId)}/visitors/${encodeURIComponent(String(visitorId))}/conversations`, {
-      limit: 20,
-    }),
-  listMembers: (projectId: Id) => api.get<Page<Member> | Member[]>(`${base(projectId)}/members`),
+  /** The visitor's conversations; falls back to the list filter where the nested path is absent. */
+  visitorConversations: async (projectId: Id, visitorId: Id) => {
+    try {
+      return await api.get<Page<Conversation>>(
+        `${base(projectId)}/visitors/${encodeURIComponent(String(visitorId))}/conversations`,
+        { limit: 20 },
+      );
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      return api.get<Page<Conversation>>(`${base(projectId)}/conversations`, { visitor_id: String(visitorId), limit: 20 });
+    }
+  },
+  listMembers: (projectId: Id) => api.get<Page<Member> | Member[]>(`${base(projectId)}/members`, { limit: 100 }),
 };
 
 /** Lists may come as a bare array or as the §6 page envelope. */
