@@ -20,17 +20,23 @@ export function ConversationView() {
   const agentRead = state.currentId !== null ? state.agentReadSeq[state.currentId] || 0 : 0;
   const lastMine = [...messages].reverse().find((m) => m.sender_type === "visitor");
 
-  // Follow new messages when the visitor is at the bottom (or just wrote one).
+  // Follow new messages while the visitor is at the bottom (or has just written one);
+  // leave the scroll alone while they read older messages.
   const scroller = useRef<HTMLDivElement>(null);
+  const isAtBottom = useRef(true);
   const count = messages.length + outgoing.length;
   useEffect(() => {
     const box = scroller.current;
-    if (box && (box.scrollHeight - box.scrollTop - box.clientHeight < 120 || outgoing.length)) box.scrollTop = box.scrollHeight;
+    if (box && (isAtBottom.current || outgoing.length)) box.scrollTop = box.scrollHeight;
   }, [count, typingAgent, state.currentId]);
+  const onScroll = () => {
+    const box = scroller.current!;
+    isAtBottom.current = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  };
 
   return (
     <>
-      <div class="lc-main" ref={scroller}>
+      <div class="lc-main" ref={scroller} onScroll={onScroll}>
         <p class="lc-greeting">{config.greeting || t("greeting")}</p>
         {showAway && <AwayNotice />}
         <div role="log" aria-live="polite" aria-label={t("messages")} class="lc-log">
