@@ -15,3 +15,12 @@ describe("unwrap", () => {
     expect(unwrap("x", "message")).toBeNull();
   });
 });
+
+describe("wireId", () => {
+  it("sends digit strings as numbers and leaves other ids alone", async () => {
+    const { wireId } = await import("./socket");
+    expect(wireId("5")).toBe(5);
+    expect(wireId(7)).toBe(7);
+    expect(wireId("c_9f")).toBe("c_9f");
+  });
+});

@@ -29,6 +29,11 @@ export interface AgentSocketCallbacks {
 }
 
 const SYNC_TIMEOUT_MS = 8000;
+
+/** Route params are strings; the server's ids are integers, so send digits as numbers. */
+export function wireId(id: Id): Id {
+  return typeof id === "string" && /^\d{1,15}$/.test(id) ? Number(id) : id;
+}
 const MAX_AUTH_RETRY_DELAY_MS = 30000;
 
 /**
@@ -70,6 +75,8 @@ export class AgentSocket {
     socket.on("disconnect", (reason) => {
       if (reason === "io client disconnect") return;
       options.onState("reconnecting");
+      // The server closed the session (e.g. its token expired): Socket.IO will not retry by itself.
+      if (reason === "io server disconnect") this.retryAfterRefresh();
     });
     socket.on("connect_error", () => {
       options.onState(this.hasConnected ? "reconnecting" : "connecting");
@@ -113,12 +120,12 @@ export class AgentSocket {
   }
 
   emitTyping(conversationId: Id, isTyping: boolean): void {
-    if (this.socket?.connected) this.socket.emit("typing", { conversation_id: conversationId, is_typing: isTyping });
+    if (this.socket?.connected) this.socket.emit("typing", { conversation_id: wireId(conversationId), is_typing: isTyping });
   }
 
   emitRead(conversationId: Id, seq: number): boolean {
     if (!this.socket?.connected) return false;
-    this.socket.emit("read", { conversation_id: conversationId, seq });
+    this.socket.emit("read", { conversation_id: wireId(conversationId), seq });
     return true;
   }
 
@@ -133,7 +140,7 @@ export class AgentSocket {
     try {
       const answer = (await socket
         .timeout(SYNC_TIMEOUT_MS)
-        .emitWithAck("sync", { conversation_id: conversationId, after_seq: afterSeq })) as
+        .emitWithAck("sync", { conversation_id: wireId(conversationId), after_seq: afterSeq })) as
         | { ok?: boolean; messages?: Message[] }
         | Message[];
       if (Array.isArray(answer)) return answer;
