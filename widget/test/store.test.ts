@@ -159,6 +159,11 @@ describe("store: unread", () => {
     expect(unreadCount(state)).toBe(1);
   });
 
+  it("takes the agents' read position from the conversation for receipts after a reload", () => {
+    const state = receiveConversations(initialState(), [conversation(1, { agent_last_read_seq: 7 })]);
+    expect(state.agentReadSeq[1]).toBe(7);
+  });
+
   it("never moves the read position backwards", () => {
     const state = setVisitorRead(setVisitorRead(withConversation(), 1, 5), 1, 2);
     expect(state.visitorReadSeq[1]).toBe(5);

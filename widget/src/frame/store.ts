@@ -143,12 +143,14 @@ export function receiveConversations(state: ChatState, incoming: Conversation[])
   }
   const activity = (c: Conversation) => Date.parse(c.last_message_at || c.created_at) || 0;
   const conversations = [...byId.values()].sort((a, b) => activity(b) - activity(a));
+  // Read positions the server may send with a conversation; they only ever move forward.
   const visitorReadSeq = { ...state.visitorReadSeq };
-  for (const conversation of incoming) {
-    const fromServer = conversation.visitor_last_read_seq;
-    if (fromServer != null) visitorReadSeq[conversation.id] = Math.max(visitorReadSeq[conversation.id] || 0, fromServer);
+  const agentReadSeq = { ...state.agentReadSeq };
+  for (const { id, visitor_last_read_seq: visitorSeq, agent_last_read_seq: agentSeq } of incoming) {
+    if (visitorSeq != null) visitorReadSeq[id] = Math.max(visitorReadSeq[id] || 0, visitorSeq);
+    if (agentSeq != null) agentReadSeq[id] = Math.max(agentReadSeq[id] || 0, agentSeq);
   }
-  return { ...state, conversations, visitorReadSeq };
+  return { ...state, conversations, visitorReadSeq, agentReadSeq };
 }
 
 export function addOutgoing(state: ChatState, message: OutgoingMessage): ChatState {

@@ -37,6 +37,8 @@ export interface Conversation {
   created_at: string;
   /** Optional: lets a new device know what the visitor already read. */
   visitor_last_read_seq?: number;
+  /** Optional: what the agents have read, for "Seen" after a reload. */
+  agent_last_read_seq?: number;
 }
 
 export interface Visitor {

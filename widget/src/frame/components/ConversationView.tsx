@@ -28,7 +28,8 @@ export function ConversationView() {
   useEffect(() => {
     const box = scroller.current;
     if (box && (isAtBottom.current || outgoing.length)) box.scrollTop = box.scrollHeight;
-  }, [count, typingAgent, state.currentId]);
+    // isOpen: while the host hides the iframe nothing has a layout, so scroll again once shown.
+  }, [count, typingAgent, state.currentId, state.isOpen]);
   const onScroll = () => {
     const box = scroller.current!;
     isAtBottom.current = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
