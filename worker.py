@@ -10,6 +10,7 @@ from rq import Worker
 from rq.serializers import JSONSerializer
 
 from app import create_app
+from app.core import relay
 from app.core.jobs import QUEUES
 from app.extensions import db
 
@@ -21,10 +22,16 @@ def main() -> int:
         print("worker.py needs REDIS_URL; in embedded mode jobs run inside the web process.", file=sys.stderr)
         return 2
     connection = Redis.from_url(app.config["REDIS_URL"])
+    relay.use_external_emitter(app)
     with app.app_context():
         db.engine.dispose()  # no connection may be shared with the forked horses
+        # The outbox relay's wake-up: LISTEN/NOTIFY plus a periodic sweep, queueing `relay.drain_job`.
+        stop_listener = relay.start_listener(app)
         worker = Worker(list(QUEUES), connection=connection, serializer=JSONSerializer)
-        worker.work(with_scheduler=True)
+        try:
+            worker.work(with_scheduler=True)
+        finally:
+            stop_listener.set()
     return 0
 
 

@@ -14,6 +14,13 @@ try:
 except ConfigError as error:
     sys.exit(f"Configuration error: {error}")
 
+if not app.config["REDIS_URL"] and (__name__ == "__main__" or "gunicorn" in sys.modules):
+    # Embedded mode: no worker process, so the serving process relays the outbox itself
+    # (not `flask --app wsgi …` commands, which only import this module).
+    from app.core import relay  # noqa: E402
+
+    relay.start_in_process(app)
+
 if __name__ == "__main__":
     from gevent.pywsgi import WSGIServer
     from geventwebsocket.handler import WebSocketHandler

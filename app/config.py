@@ -106,7 +106,24 @@ class Settings:
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
             "SOCKETIO_CHANNEL": "livechat-socketio",
+            # Messaging core (issue #3); each can be overridden from the environment.
+            "REALTIME_FAST_PATH": _env_flag("REALTIME_FAST_PATH", True),
+            "RELAY_SWEEP_SECONDS": float(os.environ.get("RELAY_SWEEP_SECONDS", "2")),
+            "MESSAGE_MAX_CHARS": int(os.environ.get("MESSAGE_MAX_CHARS", "5000")),
+            "WIDGET_VISITOR_MESSAGE_RATE": os.environ.get("WIDGET_VISITOR_MESSAGE_RATE", "30/minute"),
+            "WIDGET_PROJECT_MESSAGE_RATE": os.environ.get("WIDGET_PROJECT_MESSAGE_RATE", "1200/minute"),
+            "WIDGET_SESSION_RATE": os.environ.get("WIDGET_SESSION_RATE", "120 per minute"),
+            "ATTACHMENTS_DIR": os.environ.get("ATTACHMENTS_DIR") or str(Path(self.instance_path) / "attachments"),
+            "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+            "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),
         }
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value not in ("0", "false", "no", "off")
 
 
 def _engine_options(url: str) -> dict:

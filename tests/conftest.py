@@ -239,3 +239,56 @@ def live_server(app, rq_worker):
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+# --- messaging (issue #3): visitors and conversations ------------------------------------
+
+WIDGET_ORIGIN = "https://shop.example.com"
+
+
+@pytest.fixture
+def make_widget_project(make_project):
+    """A project whose widget may run on https://shop.example.com; returns (project, manager)."""
+
+    def make(**fields) -> tuple[dict, dict]:
+        fields.setdefault("allowed_origins", [WIDGET_ORIGIN])
+        return make_project(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_visitor(api):
+    """Start a widget session for a project (as the widget does); returns the session body."""
+
+    def make(project: dict, origin: str = WIDGET_ORIGIN, **fields) -> dict:
+        response = api.post("/widget/session", json={"project_key": project["public_key"], **fields},
+                            headers={"Origin": origin, "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) "
+                                     "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"})
+        assert response.status_code == 200, response.json
+        return response.json
+
+    return make
+
+
+@pytest.fixture
+def make_conversation(app, make_visitor):
+    """A conversation opened by a visitor's first message (stored through the inbox service);
+    returns (conversation id, visitor session)."""
+
+    def make(project: dict, content: str = "Hello, I need help", visitor: dict | None = None) -> tuple[int, dict]:
+        from app.extensions import db
+        from app.inbox import service as inbox
+        from app.inbox.schemas import WidgetMessageCreate
+        from app.visitors.models import Visitor
+
+        visitor = visitor or make_visitor(project)
+        with app.app_context():
+            row = db.session.get(Visitor, visitor["visitor"]["id"])
+            message = inbox.send_visitor_message(row, WidgetMessageCreate(content=content,
+                                                                          client_msg_id=uuid.uuid4().hex))
+            conversation_id = message.conversation_id
+            db.session.remove()
+        return conversation_id, visitor
+
+    return make

@@ -1,0 +1,220 @@
+"""The outbox relay: publish committed outbox rows to Socket.IO, then stamp them published.
+
+Three ways a row gets out, all idempotent for clients (they de-duplicate by
+`event_id` / `(conversation_id, seq)`):
+
+* the fast path: right after the commit that wrote it, the web process emits
+  it and marks it published (`REALTIME_FAST_PATH`, on by default);
+* production: `worker.py` LISTENs on PostgreSQL (a trigger NOTIFYs on every
+  outbox insert) and sweeps periodically, queueing the `drain` RQ job, which
+  emits through the Redis message queue;
+* embedded: a background task of the web process drains on every commit
+  and on a periodic sweep.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask import Flask, current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlalchemy import event as sa_event
+
+from app.core.db import utcnow
+from app.core.models import OutboxEvent
+from app.extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "livechat_outbox"
+_PENDING_KEY = "livechat_relay_new_events"
+_EMITTER = "livechat_relay_emitter"
+_WAKE = "livechat_relay_wake"
+_SCHEDULED_KEY = "livechat:relay:scheduled"
+BATCH = 200
+
+
+def _emit():
+    """The emitter of this process: the app's Socket.IO server, or the worker's external one."""
+    from app.realtime.fanout import emit
+
+    return current_app.extensions.get(_EMITTER) or emit
+
+
+def use_external_emitter(app: Flask) -> None:
+    """Worker processes publish through the Redis message queue without serving sockets."""
+    from flask_socketio import SocketIO
+
+    external = SocketIO(message_queue=app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"])
+    app.extensions[_EMITTER] = external.emit
+
+
+def _deliver(event_id: int, project_id: int, event_type: str, payload: dict) -> None:
+    from app.realtime import fanout
+
+    fanout.deliver(_emit(), event_id, project_id, event_type, payload)
+
+
+def drain() -> int:
+    """Publish every unpublished outbox row in id order; returns how many. Safe to run concurrently."""
+    total = 0
+    while True:
+        rows = list(db.session.scalars(
+            select(OutboxEvent).where(OutboxEvent.published_at.is_(None)).order_by(OutboxEvent.id)
+            .limit(BATCH).with_for_update(skip_locked=True)
+        ))
+        if not rows:
+            db.session.commit()
+            return total
+        try:
+            for row in rows:
+                _deliver(row.id, row.project_id, row.event_type, row.payload)
+                row.published_at = utcnow()
+                row.attempts += 1
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        total += len(rows)
+
+
+def drain_job() -> int:
+    """The RQ job: clear the "scheduled" flag first so a NOTIFY during the drain schedules another."""
+    from app.core.jobs import _EXTENSION
+
+    executor = current_app.extensions[_EXTENSION]
+    if hasattr(executor, "redis"):
+        executor.redis.delete(_SCHEDULED_KEY)
+    published = drain()
+    _wake_snoozed()
+    return published
+
+
+def _wake_snoozed() -> None:
+    from app.inbox import service as inbox
+
+    try:
+        inbox.wake_snoozed()
+    except Exception:
+        db.session.rollback()
+        log.exception("reopening snoozed conversations failed")
+
+
+# --- fast path and wake-ups -----------------------------------------------------
+
+@sa_event.listens_for(Session, "after_flush")
+def _collect(session: Session, flush_context) -> None:
+    new = [obj for obj in session.new if isinstance(obj, OutboxEvent)]
+    if new:
+        session.info.setdefault(_PENDING_KEY, []).extend(new)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    rows = session.info.pop(_PENDING_KEY, [])
+    if not rows:
+        return
+    events = [(row.id, row.project_id, row.event_type, row.payload) for row in rows]
+    try:
+        app = current_app._get_current_object()
+    except RuntimeError:
+        return
+    if app.config.get("REALTIME_FAST_PATH"):
+        _fast_path(events)
+    wake = app.extensions.get(_WAKE)
+    if wake is not None:
+        wake.set()
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING_KEY, None)
+
+
+def _fast_path(events: list[tuple]) -> None:
+    """Emit what was just committed and mark it published; the relay covers any failure here."""
+    try:
+        for event in events:
+            _deliver(*event)
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(OutboxEvent)
+                .where(OutboxEvent.id.in_([e[0] for e in events]), OutboxEvent.published_at.is_(None))
+                .values(published_at=utcnow(), attempts=OutboxEvent.attempts + 1)
+            )
+    except Exception:
+        log.exception("fast-path emit failed; the relay will publish these events")
+
+
+# --- embedded: a background task of the web process ------------------------------
+
+def start_in_process(app: Flask) -> None:
+    """Embedded mode: drain on every commit (woken) and every RELAY_SWEEP_SECONDS."""
+    wake = threading.Event()
+    app.extensions[_WAKE] = wake
+
+    def loop() -> None:
+        while True:
+            wake.wait(app.config["RELAY_SWEEP_SECONDS"])
+            wake.clear()
+            with app.app_context():
+                try:
+                    drain()
+                    _wake_snoozed()
+                except Exception:
+                    db.session.rollback()
+                    log.exception("outbox relay failed; retrying on the next sweep")
+                finally:
+                    db.session.remove()
+
+    socketio.start_background_task(loop)
+
+
+# --- production: LISTEN/NOTIFY in worker.py ------------------------------------------
+
+def _psycopg_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def _schedule(app: Flask) -> None:
+    """Queue one drain job unless one is already waiting."""
+    from app.core.jobs import _EXTENSION
+
+    executor = app.extensions[_EXTENSION]
+    if executor.redis.set(_SCHEDULED_KEY, "1", nx=True, px=5000):
+        executor.submit("app.core.relay.drain_job", (), "outbox")
+
+
+def listen(app: Flask, stop: threading.Event) -> None:
+    """Worker thread: wake the relay on NOTIFY, and sweep every RELAY_SWEEP_SECONDS for anything missed."""
+    import psycopg
+
+    url = _psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    sweep = app.config["RELAY_SWEEP_SECONDS"]
+    while not stop.is_set():
+        try:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                _schedule(app)
+                while not stop.is_set():
+                    notified = any(True for _ in conn.notifies(timeout=sweep, stop_after=1))
+                    pending = notified or conn.execute(
+                        "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) "
+                        "OR EXISTS (SELECT 1 FROM conversations WHERE status = 'snoozed' AND snoozed_until <= now())"
+                    ).fetchone()[0]
+                    if pending:
+                        _schedule(app)
+        except Exception:
+            log.exception("relay listener lost its connection; reconnecting")
+            time.sleep(1)
+
+
+def start_listener(app: Flask) -> threading.Event:
+    """Start the listener thread (production worker); set the returned event to stop it."""
+    stop = threading.Event()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        threading.Thread(target=listen, args=(app, stop), name="outbox-listener", daemon=True).start()
+    return stop

@@ -1,0 +1,1 @@
+"""The inbox: conversations, messages, attachments, read state and assignment."""

@@ -1,0 +1,70 @@
+"""Turn an outbox event into Socket.IO emits: who hears what, on which namespace and room.
+
+Agents hear everything of their projects in `project:{id}` on /agent; a
+visitor hears its own conversations in `visitor:{id}` on /widget, never a
+private note. Every payload carries `event_id` so clients can drop the
+duplicate of an event delivered by both the fast path and the relay.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import current_app
+
+AGENT_NAMESPACE = "/agent"
+SERVER_EXTENSION = "livechat_socketio_server"
+WIDGET_NAMESPACE = "/widget"
+
+Emit = Callable[..., Any]
+
+
+def emit(event: str, data: Any, *, to: str, namespace: str, skip_sid: str | None = None) -> None:
+    """Emit through the current app's Socket.IO server (through Redis to every process in production)."""
+    current_app.extensions[SERVER_EXTENSION].emit(event, data, to=to, namespace=namespace, skip_sid=skip_sid)
+
+
+def project_room(project_id: int) -> str:
+    return f"project:{project_id}"
+
+
+def visitor_room(visitor_id: int) -> str:
+    return f"visitor:{visitor_id}"
+
+
+def conversation_room(conversation_id: int) -> str:
+    return f"conversation:{conversation_id}"
+
+
+def _widget_message(message: dict) -> dict:
+    body = dict(message)
+    if body.get("sender"):
+        body["sender"] = {"name": body["sender"].get("name"), "avatar_url": body["sender"].get("avatar_url")}
+    return body
+
+
+def deliver(emit: Emit, event_id: int, project_id: int, event_type: str, payload: dict) -> None:
+    """Emit one event to the rooms that should hear it."""
+    to_agents = project_room(project_id)
+    visitor_id = payload.get("visitor_id")
+    if event_type == "message.created":
+        message = payload["message"]
+        emit("message:new", {**message, "project_id": project_id, "event_id": event_id},
+             to=to_agents, namespace=AGENT_NAMESPACE)
+        if not message["private"]:
+            emit("message:new", {**_widget_message(message), "event_id": event_id},
+                 to=visitor_room(visitor_id), namespace=WIDGET_NAMESPACE)
+    elif event_type in ("conversation.created", "conversation.updated"):
+        name = "conversation:created" if event_type == "conversation.created" else "conversation:updated"
+        emit(name, {**payload["conversation"], "project_id": project_id, "event_id": event_id},
+             to=to_agents, namespace=AGENT_NAMESPACE)
+        emit("conversation:updated", {**payload["widget_conversation"], "event_id": event_id},
+             to=visitor_room(visitor_id), namespace=WIDGET_NAMESPACE)
+    elif event_type == "conversation.read":
+        body = {"conversation_id": payload["conversation_id"], "seq": payload["seq"],
+                "reader_type": payload["reader_type"], "event_id": event_id}
+        agent_body = {**body, "project_id": project_id, "reader_id": payload.get("reader_id")}
+        emit("read", agent_body, to=to_agents, namespace=AGENT_NAMESPACE)
+        emit("read", body, to=visitor_room(visitor_id), namespace=WIDGET_NAMESPACE)
+    elif event_type == "visitor.updated":
+        emit("visitor:updated", {"project_id": project_id, "visitor": payload["visitor"], "event_id": event_id},
+             to=to_agents, namespace=AGENT_NAMESPACE)

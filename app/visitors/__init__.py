@@ -1,0 +1,1 @@
+"""Visitors: the people on customers' websites, their widget sessions and signed tokens."""
