@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ApiClient, ApiError, REFRESH_TOKEN_KEY, toQueryString } from "./client";
+import { ApiClient, ApiError, errorMessage, REFRESH_TOKEN_KEY, toQueryString } from "./client";
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const values = new Map(Object.entries(initial));
@@ -110,5 +110,18 @@ describe("toQueryString", () => {
   it("skips empty values", () => {
     expect(toQueryString({ status: "open", q: "", cursor: null, limit: 30, x: undefined })).toBe("?status=open&limit=30");
     expect(toQueryString({})).toBe("");
+  });
+});
+
+describe("errorMessage", () => {
+  it("adds the per-field problems of a validation error", () => {
+    const error = new ApiError(400, "validation_failed", "Some fields are invalid.", {
+      fields: { allowed_origins: ["Value error, 'nope' is not an origin"] },
+    });
+    expect(errorMessage(error)).toBe("Some fields are invalid. allowed_origins: 'nope' is not an origin");
+  });
+
+  it("keeps the plain message otherwise", () => {
+    expect(errorMessage(new ApiError(404, "not_found", "No such page."))).toBe("No such page.");
   });
 });

@@ -218,9 +218,17 @@ export function toQueryString(query: Query | undefined): string {
   return text ? `?${text}` : "";
 }
 
-/** Human text for any thrown value, preferring the API envelope's message. */
+/** Human text for any thrown value: the API envelope's message plus any per-field problems. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError) {
+    const fields = error.details.fields;
+    if (!fields || typeof fields !== "object") return error.message;
+    const problems = Object.entries(fields as Record<string, unknown>).map(([field, messages]) => {
+      const text = (Array.isArray(messages) ? messages : [messages]).map((item) => String(item).replace(/^Value error, /, ""));
+      return `${field}: ${text.join(", ")}`;
+    });
+    return problems.length ? `${error.message} ${problems.join("; ")}` : error.message;
+  }
   if (error instanceof Error) return error.message;
   return String(error);
 }
