@@ -91,6 +91,47 @@ describe("loader", () => {
     expect(document.getElementById("livechat-widget")).not.toBeNull();
   });
 
+  it("sends setUser details with the visitor token on a new session call", async () => {
+    const fetch = answer(200, { visitor_token: "vt_1", visitor: { id: 7 }, config: {} });
+    vi.stubGlobal("fetch", fetch);
+    addScript("pk_shop");
+    await bootLoader();
+
+    window.LiveChat!.setUser("user-42", { name: "Ada", email: "ada@example.com", identifier_hash: "abc" });
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+
+    const sent = JSON.parse((fetch.mock.calls[1] as unknown as [string, RequestInit])[1].body as string);
+    expect(sent).toMatchObject({ visitor_token: "vt_1", identifier: "user-42", identifier_hash: "abc", name: "Ada", email: "ada@example.com" });
+  });
+
+  it("starts a new visitor when another user signs in on this browser", async () => {
+    localStorage.setItem("livechat:pk_shop", JSON.stringify({ token: "vt_alice", identifier: "alice" }));
+    const fetch = answer(200, { visitor_token: "vt_alice", visitor: { id: 1 }, config: {} });
+    vi.stubGlobal("fetch", fetch);
+    addScript("pk_shop");
+    await bootLoader();
+
+    window.LiveChat!.setUser("bob");
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+
+    const sent = JSON.parse((fetch.mock.calls[1] as unknown as [string, RequestInit])[1].body as string);
+    expect(sent.visitor_token).toBeUndefined();
+    expect(sent.identifier).toBe("bob");
+  });
+
+  it("forgets the visitor on reset", async () => {
+    const fetch = answer(200, { visitor_token: "vt_1", visitor: { id: 7 }, config: {} });
+    vi.stubGlobal("fetch", fetch);
+    addScript("pk_shop");
+    await bootLoader();
+
+    window.LiveChat!.reset();
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+
+    const sent = JSON.parse((fetch.mock.calls[1] as unknown as [string, RequestInit])[1].body as string);
+    expect(sent.visitor_token).toBeUndefined();
+  });
+
   it("warns when the script tag has no project key", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     vi.stubGlobal("fetch", vi.fn());

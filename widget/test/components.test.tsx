@@ -1,0 +1,120 @@
+import { render, type ComponentChild } from "preact";
+import { act } from "preact/test-utils";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ChatClient } from "../src/frame/chat";
+import { Composer } from "../src/frame/components/Composer";
+import { MessageItem } from "../src/frame/components/MessageItem";
+import { AppContext, type AppContextValue } from "../src/frame/context";
+import { translator } from "../src/frame/i18n";
+import { initialState } from "../src/frame/store";
+
+let container: HTMLElement;
+
+function mount(node: ComponentChild, client: Partial<ChatClient> = {}) {
+  const value: AppContextValue = {
+    state: { ...initialState(), session: { visitor_token: "vt", visitor: { id: 1 }, config: {} } },
+    client: { send: vi.fn(), typing: vi.fn(), retry: vi.fn(), ...client } as unknown as ChatClient,
+    host: { close: vi.fn(), identify: vi.fn() },
+    t: translator("en"),
+    locale: "en",
+  };
+  act(() => render(<AppContext.Provider value={value}>{node}</AppContext.Provider>, container));
+  return value;
+}
+
+function typeInto(textarea: HTMLTextAreaElement, text: string) {
+  act(() => {
+    textarea.value = text;
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+}
+
+function press(target: Element, key: string, init: KeyboardEventInit = {}) {
+  const event = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...init });
+  act(() => {
+    target.dispatchEvent(event);
+  });
+  return event;
+}
+
+describe("Composer", () => {
+  beforeEach(() => {
+    container = document.createElement("div");
+    document.body.appendChild(container);
+  });
+  afterEach(() => {
+    render(null, container);
+    container.remove();
+  });
+
+  it("is a textarea labelled 'Message'", () => {
+    mount(<Composer />);
+    const box = container.querySelector("textarea")!;
+    expect(box.getAttribute("aria-label")).toBe("Message");
+  });
+
+  it("sends on Enter and clears the box", async () => {
+    const { client } = mount(<Composer />);
+    const box = container.querySelector("textarea")!;
+    typeInto(box, "  Hello  ");
+    const event = press(box, "Enter");
+    await act(async () => undefined);
+    expect(event.defaultPrevented).toBe(true);
+    expect(client.send).toHaveBeenCalledWith("Hello", []);
+    expect(box.value).toBe("");
+  });
+
+  it("keeps Shift+Enter for a new line", () => {
+    const { client } = mount(<Composer />);
+    const box = container.querySelector("textarea")!;
+    typeInto(box, "line one");
+    const event = press(box, "Enter", { shiftKey: true });
+    expect(event.defaultPrevented).toBe(false);
+    expect(client.send).not.toHaveBeenCalled();
+  });
+
+  it("does not send an empty message", () => {
+    const { client } = mount(<Composer />);
+    press(container.querySelector("textarea")!, "Enter");
+    expect(client.send).not.toHaveBeenCalled();
+  });
+
+  it("tells the agents the visitor is typing", () => {
+    const { client } = mount(<Composer />);
+    typeInto(container.querySelector("textarea")!, "h");
+    expect(client.typing).toHaveBeenCalledWith(true);
+  });
+});
+
+describe("MessageItem", () => {
+  beforeEach(() => {
+    container = document.createElement("div");
+    document.body.appendChild(container);
+  });
+  afterEach(() => {
+    render(null, container);
+    container.remove();
+  });
+
+  it("renders markup in a message as text, and links safely", () => {
+    mount(
+      <MessageItem
+        showSender
+        message={{
+          id: 1,
+          conversation_id: 1,
+          seq: 1,
+          sender_type: "agent",
+          sender: { name: "Ana" },
+          content: '<img src=x onerror="alert(1)"> see https://example.com',
+          created_at: "2025-01-01T10:00:00Z",
+        }}
+      />,
+    );
+    expect(container.querySelector("img[src=x]")).toBeNull();
+    expect(container.textContent).toContain('<img src=x onerror="alert(1)">');
+    const link = container.querySelector(".lc-text a")!;
+    expect(link.getAttribute("href")).toBe("https://example.com/");
+    expect(link.getAttribute("rel")).toContain("noopener");
+  });
+});
