@@ -37,7 +37,8 @@ def _decode(cursor: str, columns: Sequence[Any]) -> list[Any]:
             raise ValueError
         decoded = []
         for column, value in zip(columns, values):
-            if value is not None and column.type.python_type is datetime:
+            column_type = getattr(column.type, "impl", column.type)  # UTCDateTime decorates DateTime
+            if value is not None and column_type.python_type is datetime:
                 value = datetime.fromisoformat(value)
             decoded.append(value)
         return decoded

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app
 from sqlalchemy import select, update
@@ -32,6 +33,7 @@ NOTIFY_CHANNEL = "livechat_outbox"
 _PENDING_KEY = "livechat_relay_new_events"
 _EMITTER = "livechat_relay_emitter"
 _WAKE = "livechat_relay_wake"
+_MARKER = "livechat_relay_marker"
 _SCHEDULED_KEY = "livechat:relay:scheduled"
 BATCH = 200
 
@@ -135,18 +137,33 @@ def _forget(session: Session, previous_transaction) -> None:
 
 
 def _fast_path(events: list[tuple]) -> None:
-    """Emit what was just committed and mark it published; the relay covers any failure here."""
+    """Emit what was just committed; stamping the rows happens off this connection (see `_mark_published`)."""
     try:
         for event in events:
             _deliver(*event)
-        with db.engine.begin() as connection:
-            connection.execute(
-                update(OutboxEvent)
-                .where(OutboxEvent.id.in_([e[0] for e in events]), OutboxEvent.published_at.is_(None))
-                .values(published_at=utcnow(), attempts=OutboxEvent.attempts + 1)
-            )
     except Exception:
         log.exception("fast-path emit failed; the relay will publish these events")
+        return
+    app = current_app._get_current_object()
+    executor = app.extensions.get(_MARKER)
+    if executor is None:
+        # One worker: stamps are tiny and ordered; under gevent it is a greenlet.
+        executor = app.extensions.setdefault(_MARKER, ThreadPoolExecutor(max_workers=1, thread_name_prefix="relay-mark"))
+    executor.submit(_mark_published, app, [event[0] for event in events])
+
+
+def _mark_published(app: Flask, event_ids: list[int]) -> None:
+    """Stamp fast-path rows so the relay does not emit them again (if this never runs, it merely does)."""
+    with app.app_context():
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.id.in_(event_ids), OutboxEvent.published_at.is_(None))
+                    .values(published_at=utcnow(), attempts=OutboxEvent.attempts + 1)
+                )
+        except Exception:
+            log.exception("could not stamp fast-path events; the relay will emit them again")
 
 
 # --- embedded: a background task of the web process ------------------------------
