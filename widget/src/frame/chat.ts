@@ -249,7 +249,7 @@ export class ChatClient {
     const transport = this.transport;
     try {
       const ack = await transport!.request<Ack<{ conversations: Conversation[] }>>("conversations:list");
-      if (ack.ok) this.store.update((state) => receiveConversations(state, ack.conversations));
+      if (ack.ok) this.store.update((state) => ({ ...receiveConversations(state, ack.conversations), isListed: true }));
     } catch {
       // Lost with the connection: the next "connect" resumes again.
     }

@@ -49,6 +49,8 @@ export interface ChatState {
   visitorReadSeq: Record<number, number>;
   /** Conversations whose history has been loaded at least once. */
   loaded: Record<number, boolean>;
+  /** The conversation list has come from the server at least once (so "no history" is known). */
+  isListed: boolean;
 }
 
 export function initialState(): ChatState {
@@ -65,6 +67,7 @@ export function initialState(): ChatState {
     agentReadSeq: {},
     visitorReadSeq: {},
     loaded: {},
+    isListed: false,
   };
 }
 

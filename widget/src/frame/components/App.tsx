@@ -37,7 +37,9 @@ export function App({ store, client, host, projectKey, preferredLocale, onLocale
   const [prechatDone, setPrechatDone] = useState<Record<string, boolean>>({});
   const isPrechatDone = prechatDone[prechatKey] ?? readJson(prechatKey, false);
   const hasHistory = state.conversations.length > 0 || state.outbox.length > 0;
-  const showPrechat = !!session && state.view === "chat" && needsPrechat(config, session.visitor, hasHistory, isPrechatDone);
+  // Until the first conversation list we do not know whether a returning visitor has history.
+  const showPrechat =
+    !!session && state.view === "chat" && state.isListed && needsPrechat(config, session.visitor, hasHistory, isPrechatDone);
 
   // Focus management: when the window opens or the screen changes, put focus
   // where the visitor will act (the message box, the first field, the list).
