@@ -166,12 +166,10 @@ function boot(script: HTMLScriptElement, projectKey: string) {
       }
       if (isRetryable && attempt < 5) return setTimeout(() => start(attempt + 1), 2000 * 2 ** attempt);
       queue.drop();
-      return warn("the widget could not start: " + error.message);
+      return warn("could not start: " + error.message);
     }
+    // Escape inside the frame closes the window too; the frame sends "close".
     launcher = createLauncher(outcome.session.config || {}, () => setOpen(!isOpen));
-    launcher.host.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && isOpen) setOpen(false);
-    });
     queue.start();
     // Load the frame early (when the page is idle) so unread messages reach the badge.
     const idle = window.requestIdleCallback || ((fn: () => void) => setTimeout(fn, 2000));

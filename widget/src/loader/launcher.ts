@@ -63,7 +63,6 @@ export function createLauncher(config: WidgetConfig, onClick: () => void): Launc
         iframe = document.createElement("iframe");
         iframe.title = title;
         iframe.src = src;
-        iframe.allow = "clipboard-write";
         windowBox.appendChild(iframe);
       }
       return iframe;
