@@ -49,7 +49,8 @@ def _error(code: str, message: str, details: dict | None = None) -> dict:
 
 
 def _refuse(code: str, message: str) -> ConnectionRefusedError:
-    return ConnectionRefusedError({"code": code, "message": message})
+    """The client's connect_error receives {message, data: {code, message}}."""
+    return ConnectionRefusedError(message, {"code": code, "message": message})
 
 
 def handler(schema: type[BaseModel] | None = None) -> Callable:

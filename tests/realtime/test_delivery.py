@@ -1,0 +1,163 @@
+"""Delivery over real sockets: visitor ↔ agent, idempotency, ordering under concurrency, resume, relay."""
+import threading
+import uuid
+
+import pytest
+import requests
+
+from tests.conftest import WIDGET_ORIGIN
+from tests.realtime.conftest import Rest, SocketClient, _message_seqs
+
+
+def _send(widget, content, client_msg_id=None, **fields):
+    return widget.call("message:send", {"client_msg_id": client_msg_id or uuid.uuid4().hex, "content": content,
+                                        **fields})
+
+
+def test_a_visitor_message_reaches_the_agent_and_the_reply_reaches_the_visitor(
+        make_widget_project, make_visitor, connect_widget, connect_agent, rest):
+    project, manager = make_widget_project()
+    visitor = make_visitor(project)
+    agent = connect_agent(manager)
+    widget = connect_widget(project, visitor)
+
+    ack = _send(widget, "Hello, anyone there?")
+    assert ack["ok"] is True
+    message = ack["message"]
+    assert message["seq"] == 1 and message["sender_type"] == "visitor"
+    received = agent.wait_for("message:new", lambda m: m["id"] == message["id"])
+    assert received["project_id"] == project["id"]
+    assert received["content"] == "Hello, anyone there?"
+    agent.wait_for("conversation:created", lambda c: c["id"] == message["conversation_id"])
+
+    reply = rest.reply(manager, project, message["conversation_id"], "Yes, how can I help?")
+    got = widget.wait_for("message:new", lambda m: m["id"] == reply["id"])
+    assert got["seq"] == 2
+    assert got["sender_type"] == "agent"
+    assert got["sender"]["name"] == manager["user"]["name"]
+
+
+def test_a_retried_send_stores_one_message(make_widget_project, make_visitor, connect_widget, rest):
+    project, manager = make_widget_project()
+    widget = connect_widget(project, make_visitor(project))
+    first = _send(widget, "once", client_msg_id="same-id")
+    again = _send(widget, "once", client_msg_id="same-id")
+    assert first["ok"] and again["ok"]
+    assert again["message"]["id"] == first["message"]["id"]
+    items = rest.request("GET", f"/projects/{project['id']}/conversations/{first['message']['conversation_id']}"
+                                "/messages", manager["access_token"]).json()["items"]
+    assert [m["seq"] for m in items] == [1]
+
+
+def test_fifty_concurrent_sends_from_a_visitor_and_two_agents_get_seq_1_to_50(
+        make_widget_project, make_visitor, add_member, connect_widget, connect_agent, rest):
+    project, manager = make_widget_project()
+    second_agent = add_member(project, manager)
+    widget = connect_widget(project, make_visitor(project))
+    watcher = connect_agent(manager)
+    conversation_id = _send(widget, "first")["message"]["conversation_id"]
+    results, errors = [], []
+
+    def visitor_send(n):
+        ack = _send(widget, f"v{n}")
+        (results if ack["ok"] else errors).append(ack)
+
+    def agent_send(user, n):
+        try:
+            results.append(rest.reply(user, project, conversation_id, f"a{n}"))
+        except AssertionError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=visitor_send, args=(n,)) for n in range(16)]
+    threads += [threading.Thread(target=agent_send, args=((manager, second_agent)[n % 2], n)) for n in range(33)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    stored = rest.request("GET", f"/projects/{project['id']}/conversations/{conversation_id}/messages?limit=100",
+                          manager["access_token"]).json()["items"]
+    assert [m["seq"] for m in stored] == list(range(1, 51))
+    assert sorted(r["seq"] if "seq" in r else r["message"]["seq"] for r in results) == list(range(2, 51))
+    watcher.wait_for("message:new", lambda m: m["seq"] == 50)
+    assert _message_seqs(watcher.received("message:new"), conversation_id) == list(range(1, 51))
+
+
+def test_a_reconnecting_visitor_syncs_every_missed_message_once_in_order(
+        make_widget_project, make_visitor, connect_widget, rest):
+    project, manager = make_widget_project()
+    visitor = make_visitor(project)
+    widget = connect_widget(project, visitor)
+    sent = _send(widget, "I'll be right back")["message"]
+    widget.close()
+    for n in range(5):
+        rest.reply(manager, project, sent["conversation_id"], f"missed {n}")
+    again = connect_widget(project, visitor)
+    ack = again.call("sync", {"conversation_id": sent["conversation_id"], "after_seq": sent["seq"]})
+    assert ack["ok"] is True
+    assert [m["seq"] for m in ack["messages"]] == [2, 3, 4, 5, 6]
+    assert [m["content"] for m in ack["messages"]] == [f"missed {n}" for n in range(5)]
+    assert again.call("conversations:list")["conversations"][0]["last_seq"] == 6
+
+
+def test_private_notes_never_reach_the_widget(make_widget_project, make_visitor, connect_widget, connect_agent, rest):
+    project, manager = make_widget_project()
+    widget = connect_widget(project, make_visitor(project))
+    agent = connect_agent(manager)
+    conversation_id = _send(widget, "hi")["message"]["conversation_id"]
+    note = rest.reply(manager, project, conversation_id, "internal: refund approved", private=True)
+    public = rest.reply(manager, project, conversation_id, "Your refund is on its way")
+    agent.wait_for("message:new", lambda m: m["id"] == note["id"])
+    widget.wait_for("message:new", lambda m: m["id"] == public["id"])
+    assert all(m["id"] != note["id"] for m in widget.received("message:new"))
+    synced = widget.call("sync", {"conversation_id": conversation_id, "after_seq": 0})["messages"]
+    assert [m["content"] for m in synced] == ["hi", "Your refund is on its way"]
+
+
+def test_conversation_updates_reach_both_sides(make_widget_project, make_visitor, connect_widget, connect_agent,
+                                               rest):
+    project, manager = make_widget_project()
+    widget = connect_widget(project, make_visitor(project))
+    agent = connect_agent(manager)
+    conversation_id = _send(widget, "hi")["message"]["conversation_id"]
+    response = rest.request("PATCH", f"/projects/{project['id']}/conversations/{conversation_id}",
+                            manager["access_token"], json={"status": "resolved"})
+    assert response.status_code == 200
+    widget.wait_for("conversation:updated", lambda c: c["id"] == conversation_id and c["status"] == "resolved")
+    agent.wait_for("conversation:updated", lambda c: c["id"] == conversation_id and c["status"] == "resolved")
+    system = widget.wait_for("message:new", lambda m: m["sender_type"] == "system")
+    assert "resolved" in system["content"]
+    # the next message starts a new conversation
+    next_message = _send(widget, "one more question")["message"]
+    assert next_message["conversation_id"] != conversation_id and next_message["seq"] == 1
+
+
+def test_the_relay_alone_delivers_every_event(relay_only_server, make_user, sockets):
+    """With the fast path off, only the outbox relay (worker.py in production, in-process when embedded) emits."""
+    rest = Rest(relay_only_server)
+    email = f"relay-{uuid.uuid4().hex[:8]}@example.com"
+    manager = rest.request("POST", "/auth/register", json={"email": email, "password": "correct horse battery",
+                                                            "name": "Relay"}).json()
+    project = rest.request("POST", "/projects", manager["access_token"],
+                           json={"name": "Relay", "allowed_origins": [WIDGET_ORIGIN]}).json()
+    session = rest.request("POST", "/widget/session", json={"project_key": project["public_key"]},
+                           headers={"Origin": WIDGET_ORIGIN}).json()
+    agent = SocketClient(relay_only_server, "/agent", origin=None).connect({"token": manager["access_token"]})
+    widget = SocketClient(relay_only_server, "/widget").connect(
+        {"project_key": project["public_key"], "visitor_token": session["visitor_token"]})
+    sockets.extend([agent, widget])
+
+    sent = [_send(widget, f"visitor {n}")["message"] for n in range(3)]
+    conversation_id = sent[0]["conversation_id"]
+    replies = [rest.reply(manager, project, conversation_id, f"agent {n}") for n in range(3)]
+    agent.wait_for("message:new", lambda m: m["seq"] == 6, timeout=30)
+    widget.wait_for("message:new", lambda m: m["seq"] == 6, timeout=30)
+    assert _message_seqs(agent.received("message:new"), conversation_id) == [1, 2, 3, 4, 5, 6]
+    assert _message_seqs(widget.received("message:new"), conversation_id) == [1, 2, 3, 4, 5, 6]
+    assert {m["id"] for m in widget.received("message:new")} >= {r["id"] for r in replies}
+    agent.wait_for("conversation:created", lambda c: c["id"] == conversation_id, timeout=30)
+
+
+@pytest.mark.parametrize("path", ["/healthz"])
+def test_the_live_server_is_healthy(live_server, path):
+    assert requests.get(live_server + path, timeout=5).status_code == 200
