@@ -5,14 +5,8 @@
  * (the loader has already said why in the console).
  */
 
-const enum State {
-  Waiting,
-  Running,
-  Dropped,
-}
-
 export interface ApiQueue {
-  /** Runs `call` now when running, keeps it when waiting, ignores it when dropped. */
+  /** Runs `call` now when running, keeps it while waiting, ignores it once dropped. */
   run(call: () => void): void;
   /** Replays the queued calls in order; later calls run immediately. */
   start(): void;
@@ -21,8 +15,9 @@ export interface ApiQueue {
 }
 
 export function createApiQueue(): ApiQueue {
-  let state = State.Waiting;
-  let calls: (() => void)[] = [];
+  // The calls waiting; null once running.
+  let calls: (() => void)[] | null = [];
+  let isDropped = false;
 
   // One failing call (bad arguments from the host page) must not stop the others.
   const safely = (call: () => void) => {
@@ -35,18 +30,18 @@ export function createApiQueue(): ApiQueue {
 
   return {
     run(call) {
-      if (state === State.Running) safely(call);
-      else if (state === State.Waiting) calls.push(call);
+      if (isDropped) return;
+      if (calls) calls.push(call);
+      else safely(call);
     },
     start() {
-      if (state !== State.Waiting) return;
-      state = State.Running;
+      if (isDropped || !calls) return;
       const pending = calls;
-      calls = [];
+      calls = null;
       pending.forEach(safely);
     },
     drop() {
-      state = State.Dropped;
+      isDropped = true;
       calls = [];
     },
   };

@@ -54,7 +54,7 @@ const projectKey = script?.dataset.projectKey;
 const warn = (text: string) => console.warn("LiveChat: " + text);
 
 if (!script || !projectKey) {
-  warn("add data-project-key to the loader script tag");
+  warn("the script tag needs data-project-key");
 } else if (!window.LiveChat) {
   boot(script, projectKey);
 }
@@ -72,6 +72,7 @@ function boot(script: HTMLScriptElement, projectKey: string) {
   let launcher: Launcher | undefined;
   let iframe: HTMLIFrameElement | undefined;
   let isOpen = false;
+  let isReady = false;
   let locale: string | null = null;
   let sessionCall: Promise<unknown> = Promise.resolve();
 
@@ -84,6 +85,7 @@ function boot(script: HTMLScriptElement, projectKey: string) {
         // Sent on every (re)load of the frame, which then knows nothing: tell it everything.
         bridge.open();
         pushState();
+        isReady = true;
         events.emit("ready", undefined);
       } else if (type === "close") {
         setOpen(false);
@@ -187,7 +189,7 @@ function boot(script: HTMLScriptElement, projectKey: string) {
         // Another user on this browser must never see the previous user's conversations.
         const isOtherUser = stored.identifier != null && stored.identifier !== identifier;
         details = { ...details, ...user, identifier };
-        refresh(isOtherUser).then((outcome) => outcome.ok || warn("setUser failed: " + failure(outcome)));
+        refresh(isOtherUser).then((outcome) => outcome.ok || warn("setUser: " + failure(outcome)));
       });
     },
     setAttributes(attributes) {
@@ -210,7 +212,11 @@ function boot(script: HTMLScriptElement, projectKey: string) {
         refresh(true);
       });
     },
-    on: (event, fn) => events.on(event, fn),
+    on(event, fn) {
+      // A page that subscribes to "ready" late still hears it.
+      if (event === "ready" && isReady) setTimeout(fn);
+      return events.on(event, fn);
+    },
   };
 
   start(0);

@@ -9,11 +9,11 @@ import type { WidgetConfig } from "../shared/types";
 // Full-screen under 480px; the launcher hides while the window covers the screen.
 const CSS =
   ".l,.w{position:fixed;bottom:20px;right:20px;z-index:2147483000;box-shadow:0 4px 16px #0005}" +
-  ".l{height:56px;min-width:56px;padding:0 16px;border:0;border-radius:28px;cursor:pointer;display:flex;align-items:center;gap:8px;" +
+  ".l{height:56px;padding:0 15px;border:0;border-radius:28px;cursor:pointer;display:flex;align-items:center;gap:8px;" +
   "background:var(--c);color:var(--f);font:600 15px system-ui,sans-serif}" +
   "svg{width:26px;fill:currentColor;stroke:currentColor;stroke-width:2.5}.x,[aria-expanded=true] .i{display:none}[aria-expanded=true] .x{display:block}" +
   "[data-n]:after{content:attr(data-n);position:absolute;top:-4px;right:-4px;min-width:8px;padding:0 6px;border-radius:10px;" +
-  "background:#b91c1c;color:#fff;font:700 12px/20px system-ui,sans-serif}" +
+  "background:#b91c1c;color:#fff;font-size:12px;line-height:20px}" +
   ".w{bottom:88px;width:376px;height:min(640px,100% - 108px);border-radius:12px;overflow:hidden;background:#fff;display:none}" +
   ".o{display:block}iframe{border:0;width:100%;height:100%}.left{right:auto;left:20px}" +
   "@media(max-width:480px){.w{inset:0;width:auto;height:auto;border-radius:0}.o~.l{display:none}}";
