@@ -251,6 +251,19 @@ describe("chat client", () => {
     expect(store.state.session?.visitor.id).toBe(2);
   });
 
+  it("never sends a previous visitor's waiting messages as the new visitor", async () => {
+    const { server, client, transport } = setup();
+    client.start(session("vt_1", 1));
+    client.send("written by visitor 1");
+
+    client.start(session("vt_2", 2));
+    transport().connect();
+    await settle();
+    await settle();
+
+    expect(server.sent()).toEqual([]);
+  });
+
   it("reconnects with a refreshed token for the same visitor, keeping the state", async () => {
     const { server, store, client, transport } = setup();
     server.addMessage(null, "visitor", "hi");

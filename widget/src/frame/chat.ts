@@ -34,6 +34,8 @@ const AGENT_TYPING_TTL_MS = 8_000;
 const TYPING_REPEAT_MS = 3_000;
 /** ...and "stopped typing" follows this long after the last keystroke. */
 const TYPING_IDLE_MS = 4_000;
+/** Delay before resending a message whose ack did not come while still connected. */
+const RETRY_UNANSWERED_MS = 5_000;
 /** Safety bound on sync pages for one conversation in one resume. */
 const MAX_SYNC_PAGES = 50;
 
@@ -68,10 +70,18 @@ export class ChatClient {
   /** Consecutive refusals of the token, to space out requests for a new one. */
   private refusals = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private options: ChatOptions) {
     // Marking messages as read depends on what is on screen: check after every change.
     options.store.subscribe(() => this.markSeen());
+    // The browser knows about a lost network long before the socket's ping times out.
+    window.addEventListener("offline", () => this.transport && this.setConnection("offline"));
+    window.addEventListener("online", () => {
+      if (!this.transport) return;
+      if (this.transport.isConnected) this.setConnection("online");
+      else this.transport.reconnect();
+    });
   }
 
   private get store() {
@@ -105,14 +115,20 @@ export class ChatClient {
       visitorReadSeq: readJson(this.visitorKey + "read", {}),
     }));
 
+    // The queue and the handlers are bound to this visitor's transport: after a
+    // reset, late answers of the old one must not reach the new visitor's state.
+    const transport = (this.transport = this.options.connect(session));
+    const isCurrent = () => this.transport === transport;
     this.queue = new OfflineQueue(
       {
-        send: (item) => this.sendNow(item),
-        isOnline: () => !!this.transport?.isConnected,
-        onStored: (item, message) => this.stored(item, message),
+        send: (item) => this.sendNow(transport, item),
+        isOnline: () => isCurrent() && transport.isConnected,
+        onStored: (item, message) => isCurrent() && this.stored(item, message),
         onRefused: (item, error) =>
+          isCurrent() &&
           this.store.update((state) => updateOutgoing(state, item.client_msg_id, { status: "failed", error: error.message })),
         save: (items) => {
+          if (!isCurrent()) return;
           const waiting = new Set(items.map((item) => item.client_msg_id));
           writeJson(this.visitorKey + "outbox", this.store.state.outbox.filter((o) => waiting.has(o.client_msg_id)));
         },
@@ -120,7 +136,6 @@ export class ChatClient {
       saved.map(toQueued),
     );
 
-    const transport = (this.transport = this.options.connect(session));
     transport.on("connect", () => {
       this.refusals = 0;
       this.setConnection("online");
@@ -154,6 +169,7 @@ export class ChatClient {
     this.hasPickedConversation = false;
     this.refusals = 0;
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.flushTimer);
     clearTimeout(this.typingTimer);
     this.typingSentAt = 0;
     this.syncs.clear();
@@ -174,7 +190,7 @@ export class ChatClient {
     };
     this.store.update((s) => addOutgoing(s, outgoing));
     this.typing(false);
-    this.queue?.enqueue(toQueued(outgoing));
+    this.queue?.enqueue(toQueued(outgoing)).then(() => this.retryUnanswered());
   }
 
   /** Sends a refused message again, with the same client_msg_id so it cannot be stored twice. */
@@ -182,7 +198,7 @@ export class ChatClient {
     const outgoing = this.store.state.outbox.find((o) => o.client_msg_id === clientMsgId);
     if (!outgoing) return;
     this.store.update((state) => updateOutgoing(state, clientMsgId, { status: "pending", error: undefined }));
-    this.queue?.enqueue(toQueued(outgoing));
+    this.queue?.enqueue(toQueued(outgoing)).then(() => this.retryUnanswered());
   }
 
   /** Called on every keystroke (true) and on send or blur (false); throttled here. */
@@ -264,6 +280,17 @@ export class ChatClient {
     );
     await Promise.all(toSync.map((c) => this.sync(c.id)));
     await this.queue?.flush();
+    this.retryUnanswered();
+  }
+
+  /**
+   * A send that got no answer while the connection stayed up (a slow server)
+   * is tried again a little later; after a disconnection, "connect" does it.
+   */
+  private retryUnanswered() {
+    clearTimeout(this.flushTimer);
+    if (!this.queue?.pending.length || !this.transport?.isConnected) return;
+    this.flushTimer = setTimeout(() => this.queue?.flush().then(() => this.retryUnanswered()), RETRY_UNANSWERED_MS);
   }
 
   /** Fetches messages after the last seq held; one run per conversation at a time. */
@@ -341,12 +368,12 @@ export class ChatClient {
     this.transport?.emit("typing", id === null ? { is_typing: isTyping } : { is_typing: isTyping, conversation_id: id });
   }
 
-  private async sendNow(item: QueuedMessage): Promise<SendResult> {
+  private async sendNow(transport: Transport, item: QueuedMessage): Promise<SendResult> {
     const payload: Record<string, unknown> = { client_msg_id: item.client_msg_id, content: item.content };
     if (item.conversation_id !== null) payload.conversation_id = item.conversation_id;
     if (item.attachment_ids?.length) payload.attachment_ids = item.attachment_ids;
     try {
-      const ack = await this.transport!.request<Ack<{ message: Message }>>("message:send", payload);
+      const ack = await transport.request<Ack<{ message: Message }>>("message:send", payload);
       if (ack.ok) return { ok: true, message: ack.message };
       return { ok: false, error: ack.error || { code: "unknown", message: "refused" } };
     } catch {

@@ -19,6 +19,7 @@ export function ConversationView() {
   const showAway = isAway(config) && lastMessage?.sender_type !== "agent";
   const agentRead = state.currentId !== null ? state.agentReadSeq[state.currentId] || 0 : 0;
   const lastMine = [...messages].reverse().find((m) => m.sender_type === "visitor");
+  const isLoaded = state.currentId === null || !!state.loaded[state.currentId];
 
   // Follow new messages while the visitor is at the bottom (or has just written one);
   // leave the scroll alone while they read older messages.
@@ -40,7 +41,8 @@ export function ConversationView() {
       <div class="lc-main" ref={scroller} onScroll={onScroll}>
         <p class="lc-greeting">{config.greeting || t("greeting")}</p>
         {showAway && <AwayNotice />}
-        <div role="log" aria-live="polite" aria-label={t("messages")} class="lc-log">
+        {/* Silent while the history loads, so only new messages are announced. */}
+        <div role="log" aria-live={isLoaded ? "polite" : "off"} aria-label={t("messages")} class="lc-log">
           {messages.map((message, index) => (
             <MessageItem
               key={message.conversation_id + ":" + message.seq}
@@ -54,7 +56,7 @@ export function ConversationView() {
           ))}
         </div>
         {typingAgent && (
-          <p class="lc-typing" aria-live="polite">
+          <p class="lc-typing">
             {t("typing", { name: typingAgent.name || t("team") })}
           </p>
         )}
