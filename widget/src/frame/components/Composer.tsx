@@ -19,7 +19,9 @@ function uploadFailure(t: Translate, name: string, error: unknown): string {
   let reason = t("error");
   if (error instanceof UploadError) {
     // No such endpoint (yet) on this server: say that uploads are unavailable.
-    reason = [404, 405, 501].includes(error.status) ? t("upload_unavailable") : error.error.message || reason;
+    if ([404, 405, 501].includes(error.status)) reason = t("upload_unavailable");
+    else if (error.status === 0) reason = t("no_connection");
+    else reason = error.error.message || reason;
   }
   return t("upload_failed", { name, reason });
 }

@@ -48,7 +48,7 @@ export function ConversationView() {
               key={message.conversation_id + ":" + message.seq}
               message={message}
               showSender={index === 0 || messages[index - 1].sender_id !== message.sender_id || messages[index - 1].sender_type !== message.sender_type}
-              receipt={message === lastMine && !outgoing.length ? (agentRead >= message.seq ? t("seen") : t("sent")) : undefined}
+              receipt={message === lastMine ? (agentRead >= message.seq ? t("seen") : t("sent")) : undefined}
             />
           ))}
           {outgoing.map((message) => (

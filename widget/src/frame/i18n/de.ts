@@ -22,6 +22,7 @@ export const de: Dictionary = {
   uploading: "Wird hochgeladen…",
   upload_failed: "{name} konnte nicht hochgeladen werden: {reason}",
   upload_unavailable: "Datei-Uploads sind derzeit nicht verfügbar",
+  no_connection: "keine Verbindung",
   file_too_large: "{name} ist zu groß (maximal {max}).",
   messages: "Nachrichten",
   you: "Sie",

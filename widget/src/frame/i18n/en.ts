@@ -21,6 +21,7 @@ export const en = {
   uploading: "Uploading…",
   upload_failed: "Couldn't upload {name}: {reason}",
   upload_unavailable: "file uploads are not available right now",
+  no_connection: "no connection",
   file_too_large: "{name} is too large (the limit is {max}).",
   messages: "Messages",
   you: "You",

@@ -22,6 +22,7 @@ export const es: Dictionary = {
   uploading: "Subiendo…",
   upload_failed: "No se pudo subir {name}: {reason}",
   upload_unavailable: "la subida de archivos no está disponible en este momento",
+  no_connection: "sin conexión",
   file_too_large: "{name} es demasiado grande (el límite es {max}).",
   messages: "Mensajes",
   you: "Tú",

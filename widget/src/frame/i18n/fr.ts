@@ -22,6 +22,7 @@ export const fr: Dictionary = {
   uploading: "Envoi du fichier…",
   upload_failed: "Impossible d'envoyer {name} : {reason}",
   upload_unavailable: "l'envoi de fichiers n'est pas disponible pour le moment",
+  no_connection: "pas de connexion",
   file_too_large: "{name} est trop volumineux (la limite est de {max}).",
   messages: "Messages",
   you: "Vous",
