@@ -279,7 +279,9 @@ class AgentNamespace(Gateway):
         for project_id in project_ids:
             join_room(project_room(project_id))
         if self.track(user.id):
-            self._announce(user.id, presence.agent_status(user.id))
+            # Coming online (first tab) starts as available; "away" lasts while some tab stays connected.
+            presence.set_agent_status(user.id, "online")
+            self._announce(user.id, "online")
 
     def on_disconnect(self, reason=None):
         user_id, went_offline = self.untrack()
