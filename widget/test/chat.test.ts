@@ -1,90 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatClient } from "../src/frame/chat";
 import { Store, unreadCount, visibleMessages, visibleOutgoing } from "../src/frame/store";
-import type { Transport } from "../src/frame/transport";
-import type { Conversation, Message, Session } from "../src/shared/types";
-
-/** An in-memory stand-in for the /widget namespace, with the contract's semantics. */
-class FakeServer {
-  conversations: Conversation[] = [];
-  messages: Message[] = [];
-  requests: [string, any][] = [];
-
-  addMessage(conversationId: number | null, sender: Message["sender_type"], content: string, clientMsgId: string | null = null): Message {
-    let conversation = this.conversations.find((c) => c.id === conversationId) || this.conversations.find((c) => c.status !== "resolved");
-    if (!conversation) {
-      conversation = { id: 100 + this.conversations.length, status: "open", last_seq: 0, created_at: "2025-01-01T00:00:00Z" };
-      this.conversations.push(conversation);
-    }
-    conversation.last_seq += 1;
-    const message: Message = {
-      id: this.messages.length + 1,
-      conversation_id: conversation.id,
-      seq: conversation.last_seq,
-      sender_type: sender,
-      sender_id: 1,
-      content,
-      private: false,
-      client_msg_id: clientMsgId,
-      created_at: new Date(Date.UTC(2025, 0, 1, 0, this.messages.length)).toISOString(),
-    };
-    this.messages.push(message);
-    return message;
-  }
-
-  handle(event: string, payload: any): any {
-    this.requests.push([event, payload]);
-    if (event === "conversations:list") return { ok: true, conversations: this.conversations.map((c) => ({ ...c })) };
-    if (event === "sync") {
-      return {
-        ok: true,
-        messages: this.messages.filter((m) => m.conversation_id === payload.conversation_id && m.seq > payload.after_seq),
-      };
-    }
-    if (event === "message:send") {
-      const existing = this.messages.find((m) => m.client_msg_id === payload.client_msg_id);
-      return { ok: true, message: existing || this.addMessage(payload.conversation_id ?? null, "visitor", payload.content, payload.client_msg_id) };
-    }
-    throw new Error("unexpected " + event);
-  }
-
-  sent(): string[] {
-    return this.requests.filter(([event]) => event === "message:send").map(([, payload]) => payload.content);
-  }
-}
-
-class FakeTransport implements Transport {
-  isConnected = false;
-  emitted: [string, unknown][] = [];
-  private listeners = new Map<string, ((payload: any) => void)[]>();
-  constructor(private server: FakeServer) {}
-
-  async request<T>(event: string, payload?: unknown): Promise<T> {
-    if (!this.isConnected) throw new Error("not connected");
-    await Promise.resolve();
-    return this.server.handle(event, payload) as T;
-  }
-  emit(event: string, payload: unknown) {
-    if (this.isConnected) this.emitted.push([event, payload]);
-  }
-  on(event: string, listener: (payload: any) => void) {
-    this.listeners.set(event, [...(this.listeners.get(event) || []), listener]);
-  }
-  fire(event: string, payload?: unknown) {
-    this.listeners.get(event)?.forEach((listener) => listener(payload));
-  }
-  reconnect = vi.fn();
-  close = vi.fn();
-
-  connect() {
-    this.isConnected = true;
-    this.fire("connect");
-  }
-  drop() {
-    this.isConnected = false;
-    this.fire("disconnect");
-  }
-}
+import type { Session } from "../src/shared/types";
+import { FakeServer, FakeTransport } from "./fakes";
 
 const session = (token = "vt_1", visitorId = 1): Session => ({
   visitor_token: token,
@@ -275,6 +193,12 @@ describe("chat client", () => {
 
     expect(transport().reconnect).toHaveBeenCalledWith({ project_key: "pk_test", visitor_token: "vt_new" });
     expect(visibleMessages(store.state)).toHaveLength(1);
+  });
+
+  it("tolerates a session without config", () => {
+    const { store, client } = setup();
+    client.start({ visitor_token: "vt", visitor: { id: 3 } } as Session);
+    expect(store.state.session?.config).toEqual({});
   });
 
   it("keeps messages written offline across a page reload", async () => {

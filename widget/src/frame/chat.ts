@@ -93,7 +93,9 @@ export class ChatClient {
    * the token changed, reconnect with it. Another visitor (reset, other
    * user): forget everything first.
    */
-  start(session: Session): void {
+  start(incoming: Session): void {
+    // Every component may rely on a config object; the server may leave it out.
+    const session: Session = { ...incoming, config: incoming.config || {} };
     const previous = this.store.state.session;
     if (previous && previous.visitor.id === session.visitor.id) {
       this.store.update((state) => ({ ...state, session }));
