@@ -14,9 +14,9 @@ const CSS =
   "svg{width:26px;fill:currentColor;stroke:currentColor;stroke-width:2.5}.x,[aria-expanded=true] .i{display:none}[aria-expanded=true] .x{display:block}" +
   "[data-n]:after{content:attr(data-n);position:absolute;top:-4px;right:-4px;min-width:8px;padding:0 6px;border-radius:10px;" +
   "background:#b91c1c;color:#fff;font-size:12px;line-height:20px}" +
-  ".w{bottom:88px;width:376px;height:min(640px,100% - 108px);border-radius:12px;overflow:hidden;background:#fff;display:none}" +
-  ".o{display:block}iframe{border:0;width:100%;height:100%}.left{right:auto;left:20px}" +
-  "@media(max-width:480px){.w{inset:0;width:auto;height:auto;border-radius:0}.o~.l{display:none}}";
+  ".w{bottom:88px;width:376px;height:min(640px,100% - 108px);border:0;border-radius:12px;background:#fff;display:none}" +
+  ".o{display:block}.left{right:auto;left:20px}" +
+  "@media(max-width:480px){.w{inset:0;width:100%;height:100%;border-radius:0}.o~.l{display:none}}";
 
 // A speech bubble, and a cross shown while the window is open.
 const ICONS =
@@ -41,10 +41,9 @@ export function createLauncher(config: WidgetConfig, onClick: () => void): Launc
   const color = normalizeColor(config.color);
   const side = config.position === "left" ? " left" : "";
   root.innerHTML =
-    `<style>:host{all:initial;--c:${color};--f:${readableTextColor(color)}}${CSS}</style><div class="w${side}"></div>` +
+    `<style>:host{all:initial;--c:${color};--f:${readableTextColor(color)}}${CSS}</style>` +
     `<button type="button" class="l${side}" aria-expanded="false">${ICONS}</button>`;
 
-  const windowBox = root.querySelector("div")!;
   const button = root.querySelector("button")!;
   // Project-supplied text goes in as a text node, never as markup.
   button.append(config.launcher_text || "");
@@ -53,30 +52,34 @@ export function createLauncher(config: WidgetConfig, onClick: () => void): Launc
   // Open or closed is told by aria-expanded; the name stays the same.
   button.setAttribute("aria-label", "Chat");
   button.addEventListener("click", onClick);
-  document.body.appendChild(host);
+  // An async script in <head> may get here before <body> exists.
+  (document.body || document.documentElement).appendChild(host);
 
   return {
     host,
     button,
     frame(src, title) {
       if (!iframe) {
+        // The iframe is the chat window itself; before the button so that ".o ~ .l" can hide the launcher.
         iframe = document.createElement("iframe");
+        iframe.className = "w" + side;
         iframe.title = title;
         iframe.src = src;
-        windowBox.appendChild(iframe);
+        root.insertBefore(iframe, button);
       }
       return iframe;
     },
     setOpen(isOpen) {
-      windowBox.classList.toggle("o", isOpen);
-      button.setAttribute("aria-expanded", String(isOpen));
+      // Opening always creates the iframe first (index.ts), so it exists whenever it matters.
+      iframe?.classList.toggle("o", isOpen);
+      button.setAttribute("aria-expanded", "" + isOpen);
     },
     setVisible(isVisible) {
       button.style.display = isVisible ? "" : "none";
     },
     update(unread, label, title) {
       // The badge is drawn by CSS from data-n; the count is in the label for screen readers.
-      if (unread) button.dataset.n = unread > 99 ? "99+" : String(unread);
+      if (unread) button.dataset.n = unread > 99 ? "99+" : "" + unread;
       else delete button.dataset.n;
       button.setAttribute("aria-label", label);
       if (iframe) iframe.title = title;

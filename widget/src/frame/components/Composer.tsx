@@ -40,7 +40,9 @@ export function Composer() {
     const box = textarea.current;
     if (!box) return;
     box.style.height = "auto";
-    box.style.height = box.scrollHeight + "px";
+    // Nothing is measured while the host keeps the window hidden: stay at one row then.
+    // border-box sizing: the height includes the borders that scrollHeight leaves out.
+    if (text && box.scrollHeight) box.style.height = box.scrollHeight + box.offsetHeight - box.clientHeight + "px";
   }, [text]);
 
   // Free image previews when the composer goes away.
