@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import select, update
@@ -59,13 +60,23 @@ def _deliver(event_id: int, project_id: int, event_type: str, payload: dict) -> 
     fanout.deliver(_emit(), event_id, project_id, event_type, payload)
 
 
-def drain() -> int:
-    """Publish every unpublished outbox row in id order; returns how many. Safe to run concurrently."""
+def _grace() -> timedelta:
+    """How long the relay leaves a new row to the fast path (none when the fast path is off)."""
+    config = current_app.config
+    return timedelta(seconds=config["RELAY_GRACE_SECONDS"] if config["REALTIME_FAST_PATH"] else 0)
+
+
+def drain(grace: timedelta | None = None) -> int:
+    """Publish every unpublished outbox row (older than `grace`) in id order; returns how many.
+
+    Safe to run concurrently: rows are claimed with FOR UPDATE SKIP LOCKED on PostgreSQL.
+    """
     total = 0
+    cutoff = utcnow() - (_grace() if grace is None else grace)
     while True:
         rows = list(db.session.scalars(
-            select(OutboxEvent).where(OutboxEvent.published_at.is_(None)).order_by(OutboxEvent.id)
-            .limit(BATCH).with_for_update(skip_locked=True)
+            select(OutboxEvent).where(OutboxEvent.published_at.is_(None), OutboxEvent.created_at <= cutoff)
+            .order_by(OutboxEvent.id).limit(BATCH).with_for_update(skip_locked=True)
         ))
         if not rows:
             db.session.commit()
@@ -82,14 +93,17 @@ def drain() -> int:
         total += len(rows)
 
 
-def drain_job() -> int:
-    """The RQ job: clear the "scheduled" flag first so a NOTIFY during the drain schedules another."""
+def drain_job(grace_seconds: float | None = None) -> int:
+    """The RQ job: clear the "scheduled" flag first so a NOTIFY during the drain schedules another.
+
+    The grace comes from the listener that scheduled it, whichever worker runs it.
+    """
     from app.core.jobs import _EXTENSION
 
     executor = current_app.extensions[_EXTENSION]
     if hasattr(executor, "redis"):
         executor.redis.delete(_SCHEDULED_KEY)
-    published = drain()
+    published = drain(None if grace_seconds is None else timedelta(seconds=grace_seconds))
     _wake_snoozed()
     return published
 
@@ -125,6 +139,7 @@ def _after_commit(session: Session) -> None:
         return
     if app.config.get("REALTIME_FAST_PATH"):
         _fast_path(events)
+        return  # the embedded relay's sweep covers what the fast path could not deliver
     wake = app.extensions.get(_WAKE)
     if wake is not None:
         wake.set()
@@ -196,13 +211,13 @@ def _psycopg_url(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def _schedule(app: Flask) -> None:
+def _schedule(app: Flask, grace: float) -> None:
     """Queue one drain job unless one is already waiting."""
     from app.core.jobs import _EXTENSION
 
     executor = app.extensions[_EXTENSION]
     if executor.redis.set(_SCHEDULED_KEY, "1", nx=True, px=5000):
-        executor.submit("app.core.relay.drain_job", (), "outbox")
+        executor.submit("app.core.relay.drain_job", (grace,), "outbox")
 
 
 def listen(app: Flask, stop: threading.Event) -> None:
@@ -211,19 +226,32 @@ def listen(app: Flask, stop: threading.Event) -> None:
 
     url = _psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])
     sweep = app.config["RELAY_SWEEP_SECONDS"]
+    with app.app_context():
+        grace = _grace().total_seconds()
+    # With the fast path on, a NOTIFY is the fast path's business; the sweep finds what it missed.
+    wake_on_notify = grace == 0
     while not stop.is_set():
         try:
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                _schedule(app)
+                _schedule(app, grace)
+                last_sweep = time.monotonic()
                 while not stop.is_set():
                     notified = any(True for _ in conn.notifies(timeout=sweep, stop_after=1))
-                    pending = notified or conn.execute(
-                        "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) "
-                        "OR EXISTS (SELECT 1 FROM conversations WHERE status = 'snoozed' AND snoozed_until <= now())"
+                    if notified and wake_on_notify:
+                        _schedule(app, grace)
+                        continue
+                    if time.monotonic() - last_sweep < sweep:
+                        continue
+                    last_sweep = time.monotonic()
+                    pending = conn.execute(
+                        "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL "
+                        "AND created_at <= now() - make_interval(secs => %s)) "
+                        "OR EXISTS (SELECT 1 FROM conversations WHERE status = 'snoozed' AND snoozed_until <= now())",
+                        (grace,),
                     ).fetchone()[0]
                     if pending:
-                        _schedule(app)
+                        _schedule(app, grace)
         except Exception:
             log.exception("relay listener lost its connection; reconnecting")
             time.sleep(1)

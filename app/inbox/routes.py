@@ -11,6 +11,7 @@ from app.core.tenancy import project_for
 from app.core.validation import dump, json_body, query_args
 from app.inbox import service
 from app.inbox.schemas import (
+    AgentPresenceListOut,
     AttachmentOut,
     ConversationListQuery,
     ConversationOut,
@@ -142,6 +143,15 @@ def update_settings(project_id: int):
     """Only the fields given change."""
     project, _ = project_for(project_id, Role.MANAGER)
     return dump(InboxSettingsOut, service.update_settings(project, json_body(InboxSettingsUpdate)))
+
+
+@bp.get("/projects/<int:project_id>/presence")
+@authenticated
+@documented(summary="Agents' live status (online, away, offline)", response=AgentPresenceListOut)
+def agent_presence(project_id: int):
+    """Every member with their status, as the /agent `presence` events report it."""
+    project, _ = project_for(project_id)
+    return {"items": service.agent_presence(project)}
 
 
 # --- attachments -------------------------------------------------------------------

@@ -233,3 +233,12 @@ class InboxSettingsOut(OutSchema):
     business_hours: dict | None
     prechat: dict
     locale: str
+
+
+class AgentPresenceOut(OutSchema):
+    user_id: int
+    status: Literal["online", "away", "offline"]
+
+
+class AgentPresenceListOut(OutSchema):
+    items: list[AgentPresenceOut]

@@ -211,8 +211,11 @@ def _append(conversation: Conversation, *, sender_type: str, sender_id: int | No
 
 
 def _publish_conversation(conversation: Conversation, event_type: str = "conversation.updated") -> None:
+    # A new conversation reaches agents as a full list row (visitor, last message) so it can be shown at once.
+    body = conversation_rows([conversation], None)[0] if event_type == "conversation.created" \
+        else conversation_body(conversation)
     events.publish(conversation.project_id, event_type, {
-        "conversation": conversation_body(conversation),
+        "conversation": body,
         "widget_conversation": widget_conversation_body(conversation),
         "visitor_id": conversation.visitor_id,
     })
@@ -276,7 +279,8 @@ def send_visitor_message(visitor: Visitor, data: WidgetMessageCreate) -> Message
         conversation = _new_conversation(visitor.project_id, visitor.id)
     conversation = _lock_conversation(conversation.id)
     attachments = _claim_attachments(visitor.project_id, data.attachment_ids, "visitor", visitor.id)
-    if conversation.status in ("pending", "snoozed"):
+    is_reopened = conversation.status in ("pending", "snoozed")
+    if is_reopened:
         conversation.status = "open"
         conversation.snoozed_until = None
     message = _append(conversation, sender_type="visitor", sender_id=visitor.id, sender_name=visitor.name,
@@ -285,7 +289,9 @@ def send_visitor_message(visitor: Visitor, data: WidgetMessageCreate) -> Message
     if is_new:
         _auto_assign(conversation)
     db.session.flush()
-    _publish_conversation(conversation, "conversation.created" if is_new else "conversation.updated")
+    # A plain message is announced by message.created alone; the thread itself changes only when new or reopened.
+    if is_new or is_reopened:
+        _publish_conversation(conversation, "conversation.created" if is_new else "conversation.updated")
     return _commit_send(message, lambda: _stored(None, "visitor", visitor.id, data.client_msg_id))
 
 
@@ -352,6 +358,11 @@ def mark_read_by_visitor(visitor: Visitor, conversation_id: int, seq: int) -> Co
 
 # --- agent side ---------------------------------------------------------------
 
+def agent_presence(project: Project) -> list[dict]:
+    """Each member's live status."""
+    return [{"user_id": uid, "status": presence.agent_status(uid)} for uid in projects.member_user_ids(project.id)]
+
+
 def get_conversation(project: Project, conversation_id: int) -> Conversation:
     """A conversation of the project, or 404."""
     return get_or_404(Conversation, conversation_id, project.id)
@@ -376,7 +387,6 @@ def send_agent_message(project: Project, conversation_id: int, agent: User, data
         conversation.first_response_at = message.created_at
     _set_agent_read(conversation.id, agent.id, conversation.last_seq)
     db.session.flush()
-    _publish_conversation(conversation)
     stored = _commit_send(message, lambda: _stored(conversation_id, "agent", agent.id, data.client_msg_id))
     return stored, stored is message
 

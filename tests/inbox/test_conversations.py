@@ -139,3 +139,21 @@ def test_inbox_settings_are_for_managers(api, make_widget_project, add_member):
     assert api.get(path, token=agent["access_token"]).json["agent_capacity"] == 3
     bad = api.patch(path, json={"business_hours": {"timezone": "Mars/Olympus"}}, token=manager["access_token"])
     assert bad.status_code == 400
+
+
+def test_business_hours_drive_the_widget_config(api, make_widget_project, make_visitor):
+    from datetime import datetime, timezone
+
+    project, manager = make_widget_project()
+    tomorrow = str((datetime.now(timezone.utc).weekday() + 1) % 7)
+    api.patch(f"/projects/{project['id']}/inbox-settings", token=manager["access_token"],
+              json={"business_hours": {"timezone": "UTC", "days": {tomorrow: [["00:00", "23:59"]]}},
+                    "prechat": {"enabled": True, "fields": [{"name": "email", "type": "email", "required": True}]},
+                    "locale": "de"})
+    config = make_visitor(project)["config"]
+    assert config["within_business_hours"] is False
+    assert config["prechat"]["enabled"] is True and config["prechat"]["fields"][0]["name"] == "email"
+    assert config["locale"] == "de"
+    api.patch(f"/projects/{project['id']}/inbox-settings", token=manager["access_token"],
+              json={"business_hours": None})
+    assert make_visitor(project)["config"]["within_business_hours"] is True

@@ -185,11 +185,16 @@ def relay_only_server(app, rq_worker, tmp_path_factory):
         env["LIVECHAT_INSTANCE"] = str(instance)
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
                        check=True, capture_output=True)
-    process = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT, env=env)
-    _wait_ready(process, base_url)
+    processes = [subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT, env=env)]
+    if app.config["BACKEND"] == "postgres":
+        # A worker whose listener wakes the relay on NOTIFY (the session's worker leaves young rows
+        # to the fast path and only sweeps).
+        processes.append(subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env))
+    _wait_ready(processes[0], base_url)
     yield base_url
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

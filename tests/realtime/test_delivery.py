@@ -161,3 +161,47 @@ def test_the_relay_alone_delivers_every_event(relay_only_server, make_user, sock
 @pytest.mark.parametrize("path", ["/healthz"])
 def test_the_live_server_is_healthy(live_server, path):
     assert requests.get(live_server + path, timeout=5).status_code == 200
+
+
+def test_an_agent_can_also_send_over_the_socket(make_widget_project, make_visitor, connect_widget, connect_agent):
+    project, manager = make_widget_project()
+    widget = connect_widget(project, make_visitor(project))
+    agent = connect_agent(manager)
+    conversation_id = _send(widget, "hi")["message"]["conversation_id"]
+    ack = agent.call("message:send", {"conversation_id": conversation_id, "client_msg_id": "s1", "content": "hello"})
+    assert ack["ok"] and ack["message"]["seq"] == 2
+    again = agent.call("message:send", {"conversation_id": conversation_id, "client_msg_id": "s1", "content": "hello"})
+    assert again["message"]["id"] == ack["message"]["id"]
+    widget.wait_for("message:new", lambda m: m["id"] == ack["message"]["id"])
+
+
+def test_a_visitor_sends_an_attachment_the_agent_downloads(make_widget_project, make_visitor, connect_widget,
+                                                          connect_agent, rest):
+    project, manager = make_widget_project()
+    visitor = make_visitor(project)
+    widget = connect_widget(project, visitor)
+    agent = connect_agent(manager)
+    upload = rest.request("POST", "/widget/attachments", visitor["visitor_token"],
+                          files={"file": ("receipt.pdf", b"%PDF-1.4 test", "application/pdf")})
+    assert upload.status_code == 201, upload.text
+    ack = _send(widget, "here is my receipt", attachment_ids=[upload.json()["id"]])
+    assert ack["ok"] and ack["message"]["attachments"][0]["name"] == "receipt.pdf"
+    seen = agent.wait_for("message:new", lambda m: m["id"] == ack["message"]["id"])
+    download = rest.http.get(seen["attachments"][0]["url"], headers={"Authorization": f"Bearer {manager['access_token']}"},
+                             timeout=10)
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 test"
+
+
+def test_a_snoozed_conversation_reopens_when_the_snooze_ends(make_widget_project, make_visitor, connect_widget,
+                                                            connect_agent, rest):
+    from datetime import datetime, timedelta, timezone
+
+    project, manager = make_widget_project()
+    widget = connect_widget(project, make_visitor(project))
+    agent = connect_agent(manager)
+    conversation_id = _send(widget, "remind me later")["message"]["conversation_id"]
+    until = (datetime.now(timezone.utc) + timedelta(seconds=1)).isoformat()
+    snoozed = rest.request("PATCH", f"/projects/{project['id']}/conversations/{conversation_id}",
+                           manager["access_token"], json={"status": "snoozed", "snoozed_until": until})
+    assert snoozed.json()["status"] == "snoozed"
+    agent.wait_for("conversation:updated", lambda c: c["id"] == conversation_id and c["status"] == "open", timeout=20)

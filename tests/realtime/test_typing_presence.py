@@ -50,21 +50,31 @@ def test_read_receipts_reach_the_other_side(make_widget_project, make_visitor, c
 
 
 def test_agent_presence_follows_its_tabs_and_status(make_widget_project, make_visitor, connect_agent, add_member,
-                                                    api):
+                                                    rest):
     project, manager = make_widget_project()
     colleague = add_member(project, manager)
     watcher = connect_agent(manager)
+
+    def status():
+        items = rest.request("GET", f"/projects/{project['id']}/presence", manager["access_token"]).json()["items"]
+        return {p["user_id"]: p["status"] for p in items}[colleague["user"]["id"]]
+
+    assert status() == "offline"
     first_tab = connect_agent(colleague)
     watcher.wait_for("presence", lambda p: p["user_id"] == colleague["user"]["id"] and p["status"] == "online")
     second_tab = connect_agent(colleague)
     first_tab.close()
     time.sleep(0.3)
-    assert not any(p["status"] == "offline" for p in watcher.received("presence")
-                   if p["user_id"] == colleague["user"]["id"])
+    assert status() == "online"  # another tab is still open
     assert second_tab.call("presence:set", {"status": "away"}) == {"ok": True, "status": "away"}
+    assert status() == "away"
     watcher.wait_for("presence", lambda p: p["user_id"] == colleague["user"]["id"] and p["status"] == "away")
     second_tab.close()
     watcher.wait_for("presence", lambda p: p["user_id"] == colleague["user"]["id"] and p["status"] == "offline")
+    deadline = time.monotonic() + 5
+    while status() != "offline" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status() == "offline"
 
 
 def test_agents_see_visitors_come_and_go(make_widget_project, make_visitor, connect_widget, connect_agent, rest):
