@@ -115,6 +115,7 @@ class Settings:
             "WIDGET_VISITOR_MESSAGE_RATE": os.environ.get("WIDGET_VISITOR_MESSAGE_RATE", "30/minute"),
             "WIDGET_PROJECT_MESSAGE_RATE": os.environ.get("WIDGET_PROJECT_MESSAGE_RATE", "1200/minute"),
             "WIDGET_SESSION_RATE": os.environ.get("WIDGET_SESSION_RATE", "120 per minute"),
+            "WIDGET_UPLOAD_RATE": os.environ.get("WIDGET_UPLOAD_RATE", "20 per minute"),
             "ATTACHMENTS_DIR": os.environ.get("ATTACHMENTS_DIR") or str(Path(self.instance_path) / "attachments"),
             "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),

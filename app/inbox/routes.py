@@ -14,7 +14,6 @@ from app.inbox.schemas import (
     AgentPresenceListOut,
     AttachmentOut,
     ConversationListQuery,
-    ConversationOut,
     ConversationRowOut,
     ConversationUpdate,
     InboxSettingsOut,
@@ -26,6 +25,7 @@ from app.inbox.schemas import (
     ReadOut,
     ReadRequest,
 )
+from app.extensions import limiter
 from app.inbox.storage import storage
 from app.rbac.roles import Role
 
@@ -180,7 +180,14 @@ def upload_agent_attachment(project_id: int):
     return service.attachment_body(attachment), 201
 
 
+def _widget_upload_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["WIDGET_UPLOAD_RATE"]
+
+
 @bp.post("/widget/attachments")
+@limiter.limit(_widget_upload_limit)
 @documented(summary="Upload a visitor attachment (multipart `file`, visitor token as Bearer)", response=AttachmentOut,
             status=201, auth="none")
 def upload_widget_attachment():

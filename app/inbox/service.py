@@ -5,11 +5,11 @@ and commits once; the relay (and the fast path) deliver them after commit.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core import events
@@ -548,7 +548,7 @@ def list_conversations(project: Project, user: User | None, query: ConversationL
         stmt = stmt.where(search_condition(project.id, query.q))
     if query.tag:
         # Tags are a JSON list of quote-free strings, so the quoted tag matches its exact element on both databases.
-        stmt = stmt.where(func.lower(func.cast(Conversation.tags, db.String)).contains(f'"{query.tag.lower()}"'))
+        stmt = stmt.where(func.lower(func.cast(Conversation.tags, db.String)).contains(f'"{query.tag.lower()}"', autoescape=True))
     rows, next_cursor = paginate(stmt, [Conversation.updated_at, Conversation.id],
                                  PageQuery(limit=query.limit, cursor=query.cursor))
     return conversation_rows(rows, user), next_cursor

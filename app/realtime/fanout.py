@@ -31,10 +31,6 @@ def visitor_room(visitor_id: int) -> str:
     return f"visitor:{visitor_id}"
 
 
-def conversation_room(conversation_id: int) -> str:
-    return f"conversation:{conversation_id}"
-
-
 def _widget_message(message: dict) -> dict:
     body = dict(message)
     if body.get("sender"):

@@ -225,14 +225,6 @@ def widget_config(project: Project) -> dict:
     }
 
 
-def touch(visitor_id: int) -> None:
-    """Stamp last_seen_at (on socket connect and disconnect). Commits."""
-    visitor = db.session.get(Visitor, visitor_id)
-    if visitor is not None:
-        visitor.last_seen_at = utcnow()
-        db.session.commit()
-
-
 def publish_presence(visitor_id: int, is_online: bool) -> None:
     """Tell the project's agents that a visitor came online or left. Commits."""
     visitor = db.session.get(Visitor, visitor_id)
