@@ -30,29 +30,22 @@ def _session_limit() -> str:
     return current_app.config["WIDGET_SESSION_RATE"]
 
 
-def _preflight_allowed(origin: str) -> bool:
-    """A preflight carries no body: accept origins the named (or any) project allows."""
-    key = request.args.get("project_key")
-    if key:
-        project = db.session.scalar(select(Project).where(Project.public_key == key[:64]))
-        return project is not None and service.origin_allowed(origin, project.allowed_origins)
-    return any(service.origin_allowed(origin, origins) for origins in db.session.scalars(select(Project.allowed_origins)))
-
-
 @bp.after_app_request
 def _cors(response):
-    """CORS for the widget's cross-origin calls, for allowed origins only."""
+    """CORS for the widget's session call, whatever the page's origin.
+
+    The origin check is the server's own (check_origin answers 403
+    origin_not_allowed): CORS is not the guard here, and answering every
+    origin lets a refused page read that error and tell its developer why.
+    No cookies ride on this call, so no credentials are exposed.
+    """
     origin = request.headers.get("Origin")
     if not origin or request.path not in _CORS_PATHS:
         return response
     if request.method == "OPTIONS":
-        if not _preflight_allowed(origin):
-            return response
         response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type"
         response.headers["Access-Control-Max-Age"] = "600"
-    elif not g.get("cors_origin_allowed") and not _preflight_allowed(origin):
-        return response
     response.headers["Access-Control-Allow-Origin"] = origin
     response.headers.add("Vary", "Origin")
     return response
@@ -67,7 +60,6 @@ def widget_session():
     data = json_body(WidgetSessionCreate)
     project = service.project_for_key(data.project_key)
     service.check_origin(project, request.headers.get("Origin"))
-    g.cors_origin_allowed = True
     visitor, token = service.start_session(project, data, request.headers.get("User-Agent"))
     return {
         "visitor_token": token,

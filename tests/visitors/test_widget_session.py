@@ -65,16 +65,26 @@ def test_an_unknown_project_key_is_404(api):
     assert response.json["error"]["code"] == "unknown_project_key"
 
 
-def test_cors_preflight_is_answered_for_allowed_origins_only(client, make_widget_project):
+def test_cors_preflight_is_answered_so_the_server_can_judge_the_origin(client, make_widget_project):
     make_widget_project()
-    allowed = client.options("/api/v1/widget/session", headers={
-        "Origin": WIDGET_ORIGIN, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
-    assert allowed.headers["Access-Control-Allow-Origin"] == WIDGET_ORIGIN
-    assert "POST" in allowed.headers["Access-Control-Allow-Methods"]
-    refused = client.options("/api/v1/widget/session", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
-    assert "Access-Control-Allow-Origin" not in refused.headers
+    for origin in (WIDGET_ORIGIN, "https://evil.example"):
+        preflight = client.options("/api/v1/widget/session", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
+        assert preflight.headers["Access-Control-Allow-Origin"] == origin
+        assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+        assert "Access-Control-Allow-Credentials" not in preflight.headers
+
+
+def test_a_refused_page_can_read_why_and_nothing_is_stored(api, make_widget_project):
+    project, manager = make_widget_project()
+    response = api.post("/widget/session", json={"project_key": project["public_key"]},
+                        headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert response.json["error"]["code"] == "origin_not_allowed"
+    assert response.headers["Access-Control-Allow-Origin"] == "https://evil.example"
+    visitors = api.get(f"/projects/{project['id']}/visitors", token=manager["access_token"]).json["items"]
+    assert visitors == []
 
 
 def test_the_session_answer_carries_cors_headers_for_its_origin(api, make_widget_project):
