@@ -1,0 +1,295 @@
+"""Load generator for the messaging core, against production mode.
+
+    python bench/load.py --visitors 50 --agents 3 --rate 25 --duration 30
+
+Without --url it starts the production stack itself on a fresh PostgreSQL
+database: gunicorn with one gevent-websocket worker (wsgi:app), one
+`worker.py` (RQ + the outbox relay) and Redis as the Socket.IO message queue;
+it stops them and drops the database at the end.
+
+V visitors (python-socketio clients, one process) send R messages per second
+in total over /widget; A agents listen on /agent. Reported: visitor → agent
+latency (send → every agent's `message:new`), ack latency, throughput, lost
+and duplicated deliveries (per agent, by (conversation_id, seq)), and the
+server processes' RSS. Results print as a markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+ORIGIN = "https://bench.example.com"
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+# --- the stack ---------------------------------------------------------------------
+
+class Stack:
+    """gunicorn (gevent-websocket worker) + worker.py on a fresh database."""
+
+    def __init__(self, port: int, fast_path: bool) -> None:
+        import psycopg
+        from redis import Redis
+
+        self.db_name = f"livechat_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(POSTGRES, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.db_name}"')
+        Redis.from_url(REDIS).flushdb()
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = dict(os.environ) | {
+            "DATABASE_URL": POSTGRES.rsplit("/", 1)[0] + "/" + self.db_name,
+            "REDIS_URL": REDIS,
+            "SECRET_KEY": "bench-secret-" + "x" * 40,
+            "PUBLIC_URL": self.url,
+            "LIVECHAT_INSTANCE": f"/tmp/{self.db_name}",
+            "REALTIME_FAST_PATH": "1" if fast_path else "0",
+            "WIDGET_VISITOR_MESSAGE_RATE": "100000/minute",
+            "WIDGET_PROJECT_MESSAGE_RATE": "1000000/minute",
+            "WIDGET_SESSION_RATE": "100000 per minute",
+        }
+        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=self.env,
+                       check=True, capture_output=True)
+        log = open(f"/tmp/{self.db_name}.log", "w")
+        self.web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-k", "geventwebsocket.gunicorn.workers.GeventWebSocketWorker",
+             "-w", "1", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        self.worker = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{self.url}/readyz", timeout=3).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the server did not start; see " + log.name)
+            time.sleep(0.2)
+
+    def rss_mb(self) -> dict[str, float]:
+        """Resident memory of the web process (gunicorn's worker included) and the job worker."""
+        def rss(pid: int) -> float:
+            total = 0.0
+            pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                            text=True).stdout.split()]
+            for one in pids:
+                try:
+                    for line in Path(f"/proc/{one}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1]) / 1024
+                except FileNotFoundError:
+                    pass
+            return round(total, 1)
+
+        return {"web": rss(self.web.pid), "worker": rss(self.worker.pid)}
+
+    def stop(self) -> None:
+        import psycopg
+
+        for process in (self.web, self.worker):
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        with psycopg.connect(POSTGRES, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+
+
+# --- the load ----------------------------------------------------------------------
+
+class Recorder:
+    """Send times by client_msg_id, and what each agent received."""
+
+    def __init__(self, agents: int) -> None:
+        self.lock = threading.Lock()
+        self.sent_at: dict[str, float] = {}
+        self.acked: dict[str, tuple[int, int]] = {}
+        self.ack_ms: list[float] = []
+        self.failures: list[object] = []
+        self.latency_ms: list[float] = []
+        self.received: list[dict[tuple[int, int], int]] = [{} for _ in range(agents)]
+
+    def on_agent_message(self, agent: int, message: dict) -> None:
+        now = time.perf_counter()
+        with self.lock:
+            key = (message["conversation_id"], message["seq"])
+            seen = self.received[agent]
+            seen[key] = seen.get(key, 0) + 1
+            sent = self.sent_at.get(message.get("client_msg_id") or "")
+            if sent is not None and seen[key] == 1 and message["sender_type"] == "visitor":
+                self.latency_ms.append((now - sent) * 1000)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 1)
+
+
+def run(url: str, visitors: int, agents: int, rate: float, duration: float) -> dict:
+    """Drive the load; returns the measurements."""
+    http = requests.Session()
+    password = "bench password 123"
+
+    def register(name: str) -> dict:
+        email = f"{name}-{uuid.uuid4().hex[:8]}@bench.example.com"
+        response = http.post(f"{url}/api/v1/auth/register", json={"email": email, "password": password, "name": name})
+        response.raise_for_status()
+        return response.json()
+
+    manager = register("manager")
+    auth = {"Authorization": f"Bearer {manager['access_token']}"}
+    project = http.post(f"{url}/api/v1/projects", json={"name": "Bench", "allowed_origins": [ORIGIN]},
+                        headers=auth).json()
+    team = [manager]
+    for n in range(agents - 1):
+        member = register(f"agent{n}")
+        invitation = http.post(f"{url}/api/v1/projects/{project['id']}/invitations",
+                               json={"email": member["user"]["email"], "role": "AGENT"}, headers=auth).json()
+        token = invitation["accept_url"].rsplit("/", 1)[1]
+        http.post(f"{url}/api/v1/invitations/{token}/accept",
+                  headers={"Authorization": f"Bearer {member['access_token']}"}).raise_for_status()
+        team.append(member)
+
+    recorder = Recorder(agents)
+    agent_clients = []
+    for index, member in enumerate(team):
+        client = socketio.Client(reconnection=False)
+        client.on("message:new", lambda message, i=index: recorder.on_agent_message(i, message), namespace="/agent")
+        client.connect(url, namespaces=["/agent"], auth={"token": member["access_token"]}, transports=["websocket"])
+        agent_clients.append(client)
+
+    def open_visitor(_: int) -> socketio.Client:
+        session = http.post(f"{url}/api/v1/widget/session", json={"project_key": project["public_key"]},
+                            headers={"Origin": ORIGIN}).json()
+        client = socketio.Client(reconnection=False, websocket_extra_options={"origin": ORIGIN})
+        client.connect(url, namespaces=["/widget"], transports=["websocket"],
+                       auth={"project_key": project["public_key"], "visitor_token": session["visitor_token"]})
+        return client
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        visitor_clients = list(pool.map(open_visitor, range(visitors)))
+
+    def send(client: socketio.Client) -> None:
+        client_msg_id = uuid.uuid4().hex
+        started = time.perf_counter()
+        with recorder.lock:
+            recorder.sent_at[client_msg_id] = started
+        try:
+            ack = client.call("message:send", {"client_msg_id": client_msg_id, "content": "bench " + "x" * 80},
+                              namespace="/widget", timeout=30)
+        except Exception as error:  # noqa: BLE001 - a timeout is a measured failure
+            with recorder.lock:
+                recorder.failures.append(repr(error))
+            return
+        elapsed = (time.perf_counter() - started) * 1000
+        with recorder.lock:
+            if ack.get("ok"):
+                recorder.ack_ms.append(elapsed)
+                recorder.acked[client_msg_id] = (ack["message"]["conversation_id"], ack["message"]["seq"])
+            else:
+                recorder.failures.append(ack.get("error"))
+
+    interval = 1.0 / rate
+    started = time.perf_counter()
+    deadline = started + duration
+    next_at = started
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        while time.perf_counter() < deadline:
+            pool.submit(send, random.choice(visitor_clients))
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+    send_seconds = time.perf_counter() - started
+    # Let the last deliveries land.
+    settle = time.monotonic() + 10
+    while time.monotonic() < settle:
+        with recorder.lock:
+            if all(len(seen) >= len(recorder.acked) for seen in recorder.received):
+                break
+        time.sleep(0.1)
+    for client in visitor_clients + agent_clients:
+        client.disconnect()
+
+    acked = set(recorder.acked.values())
+    lost = sum(len(acked - set(seen)) for seen in recorder.received)
+    duplicated = sum(count - 1 for seen in recorder.received for count in seen.values() if count > 1)
+    return {
+        "sent": len(recorder.sent_at),
+        "acked": len(acked),
+        "failed": len(recorder.failures),
+        "throughput": round(len(acked) / send_seconds, 1),
+        "ack_p50": _percentile(recorder.ack_ms, 50),
+        "ack_p95": _percentile(recorder.ack_ms, 95),
+        "ack_p99": _percentile(recorder.ack_ms, 99),
+        "lat_p50": _percentile(recorder.latency_ms, 50),
+        "lat_p95": _percentile(recorder.latency_ms, 95),
+        "lat_p99": _percentile(recorder.latency_ms, 99),
+        "lat_mean": round(statistics.fmean(recorder.latency_ms), 1) if recorder.latency_ms else float("nan"),
+        "deliveries": sum(len(seen) for seen in recorder.received),
+        "lost": lost,
+        "duplicated": duplicated,
+        "failures_sample": recorder.failures[:3],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="an already running production server (skip starting the stack)")
+    parser.add_argument("--port", type=int, default=5077)
+    parser.add_argument("--visitors", type=int, default=50)
+    parser.add_argument("--agents", type=int, default=3)
+    parser.add_argument("--rate", type=float, default=25.0, help="messages per second, all visitors together")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of sending")
+    parser.add_argument("--no-fast-path", action="store_true", help="deliver through the outbox relay only")
+    args = parser.parse_args()
+
+    stack = None if args.url else Stack(args.port, fast_path=not args.no_fast_path)
+    url = args.url or stack.url
+    try:
+        result = run(url, args.visitors, args.agents, args.rate, args.duration)
+        rss = stack.rss_mb() if stack else {}
+    finally:
+        if stack:
+            stack.stop()
+    mode = "relay only (REALTIME_FAST_PATH=0)" if args.no_fast_path else "fast path + relay"
+    print(f"\n### {args.visitors} visitors, {args.agents} agents, {args.rate:g} msg/s for {args.duration:g}s — {mode}\n")
+    print(f"machine: {platform.node()} · {os.cpu_count()} CPUs · Python {platform.python_version()}\n")
+    print("| metric | value |\n| --- | --- |")
+    rows = [
+        ("messages sent / acked / failed", f"{result['sent']} / {result['acked']} / {result['failed']}"),
+        ("throughput (acked msg/s)", result["throughput"]),
+        ("ack latency p50 / p95 / p99 (ms)", f"{result['ack_p50']} / {result['ack_p95']} / {result['ack_p99']}"),
+        ("visitor → agent latency p50 / p95 / p99 (ms)",
+         f"{result['lat_p50']} / {result['lat_p95']} / {result['lat_p99']}"),
+        ("agent deliveries (unique)", result["deliveries"]),
+        ("lost / duplicated deliveries", f"{result['lost']} / {result['duplicated']}"),
+    ]
+    if rss:
+        rows.append(("RSS after the run (MB): web / worker", f"{rss['web']} / {rss['worker']}"))
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    if result["failures_sample"]:
+        print(f"\nfirst failures: {result['failures_sample']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
