@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from tests import services
+from tests.e2e.pages import HostSite
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -67,3 +68,16 @@ def sign_in(live_server):
         return page
 
     return sign
+
+
+@pytest.fixture(scope="session")
+def host_site():
+    site = HostSite()
+    yield site
+    site.close()
+
+
+@pytest.fixture
+def shop(make_project, host_site):
+    """A project whose allowed origin is the host site; returns (project, manager)."""
+    return make_project(name="Shop", allowed_origins=[host_site.origin])
