@@ -190,18 +190,15 @@ def _append(conversation: Conversation, *, sender_type: str, sender_id: int | No
     now = utcnow()
     conversation.last_seq += 1
     conversation.last_message_at = now
+    for attachment in attachments:
+        attachment.visitor_id = conversation.visitor_id
     message = Message(
         project_id=conversation.project_id, conversation_id=conversation.id, seq=conversation.last_seq,
         sender_type=sender_type, sender_id=sender_id, sender_name=sender_name, content=content,
-        is_private=is_private, client_msg_id=client_msg_id, created_at=now,
+        is_private=is_private, client_msg_id=client_msg_id, created_at=now, attachments=list(attachments),
     )
     db.session.add(message)
     db.session.flush()
-    for attachment in attachments:
-        attachment.message_id = message.id
-        attachment.visitor_id = conversation.visitor_id
-    db.session.flush()
-    db.session.refresh(message, ["attachments"])
     events.publish(conversation.project_id, "message.created", {
         "message": message_body(message),
         "conversation_id": conversation.id,
@@ -255,9 +252,7 @@ def send_visitor_message(visitor: Visitor, data: WidgetMessageCreate) -> Message
     content = _check_content(data.content, data.attachment_ids)
     if data.conversation_id is not None:
         visitor_conversation(visitor, data.conversation_id)
-    existing = _stored(None, "visitor", visitor.id, data.client_msg_id)
-    if existing is not None:
-        return existing
+    # Look for a retry only under the lock: one query per send, and no race with a concurrent retry.
     _lock_visitor(visitor.id)
     existing = _stored(None, "visitor", visitor.id, data.client_msg_id)
     if existing is not None:
@@ -371,11 +366,7 @@ def get_conversation(project: Project, conversation_id: int) -> Conversation:
 def send_agent_message(project: Project, conversation_id: int, agent: User, data: MessageCreate) -> tuple[Message, bool]:
     """Store an agent's reply or private note; (message, created). A retry returns the stored one. Commits."""
     content = _check_content(data.content, data.attachment_ids)
-    conversation = get_conversation(project, conversation_id)
-    existing = _stored(conversation.id, "agent", agent.id, data.client_msg_id)
-    if existing is not None:
-        return existing, False
-    conversation = _lock_conversation(conversation.id)
+    conversation = _lock_conversation(get_conversation(project, conversation_id).id)
     existing = _stored(conversation.id, "agent", agent.id, data.client_msg_id)
     if existing is not None:
         db.session.rollback()
