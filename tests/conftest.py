@@ -9,6 +9,7 @@ import itertools
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -134,15 +135,23 @@ def _clean_database(request):
     app = request.getfixturevalue("app")
     from app.extensions import db
 
+    from sqlalchemy.exc import OperationalError
+
+    # Row deletes, not TRUNCATE: the live server and the relay worker may still be
+    # touching rows, and TRUNCATE's exclusive table locks deadlock with them.
     with app.app_context():
         db.session.remove()
         tables = [table.name for table in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as conn:
-            if app.config["BACKEND"] == "postgres":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f"DELETE FROM {table}"))
+        for attempt in range(5):
+            try:
+                with db.engine.begin() as conn:
+                    for table in tables:
+                        conn.execute(text(f"DELETE FROM {table}"))
+                return
+            except OperationalError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
 
 
 @pytest.fixture

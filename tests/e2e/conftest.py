@@ -5,9 +5,13 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import services
 from tests.e2e.pages import HostSite
+
+# Live updates cross processes (web, relay worker, Redis); on a loaded 2-core CI box give them time.
+expect.set_options(timeout=15_000)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
