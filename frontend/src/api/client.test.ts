@@ -106,6 +106,36 @@ describe("ApiClient", () => {
   });
 });
 
+describe("attachments", () => {
+  it("fetches a blob with the bearer token, refreshing once on a 401", async () => {
+    const backend = fakeBackend();
+    const storage = memoryStorage({ [REFRESH_TOKEN_KEY]: "refresh-1" });
+    const client = new ApiClient({ fetch: backend.fetchMock as unknown as typeof fetch, storage });
+    client.setSession({ access_token: "stale", refresh_token: "refresh-1", user });
+    const blob = await client.blob("/attachments/5");
+    expect(await blob.text()).toContain("/api/v1/attachments/5");
+    expect(backend.refreshCalls).toEqual(["refresh-1"]);
+  });
+
+  it("raises the error envelope instead of returning an error page as a file", async () => {
+    const client = new ApiClient({
+      fetch: (async () => json(404, { error: { code: "attachment_not_found", message: "This attachment does not exist." } })) as unknown as typeof fetch,
+      storage: memoryStorage(),
+    });
+    await expect(client.blob("/attachments/9")).rejects.toMatchObject({ status: 404, code: "attachment_not_found" });
+  });
+
+  it("maps only same-origin API URLs to API paths, so the token never leaves the site", () => {
+    const client = new ApiClient({ storage: memoryStorage() });
+    const origin = "https://chat.example.com";
+    expect(client.apiPathOf("https://chat.example.com/api/v1/attachments/5", origin)).toBe("/attachments/5");
+    expect(client.apiPathOf("/api/v1/attachments/6", origin)).toBe("/attachments/6");
+    expect(client.apiPathOf("https://evil.example.net/api/v1/attachments/5", origin)).toBeNull();
+    expect(client.apiPathOf("https://chat.example.com/files/5", origin)).toBeNull();
+    expect(client.apiPathOf("javascript:alert(1)", origin)).toBeNull();
+  });
+});
+
 describe("toQueryString", () => {
   it("skips empty values", () => {
     expect(toQueryString({ status: "open", q: "", cursor: null, limit: 30, x: undefined })).toBe("?status=open&limit=30");

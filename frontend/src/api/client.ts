@@ -135,6 +135,17 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.parse<T>(await this.exchange(method, path, options));
+  }
+
+  /** A binary resource under the API (e.g. an attachment), fetched with the access token. */
+  async blob(path: string, signal?: AbortSignal): Promise<Blob> {
+    const response = await this.exchange("GET", path, { signal });
+    if (!response.ok) return this.parse<never>(response);
+    return response.blob();
+  }
+
+  private async exchange(method: string, path: string, options: RequestOptions): Promise<Response> {
     const useAuth = options.auth ?? true;
     if (useAuth && !this.accessToken && this.hasRefreshToken()) await this.refreshSession();
     const tokenUsed = this.accessToken;
@@ -144,7 +155,22 @@ export class ApiClient {
       if (this.accessToken === tokenUsed) await this.refreshSession();
       response = await this.send(method, path, options, this.accessToken);
     }
-    return this.parse<T>(response);
+    return response;
+  }
+
+  /**
+   * The API path (relative to the base) of a URL the API handed out, when it
+   * points at this same origin; null otherwise, so the token never leaves the site.
+   */
+  apiPathOf(url: string, origin: string = globalThis.location?.origin ?? ""): string | null {
+    let parsed: URL;
+    try {
+      parsed = new URL(url, origin || undefined);
+    } catch {
+      return null;
+    }
+    if (!origin || parsed.origin !== origin || !parsed.pathname.startsWith(this.baseUrl + "/")) return null;
+    return parsed.pathname.slice(this.baseUrl.length) + parsed.search;
   }
 
   get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {

@@ -90,9 +90,14 @@ export interface VisitorSummary {
 }
 
 export interface Visitor extends VisitorSummary {
+  project_id?: Id;
+  identifier?: string | null;
+  is_identity_verified?: boolean;
   attributes: Record<string, unknown>;
-  current_url: string | null;
-  current_title: string | null;
+  /** The page the visitor was on at their latest widget session. */
+  page_url: string | null;
+  page_title: string | null;
+  referrer?: string | null;
   browser: string | null;
   os: string | null;
   first_seen_at: string | null;
@@ -146,6 +151,18 @@ export interface Message {
   client_msg_id: string | null;
   created_at: string;
   attachments?: Attachment[];
+}
+
+/** `GET …/messages`: ascending by seq, plus the conversation's current last seq. */
+export interface MessagePage {
+  items: Message[];
+  last_seq: number;
+}
+
+/** One member's live status (`GET /projects/{pid}/presence` and the `presence` event). */
+export interface AgentPresence {
+  user_id: Id;
+  status: PresenceStatus;
 }
 
 export interface Page<T> {

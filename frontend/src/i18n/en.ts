@@ -65,7 +65,7 @@ const en = {
     conversations: "Conversations",
     conversation: "Conversation",
     assigneeFilter: "Show conversations",
-    assignee: { me: "Mine", none: "Unassigned", any: "All" },
+    assignee: { me: "Mine", none: "Unassigned", all: "All" },
     status: "Status",
     search: "Search",
     searchPlaceholder: "Search conversations  ( / )",

@@ -69,7 +69,7 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
     conversations: "Conversaciones",
     conversation: "Conversación",
     assigneeFilter: "Mostrar conversaciones",
-    assignee: { me: "Mías", none: "Sin asignar", any: "Todas" },
+    assignee: { me: "Mías", none: "Sin asignar", all: "Todas" },
     status: "Estado",
     search: "Buscar",
     searchPlaceholder: "Buscar conversaciones  ( / )",

@@ -4,7 +4,7 @@ import type { AssigneeFilter, ConversationFilter } from "./merge";
 import { SEARCH_ID } from "./useInboxShortcuts";
 import { useInboxStore } from "./useInboxStore";
 
-const ASSIGNEES: AssigneeFilter[] = ["me", "none", "any"];
+const ASSIGNEES: AssigneeFilter[] = ["me", "none", "all"];
 const STATUSES: Array<ConversationFilter["status"]> = ["open", "pending", "snoozed", "resolved", "all"];
 
 /** Mine / unassigned / all, status, and search (debounced). */

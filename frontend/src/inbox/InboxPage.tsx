@@ -3,7 +3,9 @@ import { useTranslation } from "react-i18next";
 import type { Project } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { useMembersStore } from "../projects/membersStore";
+import { useRealtimeStore } from "../realtime/realtimeStore";
 import { ConversationList } from "./ConversationList";
+import { peopleApi } from "./inboxApi";
 import { ConversationView } from "./ConversationView";
 import { totalUnread, visibleConversations } from "./merge";
 import { ShortcutsOverlay } from "./ShortcutsOverlay";
@@ -25,6 +27,7 @@ export function InboxPage({ project, conversationId }: { project: Project; conve
   useEffect(() => {
     if (me) void useInboxStore.getState().start(project.id, me.id);
     void useMembersStore.getState().load(project.id);
+    void useRealtimeStore.getState().loadPresence(project.id, peopleApi.presence);
   }, [project.id, me]);
 
   useEffect(() => {

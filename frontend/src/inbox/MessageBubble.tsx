@@ -1,35 +1,8 @@
 import { useTranslation } from "react-i18next";
-import type { Attachment, Message } from "../api/types";
-import { formatBytes, formatTime } from "../ui/format";
+import type { Message } from "../api/types";
+import { formatTime } from "../ui/format";
+import { AttachmentLinks } from "./AttachmentLinks";
 import type { PendingMessage } from "./merge";
-
-/** Only http(s) and same-site links become clickable: never javascript: or data: URLs. */
-function safeUrl(url: string): string | null {
-  return /^(https?:\/\/|\/(?!\/))/i.test(url) ? url : null;
-}
-
-function AttachmentLinks({ attachments }: { attachments: Attachment[] }) {
-  return (
-    <ul className="attachments">
-      {attachments.map((attachment) => {
-        const url = safeUrl(attachment.url);
-        return (
-          <li key={String(attachment.id)}>
-            {url ? (
-              <a href={url} target="_blank" rel="noopener noreferrer">
-                {attachment.content_type.startsWith("image/") && <img src={url} alt="" className="attachment-thumb" />}
-                {attachment.name}
-              </a>
-            ) : (
-              attachment.name
-            )}{" "}
-            <span className="muted small">{formatBytes(attachment.size)}</span>
-          </li>
-        );
-      })}
-    </ul>
-  );
-}
 
 /** A stored message. Its content is plain text, always rendered as text. */
 export function MessageBubble({ message, senderName, isSeen }: { message: Message; senderName: string; isSeen: boolean }) {

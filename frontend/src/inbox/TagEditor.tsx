@@ -34,7 +34,7 @@ export function TagEditor({ tags, disabled, onChange }: { tags: string[]; disabl
           value={draft}
           placeholder={t("actions.addTag")}
           disabled={disabled}
-          maxLength={40}
+          maxLength={50}
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === "Enter") {

@@ -25,7 +25,7 @@ export function VisitorPanel({ project, conversation }: { project: Project; conv
   const isOnline = conversation.visitor?.online ?? visitor?.online ?? false;
   const name = visitor?.name || conversation.visitor?.name || t("inbox.visitorFallback");
   const email = visitor?.email ?? conversation.visitor?.email;
-  const pageUrl = visitor?.current_url && /^https?:\/\//i.test(visitor.current_url) ? visitor.current_url : null;
+  const pageUrl = visitor?.page_url && /^https?:\/\//i.test(visitor.page_url) ? visitor.page_url : null;
   const past = (entry?.pastConversations ?? []).filter((item) => String(item.id) !== String(conversation.id));
 
   return (
@@ -43,10 +43,10 @@ export function VisitorPanel({ project, conversation }: { project: Project; conv
         <dd>
           {pageUrl ? (
             <a href={pageUrl} target="_blank" rel="noopener noreferrer">
-              {visitor?.current_title || pageUrl}
+              {visitor?.page_title || pageUrl}
             </a>
           ) : (
-            visitor?.current_title || "—"
+            visitor?.page_title || "—"
           )}
         </dd>
         <dt>{t("visitor.browser")}</dt>

@@ -1,5 +1,6 @@
 import { api, ApiError } from "../api/client";
-import type { Attachment, Conversation, ConversationPatch, Id, Member, Message, Page, Visitor } from "../api/types";
+import type { Attachment, AgentPresence, Conversation, ConversationPatch, Id, Member, Message, MessagePage, Page, Visitor } from "../api/types";
+import type { Query } from "../api/client";
 import type { ConversationFilter } from "./merge";
 
 const base = (projectId: Id) => `/projects/${encodeURIComponent(String(projectId))}`;
@@ -24,33 +25,42 @@ export interface InboxApi {
   listConversations(projectId: Id, filter: ConversationFilter, cursor: string | null): Promise<Page<Conversation>>;
   getConversation(projectId: Id, conversationId: Id): Promise<Conversation>;
   updateConversation(projectId: Id, conversationId: Id, patch: ConversationPatch): Promise<Conversation>;
-  listMessages(projectId: Id, conversationId: Id, query: MessagePageQuery): Promise<Page<Message>>;
+  listMessages(projectId: Id, conversationId: Id, query: MessagePageQuery): Promise<MessagePage>;
   postMessage(projectId: Id, conversationId: Id, message: NewMessage): Promise<Message>;
-  uploadAttachment(projectId: Id, conversationId: Id, file: File): Promise<Attachment>;
+  uploadAttachment(projectId: Id, file: File): Promise<Attachment>;
 }
 
 export const CONVERSATION_PAGE = 30;
 
+/**
+ * The list's query string. The server reads `assignee=any` as "assigned to
+ * someone", so showing every conversation sends no assignee at all.
+ */
+export function conversationQuery(filter: ConversationFilter, cursor: string | null): Query {
+  return {
+    status: filter.status === "all" ? undefined : filter.status,
+    assignee: filter.assignee === "all" ? undefined : filter.assignee,
+    q: filter.q.trim() || undefined,
+    cursor,
+    limit: CONVERSATION_PAGE,
+  };
+}
+
 export const inboxApi: InboxApi = {
   listConversations: (projectId, filter, cursor) =>
-    api.get<Page<Conversation>>(`${base(projectId)}/conversations`, {
-      status: filter.status === "all" ? undefined : filter.status,
-      assignee: filter.assignee,
-      q: filter.q.trim() || undefined,
-      cursor,
-      limit: CONVERSATION_PAGE,
-    }),
+    api.get<Page<Conversation>>(`${base(projectId)}/conversations`, conversationQuery(filter, cursor)),
   getConversation: (projectId, conversationId) => api.get<Conversation>(conversationPath(projectId, conversationId)),
   updateConversation: (projectId, conversationId, patch) =>
     api.patch<Conversation>(conversationPath(projectId, conversationId), patch),
   listMessages: (projectId, conversationId, query) =>
-    api.get<Page<Message>>(`${conversationPath(projectId, conversationId)}/messages`, { ...query }),
+    api.get<MessagePage>(`${conversationPath(projectId, conversationId)}/messages`, { ...query }),
   postMessage: (projectId, conversationId, message) =>
     api.post<Message>(`${conversationPath(projectId, conversationId)}/messages`, message),
-  uploadAttachment: (projectId, conversationId, file) => {
+  /** Uploads to the project (multipart field `file`); the answer's id then goes in `attachment_ids`. */
+  uploadAttachment: (projectId, file) => {
     const form = new FormData();
     form.append("file", file, file.name);
-    return api.request<Attachment>("POST", `${conversationPath(projectId, conversationId)}/attachments`, { body: form });
+    return api.request<Attachment>("POST", `${base(projectId)}/attachments`, { body: form });
   },
 };
 
@@ -70,6 +80,8 @@ export const peopleApi = {
       return api.get<Page<Conversation>>(`${base(projectId)}/conversations`, { visitor_id: String(visitorId), limit: 20 });
     }
   },
+  /** Every member's live status (online, away, offline), as the `presence` events report it. */
+  presence: (projectId: Id) => api.get<{ items: AgentPresence[] }>(`${base(projectId)}/presence`),
   listMembers: (projectId: Id) => api.get<Page<Member> | Member[]>(`${base(projectId)}/members`, { limit: 100 }),
 };
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
-import type { Conversation, Id, Message } from "../api/types";
+import type { Attachment, Conversation, Id, Message } from "../api/types";
 import type { InboxApi, MessagePageQuery, NewMessage } from "./inboxApi";
 import { createInboxStore } from "./inboxStore";
 import type { RealtimeLink } from "./inboxStore";
@@ -11,11 +11,17 @@ function fakeServer(initial: Message[]) {
   const messages = [...initial];
   let conversation = makeConversation(1, { last_seq: initial.length ? initial[initial.length - 1].seq : 0 });
   const posted: NewMessage[] = [];
+  const uploads: Array<{ projectId: Id; name: string }> = [];
   let failNextPost: Error | null = null;
+  let failUploads: Error | null = null;
+  let fetchedRows = 0;
 
   const api: InboxApi = {
     listConversations: async () => ({ items: [conversation], next_cursor: null }),
-    getConversation: async () => conversation,
+    getConversation: async (_pid, cid) => {
+      fetchedRows += 1;
+      return String(cid) === "1" ? conversation : makeConversation(Number(cid));
+    },
     updateConversation: async (_pid, _cid, patch) => {
       conversation = { ...conversation, ...patch } as Conversation;
       return conversation;
@@ -24,7 +30,7 @@ function fakeServer(initial: Message[]) {
       let items = messages;
       if (query.after_seq !== undefined) items = items.filter((m) => m.seq > query.after_seq!).slice(0, query.limit);
       if (query.before_seq !== undefined) items = items.filter((m) => m.seq < query.before_seq!).slice(-query.limit);
-      return { items, next_cursor: null };
+      return { items, last_seq: conversation.last_seq };
     },
     postMessage: async (_pid, _cid, body) => {
       posted.push(body);
@@ -40,13 +46,23 @@ function fakeServer(initial: Message[]) {
         content: body.content,
         client_msg_id: body.client_msg_id,
         private: body.private,
+        attachments: (body.attachment_ids ?? []).map((id) => ({
+          id,
+          name: `file-${id}`,
+          content_type: "text/plain",
+          size: 1,
+          url: `http://localhost/api/v1/attachments/${id}`,
+        })),
       });
       messages.push(stored);
       conversation = { ...conversation, last_seq: stored.seq };
       return stored;
     },
-    uploadAttachment: async () => {
-      throw new ApiError(404, "not_found", "No attachments here");
+    uploadAttachment: async (projectId, file): Promise<Attachment> => {
+      if (failUploads) throw failUploads;
+      uploads.push({ projectId, name: file.name });
+      const id = 500 + uploads.length;
+      return { id, name: file.name, content_type: "text/plain", size: file.size, url: `http://localhost/api/v1/attachments/${id}` };
     },
   };
 
@@ -54,7 +70,10 @@ function fakeServer(initial: Message[]) {
     api,
     messages,
     posted,
+    uploads,
     failNextPost: (error: Error) => (failNextPost = error),
+    failUploads: (error: Error | null) => (failUploads = error),
+    fetchedRows: () => fetchedRows,
     /** Stores a message without telling the client, as if its event were lost. */
     storeSilently(message: Message) {
       messages.push(message);
@@ -210,12 +229,33 @@ describe("inbox store", () => {
     expect(seqsOf(store).at(-1)).toBe(121);
   });
 
-  it("reports an attachment upload failure on the pending message", async () => {
-    const { store } = setup(history);
+  it("uploads files to the project, then sends their ids in attachment_ids", async () => {
+    const { store, server } = setup(history);
     await store.getState().start(7, 5);
     await store.getState().openConversation(1);
+    await store.getState().sendMessage(1, "see files", { files: [new File(["x"], "a.txt"), new File(["y"], "b.txt")] });
+    expect(server.uploads).toEqual([
+      { projectId: 7, name: "a.txt" },
+      { projectId: 7, name: "b.txt" },
+    ]);
+    expect(server.posted.at(-1)).toEqual({ content: "see files", client_msg_id: "client-1", private: false, attachment_ids: [501, 502] });
+    expect(store.getState().timelines["1"].messages.at(-1)?.attachments?.map((a) => a.name)).toEqual(["file-501", "file-502"]);
+  });
+
+  it("reports an attachment upload failure on the pending message and does not upload twice on retry", async () => {
+    const { store, server } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    server.failUploads(new ApiError(422, "attachment_type_not_allowed", "Files of type text/html are not accepted."));
     await store.getState().sendMessage(1, "see file", { files: [new File(["x"], "a.txt")] });
-    expect(store.getState().timelines["1"].pending[0]).toMatchObject({ state: "failed", error: "No attachments here" });
+    expect(store.getState().timelines["1"].pending[0]).toMatchObject({
+      state: "failed",
+      error: "Files of type text/html are not accepted.",
+    });
+    server.failUploads(null);
+    await store.getState().retryMessage(1, "client-1");
+    expect(server.uploads).toHaveLength(1);
+    expect(server.posted.at(-1)?.attachment_ids).toEqual([501]);
   });
 
   it("counts unread visitor messages in conversations that are not open", async () => {
@@ -233,6 +273,46 @@ describe("inbox store", () => {
     store.getState().receiveConversation(makeConversation(3, { project_id: 8 }));
     expect(Object.keys(store.getState().listed).sort()).toEqual(["1", "2"]);
     expect(store.getState().known["3"]).toBeUndefined();
+  });
+
+  it("fetches the full row of an unknown conversation announced by a bare conversation:updated", async () => {
+    const { store, server } = setup([]);
+    await store.getState().start(7, 5);
+    const before = server.fetchedRows();
+    const bare = makeConversation(4, { status: "open" });
+    delete bare.visitor;
+    delete bare.last_message;
+    delete bare.unread_count;
+    store.getState().receiveConversation(bare);
+    await vi.waitFor(() => expect(store.getState().known["4"]?.visitor?.name).toBe("Visitor 4"));
+    expect(server.fetchedRows()).toBe(before + 1);
+    expect(store.getState().listed["4"]).toBe(true);
+  });
+
+  it("keeps visitor, last message and unread count when a bare update changes a known conversation", async () => {
+    const { store } = setup(history.slice(0, 3));
+    await store.getState().start(7, 5);
+    store.getState().receiveMessage(makeMessage(4));
+    const bare = makeConversation(1, { status: "pending", last_seq: 4 });
+    delete bare.visitor;
+    delete bare.last_message;
+    delete bare.unread_count;
+    store.getState().receiveConversation(bare);
+    const conversation = store.getState().known["1"];
+    expect(conversation).toMatchObject({ status: "pending", unread_count: 1, visitor: { name: "Visitor 1" } });
+    expect(conversation.last_message?.content).toBe("message 4");
+  });
+
+  it("catches up to the last_seq the messages page reports", async () => {
+    const { store, server } = setup(history.slice(0, 3));
+    await store.getState().start(7, 5);
+    // Two messages stored after the list was fetched, their events lost: the page's last_seq reveals them.
+    const stale = store.getState().known["1"];
+    server.api.getConversation = async () => stale;
+    server.storeSilently(makeMessage(4));
+    server.storeSilently(makeMessage(5));
+    await store.getState().openConversation(1);
+    expect(seqsOf(store)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("applies a status change answered by PATCH", async () => {

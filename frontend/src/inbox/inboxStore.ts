@@ -80,7 +80,7 @@ export interface InboxState {
   resume(): Promise<void>;
 }
 
-export const defaultFilter: ConversationFilter = { assignee: "any", status: "open", q: "" };
+export const defaultFilter: ConversationFilter = { assignee: "all", status: "open", q: "" };
 
 const key = (id: Id) => String(id);
 
@@ -116,21 +116,23 @@ export function createInboxStore(deps: InboxDeps) {
     };
 
     /** Fetches everything after the highest seq we hold: socket sync first, then REST pages. */
-    const catchUp = (conversationId: Id): Promise<void> => {
+    const catchUp = (conversationId: Id, serverLastSeq = 0): Promise<void> => {
       const running = catchUps.get(key(conversationId));
-      if (running) return running.then(() => catchUp(conversationId));
+      if (running) return running.then(() => catchUp(conversationId, serverLastSeq));
       const work = (async () => {
         const { projectId } = get();
         const timeline = get().timelines[key(conversationId)];
         if (projectId == null || !timeline?.loaded) return;
         const synced = await deps.realtime.sync(conversationId, contiguousMaxSeq(timeline.messages)).catch(() => null);
         if (synced) storeMessages(conversationId, synced);
+        let lastSeqSeen = serverLastSeq;
         for (let page = 0; page < 20; page++) {
           const after = contiguousMaxSeq(get().timelines[key(conversationId)]?.messages ?? []);
-          const knownLast = get().known[key(conversationId)]?.last_seq ?? 0;
+          const knownLast = Math.max(get().known[key(conversationId)]?.last_seq ?? 0, lastSeqSeen);
           if ((synced || page > 0) && after >= knownLast) break;
           const answer = await deps.api.listMessages(projectId, conversationId, { after_seq: after, limit: CATCH_UP_PAGE });
           if (get().projectId !== projectId) return;
+          lastSeqSeen = Math.max(lastSeqSeen, answer.last_seq ?? 0);
           storeMessages(conversationId, answer.items);
           if (answer.items.length < CATCH_UP_PAGE) break;
         }
@@ -153,7 +155,8 @@ export function createInboxStore(deps: InboxDeps) {
         storeMessages(conversationId, answer.items);
         // Live messages may have arrived between the summary and the page.
         const held = maxSeq(get().timelines[key(conversationId)]?.messages ?? []);
-        if (held < (get().known[key(conversationId)]?.last_seq ?? 0)) await catchUp(conversationId);
+        const lastSeqNow = Math.max(get().known[key(conversationId)]?.last_seq ?? 0, answer.last_seq ?? 0);
+        if (held < lastSeqNow) await catchUp(conversationId, lastSeqNow);
       } catch (error) {
         patchTimeline(conversationId, (timeline) => ({ ...timeline, error: errorMessage(error) }));
       }
@@ -166,7 +169,7 @@ export function createInboxStore(deps: InboxDeps) {
       try {
         let attachments = pending.attachments;
         for (const file of pending.files.slice(attachments.length)) {
-          attachments = [...attachments, await deps.api.uploadAttachment(projectId, conversationId, file)];
+          attachments = [...attachments, await deps.api.uploadAttachment(projectId, file)];
           patchTimeline(conversationId, (timeline) => updatePending(timeline, clientMsgId, { attachments }));
         }
         const message = await deps.api.postMessage(projectId, conversationId, {
@@ -181,6 +184,16 @@ export function createInboxStore(deps: InboxDeps) {
           updatePending(timeline, clientMsgId, { state: "failed", error: errorMessage(error) }),
         );
       }
+    };
+
+    const acceptConversation = (conversation: Conversation) => {
+      set((state) => ({
+        known: {
+          ...state.known,
+          [key(conversation.id)]: mergeConversation(state.known[key(conversation.id)], conversation),
+        },
+      }));
+      admitToList(get().known[key(conversation.id)]);
     };
 
     const admitToList = (conversation: Conversation) => {
@@ -343,14 +356,20 @@ export function createInboxStore(deps: InboxDeps) {
       },
 
       receiveConversation: (conversation) => {
-        if (!sameId(conversation.project_id, get().projectId)) return;
-        set((state) => ({
-          known: {
-            ...state.known,
-            [key(conversation.id)]: mergeConversation(state.known[key(conversation.id)], conversation),
-          },
-        }));
-        admitToList(get().known[key(conversation.id)]);
+        const { projectId } = get();
+        if (projectId == null || !sameId(conversation.project_id, projectId)) return;
+        if (!get().known[key(conversation.id)] && conversation.visitor === undefined) {
+          // `conversation:updated` carries the bare conversation (no visitor, last message or unread count):
+          // one we do not hold yet is fetched as a full list row before it is shown.
+          deps.api
+            .getConversation(projectId, conversation.id)
+            .then((row) => {
+              if (sameId(get().projectId, projectId)) acceptConversation(row);
+            })
+            .catch(() => undefined);
+          return;
+        }
+        acceptConversation(conversation);
       },
 
       receiveMessage: (message) => {

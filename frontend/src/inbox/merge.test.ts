@@ -220,7 +220,7 @@ describe("filters", () => {
     const open = makeConversation(2);
     const known = { "1": resolved, "2": open };
     const listed = { "1": true, "2": true } as const;
-    const anyOpen = { assignee: "any" as const, status: "open" as const, q: "" };
+    const anyOpen = { assignee: "all" as const, status: "open" as const, q: "" };
     expect(visibleConversations(known, listed, anyOpen, 5, null).map((c) => c.id)).toEqual([2]);
     expect(visibleConversations(known, listed, anyOpen, 5, 1).map((c) => c.id)).toEqual([2, 1]);
   });

@@ -6,7 +6,8 @@
 import { sameId } from "../api/types";
 import type { Attachment, Conversation, ConversationStatus, Id, Message, Visitor } from "../api/types";
 
-export type AssigneeFilter = "me" | "none" | "any";
+/** "all" shows every conversation, assigned or not. */
+export type AssigneeFilter = "me" | "none" | "all";
 
 export interface ConversationFilter {
   assignee: AssigneeFilter;

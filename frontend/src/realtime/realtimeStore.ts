@@ -1,5 +1,5 @@
 import { create } from "zustand";
-import type { Id, PresenceStatus } from "../api/types";
+import type { AgentPresence, Id, PresenceStatus } from "../api/types";
 import type { ConnectionState } from "./socket";
 
 const PRESENCE_KEY = "livechat.presence";
@@ -12,7 +12,16 @@ interface RealtimeState {
   presence: Record<string, PresenceStatus>;
   setMyStatus(status: "online" | "away"): void;
   receivePresence(userId: Id, status: PresenceStatus): void;
+  /**
+   * Loads the team's current statuses (on opening a project and after every
+   * (re)connection); live `presence` events keep them fresh afterwards.
+   */
+  loadPresence(projectId: Id, fetchPresence: (projectId: Id) => Promise<{ items: AgentPresence[] }>): Promise<void>;
 }
+
+/** Users whose live event arrived while a snapshot was loading: the event is newer than the snapshot. */
+const heardDuringLoad = new Set<string>();
+let loadsRunning = 0;
 
 export const useRealtimeStore = create<RealtimeState>((set) => ({
   connection: "idle",
@@ -22,6 +31,24 @@ export const useRealtimeStore = create<RealtimeState>((set) => ({
     localStorage.setItem(PRESENCE_KEY, status);
     set({ myStatus: status });
   },
-  receivePresence: (userId, status) =>
-    set((state) => ({ presence: { ...state.presence, [String(userId)]: status } })),
+  receivePresence: (userId, status) => {
+    if (loadsRunning) heardDuringLoad.add(String(userId));
+    set((state) => ({ presence: { ...state.presence, [String(userId)]: status } }));
+  },
+  loadPresence: async (projectId, fetchPresence) => {
+    loadsRunning += 1;
+    try {
+      const answer = await fetchPresence(projectId);
+      const loaded: Record<string, PresenceStatus> = {};
+      for (const item of answer.items ?? []) {
+        if (!heardDuringLoad.has(String(item.user_id))) loaded[String(item.user_id)] = item.status;
+      }
+      set((state) => ({ presence: { ...state.presence, ...loaded } }));
+    } catch {
+      // Without the snapshot the team shows as offline until their next presence event.
+    } finally {
+      loadsRunning -= 1;
+      if (!loadsRunning) heardDuringLoad.clear();
+    }
+  },
 }));

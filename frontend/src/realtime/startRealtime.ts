@@ -2,6 +2,7 @@ import { sameId } from "../api/types";
 import type { Conversation, Id, Message, Visitor } from "../api/types";
 import { navigate } from "../app/router";
 import i18n from "../i18n";
+import { peopleApi } from "../inbox/inboxApi";
 import { useInboxStore } from "../inbox/useInboxStore";
 import { useVisitorStore } from "../inbox/visitorStore";
 import { notifyIncoming } from "../notifications/notify";
@@ -28,6 +29,9 @@ export function startRealtime(): () => void {
       agentSocket.setPresence(useRealtimeStore.getState().myStatus);
       // Also on the first connection: closes the window between the first fetch and joining the rooms.
       void inbox().resume();
+      // Statuses changed while we were away were announced to no one: take a fresh snapshot.
+      const projectId = inbox().projectId;
+      if (projectId != null) void useRealtimeStore.getState().loadPresence(projectId, peopleApi.presence);
     },
     handlers: {
       "conversation:created": (payload) => {
