@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { UploadError, uploadAttachment } from "../src/frame/api";
+import { attachmentUrl, UploadError, uploadAttachment } from "../src/frame/api";
 
 describe("uploadAttachment", () => {
   afterEach(() => vi.unstubAllGlobals());
@@ -39,5 +39,19 @@ describe("uploadAttachment", () => {
     const failure = await uploadAttachment(new File(["x"], "x.bin"), "vt").catch((error) => error);
     expect(failure).toBeInstanceOf(UploadError);
     expect(failure.status).toBe(0);
+  });
+});
+
+describe("attachmentUrl", () => {
+  it("adds the visitor token to the app's own attachment URLs (an <img> cannot send a header)", () => {
+    const own = `${location.origin}/api/v1/attachments/5`;
+    expect(attachmentUrl(own, "vt 1")).toBe(`${location.origin}/api/v1/attachments/5?token=vt+1`);
+    expect(attachmentUrl("/api/v1/attachments/6", "vt")).toBe(`${location.origin}/api/v1/attachments/6?token=vt`);
+  });
+
+  it("never sends the token elsewhere", () => {
+    expect(attachmentUrl("https://cdn.example.net/api/v1/attachments/5", "vt")).toBe("https://cdn.example.net/api/v1/attachments/5");
+    expect(attachmentUrl(`${location.origin}/files/5`, "vt")).toBe(`${location.origin}/files/5`);
+    expect(attachmentUrl(`${location.origin}/api/v1/attachments/5`, undefined)).toBe(`${location.origin}/api/v1/attachments/5`);
   });
 });

@@ -117,4 +117,27 @@ describe("MessageItem", () => {
     expect(link.getAttribute("href")).toBe("https://example.com/");
     expect(link.getAttribute("rel")).toContain("noopener");
   });
+
+  it("shows the app's attachments with the visitor token, since an <img> cannot send it as a header", () => {
+    mount(
+      <MessageItem
+        showSender={false}
+        message={{
+          id: 2,
+          conversation_id: 1,
+          seq: 2,
+          sender_type: "agent",
+          content: "",
+          created_at: "2025-01-01T10:00:00Z",
+          attachments: [
+            { id: 7, url: `${location.origin}/api/v1/attachments/7`, name: "shot.png", content_type: "image/png", size: 10 },
+            { id: 8, url: `${location.origin}/api/v1/attachments/8`, name: "terms.pdf", content_type: "application/pdf", size: 2048 },
+          ],
+        }}
+      />,
+    );
+    expect(container.querySelector("img.lc-image")!.getAttribute("src")).toBe(`${location.origin}/api/v1/attachments/7?token=vt`);
+    const links = [...container.querySelectorAll(".lc-attachments a")].map((a) => a.getAttribute("href"));
+    expect(links).toEqual([`${location.origin}/api/v1/attachments/7?token=vt`, `${location.origin}/api/v1/attachments/8?token=vt`]);
+  });
 });

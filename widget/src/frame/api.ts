@@ -34,3 +34,21 @@ export async function uploadAttachment(file: File, visitorToken: string): Promis
   if (response.ok && attachment?.id != null) return attachment as Attachment;
   throw new UploadError(data?.error || { code: "http_" + response.status, message: response.statusText || "HTTP " + response.status }, response.status);
 }
+
+/**
+ * Where the visitor can open an attachment. The app serves its own files only
+ * to their visitor, and an `<img>` or link cannot send a header: same-origin
+ * attachment URLs get the visitor token as `?token=`. Other URLs stay as they are.
+ */
+export function attachmentUrl(url: string, visitorToken: string | undefined): string {
+  let resolved: URL;
+  try {
+    resolved = new URL(url, location.origin);
+  } catch {
+    return "";
+  }
+  if (visitorToken && resolved.origin === location.origin && resolved.pathname.startsWith("/api/v1/attachments/")) {
+    resolved.searchParams.set("token", visitorToken);
+  }
+  return resolved.href;
+}

@@ -1,17 +1,18 @@
 import type { Attachment } from "../../shared/types";
+import { attachmentUrl } from "../api";
 import { useApp } from "../context";
 import { formatBytes } from "../format";
 import { safeHref } from "../linkify";
 
 /** Files attached to a message: images as previews, the rest as download links. */
 export function Attachments({ attachments }: { attachments: Attachment[] | undefined }) {
-  const { t } = useApp();
+  const { t, state } = useApp();
   if (!attachments?.length) return null;
   return (
     <ul class="lc-attachments">
       {attachments.map((attachment, index) => {
         // Relative URLs are the app's own; anything that is not http(s) is not shown as a link.
-        const href = attachment.url ? safeHref(new URL(attachment.url, location.origin).href) : null;
+        const href = attachment.url ? safeHref(attachmentUrl(attachment.url, state.session?.visitor_token)) : null;
         const name = attachment.name || t("attachment");
         if (!href) return <li key={index}>{name}</li>;
         return (
