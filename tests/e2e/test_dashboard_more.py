@@ -1,0 +1,174 @@
+"""More of the dashboard end to end: team presence, private notes, attachments both ways, filters, visitor details."""
+import base64
+import re
+import time
+
+import requests
+from playwright.sync_api import expect
+
+from tests.e2e.pages import Agent, send, widget_frame
+
+# A valid 1×1 PNG: the server checks the magic number, the browsers decode it.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def open_widget(new_page, live_server, host_site, project):
+    """A visitor on the customer's site with the chat open; returns (page, frame)."""
+    page = new_page()
+    page.goto(host_site.page(live_server, project["public_key"]))
+    page.evaluate("LiveChat.open()")
+    return page, widget_frame(page)
+
+
+def wait_for_status(live_server: str, project: dict, viewer: dict, user_id: int, status: str, timeout: float = 20) -> None:
+    """Poll GET /presence until `user_id` has `status` (the browser's socket is then surely connected)."""
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        response = requests.get(f"{live_server}/api/v1/projects/{project['id']}/presence",
+                                headers={"Authorization": f"Bearer {viewer['access_token']}"}, timeout=10)
+        assert response.status_code == 200, response.text
+        seen = {item["user_id"]: item["status"] for item in response.json()["items"]}.get(user_id)
+        if seen == status:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"user {user_id} stayed {seen}, expected {status}")
+
+
+def image_loaded(frame_or_page, alt: str) -> None:
+    """Wait until an <img alt=…> has actually decoded (a 401/404 behind it never does)."""
+    frame_or_page.wait_for_function(
+        "alt => [...document.querySelectorAll('img')].some(i => i.alt === alt && i.complete && i.naturalWidth > 0)",
+        arg=alt,
+        timeout=15_000,
+    )
+
+
+def team_member(page, name: str):
+    return page.get_by_role("region", name="Team").get_by_role("listitem").filter(has_text=name)
+
+
+def test_team_presence_is_loaded_on_sign_in_and_follows_live_changes(
+    new_page, sign_in, live_server, make_project, add_member, make_user
+):
+    project, manager = make_project(name="Presence Co")
+    colleague = add_member(project, manager, "AGENT", user=make_user(name="Cleo Colleague"))
+    colleague_page = sign_in(new_page(), colleague)
+    # Cleo came online before the manager connected: only the presence snapshot can tell the manager.
+    wait_for_status(live_server, project, manager, colleague["user"]["id"], "online")
+
+    manager_page = sign_in(new_page(), manager)
+    expect(team_member(manager_page, "Cleo Colleague")).to_contain_text("Online")
+
+    colleague_page.get_by_label("My status").select_option("away")
+    expect(team_member(manager_page, "Cleo Colleague")).to_contain_text("Away")
+
+    colleague_page.close()
+    expect(team_member(manager_page, "Cleo Colleague")).to_contain_text("Offline")
+
+
+def test_a_private_note_never_reaches_the_visitor(new_page, sign_in, live_server, host_site, shop):
+    project, manager = shop
+    visitor_page, frame = open_widget(new_page, live_server, host_site, project)
+    send(frame, "I would like a refund")
+    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+
+    agent_page = sign_in(new_page(), manager)
+    agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
+    log = agent_page.get_by_role("list", name="Messages")
+    expect(log.get_by_text("I would like a refund")).to_be_visible()
+
+    agent_page.get_by_role("button", name="Private note").click()
+    note = agent_page.get_by_role("textbox", name="Private note")
+    note.fill("Finance approved the refund")
+    note.press("Enter")
+    expect(log.get_by_text("Finance approved the refund")).to_be_visible()
+    agent_page.get_by_role("button", name="Reply", exact=True).click()
+    reply = agent_page.get_by_role("textbox", name="Reply")
+    reply.fill("Your refund is on its way")
+    reply.press("Enter")
+
+    expect(frame.get_by_text("Your refund is on its way")).to_be_visible()
+    expect(frame.get_by_text("Finance approved the refund")).to_have_count(0)
+    # Nor in the history fetched after a reload.
+    visitor_page.reload()
+    visitor_page.evaluate("LiveChat.open()")
+    frame = widget_frame(visitor_page)
+    expect(frame.get_by_text("Your refund is on its way")).to_be_visible()
+    expect(frame.get_by_text("Finance approved the refund")).to_have_count(0)
+
+
+def test_an_image_sent_by_the_visitor_shows_in_the_dashboard(new_page, sign_in, live_server, host_site, shop):
+    project, manager = shop
+    _, frame = open_widget(new_page, live_server, host_site, project)
+    frame.locator("input[type=file]").set_input_files({"name": "receipt.png", "mimeType": "image/png", "buffer": PNG})
+    send(frame, "Here is my receipt")
+    image_loaded(frame, "receipt.png")  # the visitor sees their own upload (served only with their token)
+    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+
+    agent_page = sign_in(new_page(), manager)
+    agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
+    log = agent_page.get_by_role("list", name="Messages")
+    expect(log.get_by_text("Here is my receipt")).to_be_visible()
+    expect(log.get_by_role("img", name="receipt.png")).to_be_visible()
+    image_loaded(agent_page, "receipt.png")
+
+
+def test_an_agent_attachment_reaches_the_visitor(new_page, sign_in, live_server, host_site, shop):
+    project, manager = shop
+    _, frame = open_widget(new_page, live_server, host_site, project)
+    send(frame, "Can I have the invoice?")
+    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+
+    agent_page = sign_in(new_page(), manager)
+    agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
+    agent_page.locator("#composer-files").set_input_files({"name": "invoice.png", "mimeType": "image/png", "buffer": PNG})
+    reply = agent_page.get_by_role("textbox", name="Reply")
+    reply.fill("Here it is")
+    reply.press("Enter")
+
+    log = agent_page.get_by_role("list", name="Messages")
+    expect(log.get_by_text("Here it is")).to_be_visible()
+    image_loaded(agent_page, "invoice.png")
+    expect(frame.get_by_text("Here it is")).to_be_visible()
+    image_loaded(frame, "invoice.png")
+    stored = Agent(live_server, project, manager).messages(conversation_id)
+    assert [a["name"] for m in stored for a in m["attachments"]] == ["invoice.png"]
+
+
+def test_filters_list_unassigned_conversations_under_all_and_unassigned(
+    new_page, sign_in, live_server, host_site, shop
+):
+    project, manager = shop
+    _, frame = open_widget(new_page, live_server, host_site, project)
+    send(frame, "Nobody has picked me yet")
+    Agent(live_server, project, manager).wait_for_visitor_messages(1)
+
+    # Signed in after the conversation exists: the list comes from the server's filter, not a live event.
+    page = sign_in(new_page(), manager)
+    filters = page.get_by_role("group", name="Show conversations")
+    row = page.get_by_role("link", name=re.compile("Nobody has picked me yet"))
+    expect(filters.get_by_role("button", name="All")).to_have_attribute("aria-pressed", "true")
+    expect(row).to_be_visible()
+    filters.get_by_role("button", name="Mine").click()
+    expect(page.get_by_text("No conversations here.")).to_be_visible()
+    filters.get_by_role("button", name="Unassigned").click()
+    expect(row).to_be_visible()
+    filters.get_by_role("button", name="All").click()
+    expect(row).to_be_visible()
+
+
+def test_the_visitor_panel_shows_the_page_the_visitor_is_on(new_page, sign_in, live_server, host_site, shop):
+    project, manager = shop
+    visitor_page, frame = open_widget(new_page, live_server, host_site, project)
+    send(frame, "Is this in stock?")
+    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+
+    agent_page = sign_in(new_page(), manager)
+    agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
+    panel = agent_page.get_by_role("complementary", name=re.compile("Visitor"))
+    link = panel.get_by_role("link", name="Shop")
+    expect(link).to_have_attribute("href", visitor_page.url)
+    expect(panel.get_by_text("Online", exact=True)).to_be_visible()
