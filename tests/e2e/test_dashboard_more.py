@@ -172,3 +172,27 @@ def test_the_visitor_panel_shows_the_page_the_visitor_is_on(new_page, sign_in, l
     link = panel.get_by_role("link", name="Shop")
     expect(link).to_have_attribute("href", visitor_page.url)
     expect(panel.get_by_text("Online", exact=True)).to_be_visible()
+
+
+def test_a_project_created_in_the_dashboard_gets_live_conversations_without_a_reload(
+    new_page, sign_in, live_server, host_site, make_project
+):
+    _, manager = make_project(name="First Co")
+    page = sign_in(new_page(), manager)
+    page.get_by_label("Project").select_option(label="+ New project")
+    page.get_by_label("Project name").fill("Second Co")
+    page.get_by_role("button", name="Create project").click()
+    page.wait_for_url(re.compile(r"/projects/\d+/settings/widget$"))
+    project_id = int(re.search(r"/projects/(\d+)/", page.url).group(1))
+    headers = {"Authorization": f"Bearer {manager['access_token']}"}
+    response = requests.patch(f"{live_server}/api/v1/projects/{project_id}", json={"allowed_origins": [host_site.origin]},
+                              headers=headers, timeout=10)
+    assert response.status_code == 200, response.text
+    project = response.json()
+
+    # In-app navigation only: the socket connected before this project existed.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+    expect(page.get_by_text("No conversations here.")).to_be_visible()
+    _, frame = open_widget(new_page, live_server, host_site, project)
+    send(frame, "Hello, brand new project")
+    expect(page.get_by_role("link", name=re.compile("Hello, brand new project"))).to_be_visible()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { unwrap } from "./payloads";
+import { hasUnjoinedProject, unwrap } from "./payloads";
 
 describe("unwrap", () => {
   it("accepts the resource itself with project_id", () => {
@@ -22,5 +22,14 @@ describe("wireId", () => {
     expect(wireId("5")).toBe(5);
     expect(wireId(7)).toBe(7);
     expect(wireId("c_9f")).toBe("c_9f");
+  });
+});
+
+describe("hasUnjoinedProject", () => {
+  it("is true only for a project the connection was not joined to", () => {
+    const joined = new Set(["1", "2"]);
+    expect(hasUnjoinedProject(joined, [1, "2"])).toBe(false);
+    expect(hasUnjoinedProject(joined, [1])).toBe(false);
+    expect(hasUnjoinedProject(joined, [1, 2, 3])).toBe(true);
   });
 });

@@ -13,3 +13,9 @@ export function unwrap<T extends object>(payload: unknown, name: string): (T & W
   }
   return outer as T & WithProject;
 }
+
+/** True when `current` holds a project the socket's rooms (joined at connect time) do not cover. */
+export function hasUnjoinedProject(joined: ReadonlySet<string>, current: Iterable<Id>): boolean {
+  for (const id of current) if (!joined.has(String(id))) return true;
+  return false;
+}

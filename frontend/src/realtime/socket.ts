@@ -115,6 +115,15 @@ export class AgentSocket {
     this.options = null;
   }
 
+  /**
+   * Connects again now. The server joins an agent to the rooms of its projects
+   * only when the socket connects, so a project created or joined since needs a
+   * new connection before its events arrive.
+   */
+  reconnect(): void {
+    if (this.socket?.connected) this.socket.disconnect().connect();
+  }
+
   get isConnected(): boolean {
     return Boolean(this.socket?.connected);
   }

@@ -7,7 +7,8 @@ import { useInboxStore } from "../inbox/useInboxStore";
 import { useVisitorStore } from "../inbox/visitorStore";
 import { notifyIncoming } from "../notifications/notify";
 import { agentSocket } from "./agentSocket";
-import { unwrap } from "./payloads";
+import { useProjectStore } from "../projects/projectStore";
+import { hasUnjoinedProject, unwrap } from "./payloads";
 import { useRealtimeStore } from "./realtimeStore";
 
 function visitorLabel(conversation: Conversation | undefined): string {
@@ -23,9 +24,14 @@ export function startRealtime(): () => void {
   const inbox = () => useInboxStore.getState();
   const isCurrentProject = (projectId: Id | undefined) => projectId == null || sameId(projectId, inbox().projectId);
 
+  // The projects whose rooms this connection was joined to (the server decides at connect time).
+  const projectIds = () => new Set(useProjectStore.getState().projects.map((project) => String(project.id)));
+  let joined: Set<string> | null = null;
+
   agentSocket.start({
     onState: (connection) => useRealtimeStore.setState({ connection }),
     onConnected: () => {
+      joined = useProjectStore.getState().status === "ready" ? projectIds() : null;
       agentSocket.setPresence(useRealtimeStore.getState().myStatus);
       // Also on the first connection: closes the window between the first fetch and joining the rooms.
       void inbox().resume();
@@ -81,6 +87,21 @@ export function startRealtime(): () => void {
     },
   });
 
+  // A project created or joined (invitation) after connecting has no room on this connection yet.
+  const unsubscribeProjects = useProjectStore.subscribe((state) => {
+    if (state.status !== "ready") return;
+    const current = projectIds();
+    if (joined === null) {
+      // The list loaded after the socket connected: both saw the same memberships.
+      if (agentSocket.isConnected) joined = current;
+      return;
+    }
+    if (hasUnjoinedProject(joined, current) && agentSocket.isConnected) {
+      joined = current;
+      agentSocket.reconnect();
+    }
+  });
+
   const onVisibility = () => inbox().setPageVisible(!document.hidden);
   document.addEventListener("visibilitychange", onVisibility);
   const unsubscribePresence = useRealtimeStore.subscribe((state, previous) => {
@@ -90,6 +111,7 @@ export function startRealtime(): () => void {
   return () => {
     document.removeEventListener("visibilitychange", onVisibility);
     unsubscribePresence();
+    unsubscribeProjects();
     agentSocket.stop();
   };
 }
