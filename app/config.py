@@ -1,6 +1,7 @@
 """Settings from the environment, validated once at start-up (12-factor)."""
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -105,7 +106,7 @@ class Settings:
             "PASSWORD_HASH_COST": "default",
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
-            "SOCKETIO_CHANNEL": "livechat-socketio",
+            "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL") or _socketio_channel(self.database_url),
             # Messaging core (issue #3); each can be overridden from the environment.
             "REALTIME_FAST_PATH": _env_flag("REALTIME_FAST_PATH", True),
             "RELAY_SWEEP_SECONDS": float(os.environ.get("RELAY_SWEEP_SECONDS", "2")),
@@ -120,6 +121,14 @@ class Settings:
             "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),
         }
+
+
+def _socketio_channel(database_url: str) -> str:
+    """Redis pub/sub ignores the database number, so name the channel after the deployment's database:
+    two deployments (or test runs) sharing one Redis never hear each other's rooms."""
+    parts = urlsplit(database_url)
+    where = f"{parts.hostname}:{parts.port}{parts.path}"
+    return "livechat-socketio-" + hashlib.sha256(where.encode()).hexdigest()[:12]
 
 
 def _env_flag(name: str, default: bool) -> bool:

@@ -42,7 +42,7 @@ REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 class Stack:
     """gunicorn (gevent-websocket worker) + worker.py on a fresh database."""
 
-    def __init__(self, port: int, fast_path: bool) -> None:
+    def __init__(self, port: int, fast_path: bool, web_workers: int = 1) -> None:
         import psycopg
         from redis import Redis
 
@@ -67,7 +67,7 @@ class Stack:
         log = open(f"/tmp/{self.db_name}.log", "w")
         self.web = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-k", "geventwebsocket.gunicorn.workers.GeventWebSocketWorker",
-             "-w", "1", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+             "-w", str(web_workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=log, stderr=log)
         self.worker = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
@@ -229,6 +229,9 @@ def run(url: str, visitors: int, agents: int, rate: float, duration: float) -> d
         client.disconnect()
 
     acked = set(recorder.acked.values())
+    if os.environ.get("BENCH_DEBUG"):
+        extra = set(recorder.received[0]) - acked
+        print("extra keys", len(extra), sorted(extra)[:10], "acked sample", sorted(acked)[:10])
     lost = sum(len(acked - set(seen)) for seen in recorder.received)
     duplicated = sum(count - 1 for seen in recorder.received for count in seen.values() if count > 1)
     return {
@@ -259,9 +262,11 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=25.0, help="messages per second, all visitors together")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of sending")
     parser.add_argument("--no-fast-path", action="store_true", help="deliver through the outbox relay only")
+    parser.add_argument("--web-workers", type=int, default=1,
+                        help="gunicorn processes (websocket-only clients need no sticky sessions)")
     args = parser.parse_args()
 
-    stack = None if args.url else Stack(args.port, fast_path=not args.no_fast_path)
+    stack = None if args.url else Stack(args.port, fast_path=not args.no_fast_path, web_workers=args.web_workers)
     url = args.url or stack.url
     try:
         result = run(url, args.visitors, args.agents, args.rate, args.duration)
@@ -270,6 +275,7 @@ def main() -> int:
         if stack:
             stack.stop()
     mode = "relay only (REALTIME_FAST_PATH=0)" if args.no_fast_path else "fast path + relay"
+    mode += f", {args.web_workers} web process{'es' if args.web_workers > 1 else ''}"
     print(f"\n### {args.visitors} visitors, {args.agents} agents, {args.rate:g} msg/s for {args.duration:g}s — {mode}\n")
     print(f"machine: {platform.node()} · {os.cpu_count()} CPUs · Python {platform.python_version()}\n")
     print("| metric | value |\n| --- | --- |")
