@@ -196,3 +196,31 @@ def test_a_project_created_in_the_dashboard_gets_live_conversations_without_a_re
     _, frame = open_widget(new_page, live_server, host_site, project)
     send(frame, "Hello, brand new project")
     expect(page.get_by_role("link", name=re.compile("Hello, brand new project"))).to_be_visible()
+
+
+def test_a_pre_chat_form_set_in_the_dashboard_is_asked_by_the_widget(
+    new_page, sign_in, live_server, host_site, shop
+):
+    project, manager = shop
+    page = sign_in(new_page(), manager)
+    page.goto(f"{live_server}/projects/{project['id']}/settings/inbox")
+    page.get_by_label("Ask visitors for these details before their first message").check()
+    page.get_by_role("button", name="Add a field").click()
+    page.get_by_label("Label of field 1").fill("Order number")
+    expect(page.get_by_label("Name of field 1")).to_have_value("order_number")
+    page.get_by_role("list").filter(has=page.get_by_label("Label of field 1")).get_by_label("Required").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Label of field 1")).to_have_value("Order number")
+
+    _, frame = open_widget(new_page, live_server, host_site, project)
+    order = frame.get_by_label(re.compile("Order number"))
+    order.fill("A-1234")
+    frame.get_by_role("button", name="Start chatting").click()
+    send(frame, "Where is it?")
+    agent = Agent(live_server, project, manager)
+    conversation_id, _ = agent.wait_for_visitor_messages(1)
+    conversation = next(c for c in agent.conversations() if c["id"] == conversation_id)
+    visitor = requests.get(f"{agent.base}/visitors/{conversation['visitor_id']}", headers=agent.headers, timeout=10).json()
+    assert visitor["attributes"].get("order_number") == "A-1234"

@@ -3,11 +3,12 @@ import type { Project } from "../api/types";
 import { Link } from "../app/router";
 import { ApiKeysSettings } from "./ApiKeysSettings";
 import { GeneralSettings } from "./GeneralSettings";
+import { InboxSettings } from "./InboxSettings";
 import { InvitationsSettings } from "./InvitationsSettings";
 import { MembersSettings } from "./MembersSettings";
 import { WidgetSettings } from "./WidgetSettings";
 
-const TABS = ["general", "widget", "members", "invitations", "api-keys"] as const;
+const TABS = ["general", "widget", "inbox", "members", "invitations", "api-keys"] as const;
 type Tab = (typeof TABS)[number];
 const MANAGER_ONLY: Tab[] = ["invitations", "api-keys"];
 
@@ -36,6 +37,7 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
         {!isManager && <p className="notice">{t("settings.readOnly")}</p>}
         {current === "general" && <GeneralSettings project={project} />}
         {current === "widget" && <WidgetSettings project={project} />}
+        {current === "inbox" && <InboxSettings project={project} />}
         {current === "members" && <MembersSettings project={project} />}
         {current === "invitations" && <InvitationsSettings project={project} />}
         {current === "api-keys" && <ApiKeysSettings project={project} />}
