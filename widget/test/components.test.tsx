@@ -86,6 +86,24 @@ describe("Composer", () => {
   });
 });
 
+describe("Composer file picker", () => {
+  beforeEach(() => {
+    container = document.createElement("div");
+    document.body.appendChild(container);
+  });
+  afterEach(() => {
+    render(null, container);
+    container.remove();
+  });
+
+  it("offers only the file types the server accepts", () => {
+    mount(<Composer />);
+    const accept = container.querySelector("input[type=file]")!.getAttribute("accept")!.split(",");
+    expect(accept).toEqual(expect.arrayContaining(["image/png", "image/jpeg", "application/pdf", "text/plain"]));
+    expect(accept).not.toContain("text/html");
+  });
+});
+
 describe("MessageItem", () => {
   beforeEach(() => {
     container = document.createElement("div");

@@ -6,6 +6,8 @@ import { COMPOSER_ID } from "./useInboxShortcuts";
 import { useInboxStore } from "./useInboxStore";
 
 const TYPING_REFRESH_MS = 3000;
+/** The file types the server accepts for attachments (others are refused with attachment_type_not_allowed). */
+const ATTACHMENT_TYPES = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,.doc,.docx,.xls,.xlsx";
 const TYPING_IDLE_MS = 4000;
 /** Unsent drafts survive switching conversations. */
 const drafts = new Map<string, string>();
@@ -125,6 +127,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
           id="composer-files"
           type="file"
           multiple
+          accept={ATTACHMENT_TYPES}
           className="visually-hidden"
           onChange={(e) => {
             setFiles([...files, ...Array.from(e.target.files ?? [])]);

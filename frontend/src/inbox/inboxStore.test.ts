@@ -315,6 +315,17 @@ describe("inbox store", () => {
     expect(seqsOf(store)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("clears the unread count when this agent read the conversation in another tab", async () => {
+    const { store } = setup(history.slice(0, 3));
+    await store.getState().start(7, 5);
+    store.getState().receiveMessage(makeMessage(4));
+    expect(store.getState().known["1"].unread_count).toBe(1);
+    store.getState().receiveRead(1, 4, "agent", 6); // a colleague: still unread for me
+    expect(store.getState().known["1"].unread_count).toBe(1);
+    store.getState().receiveRead(1, 4, "agent", 5);
+    expect(store.getState().known["1"].unread_count).toBe(0);
+  });
+
   it("applies a status change answered by PATCH", async () => {
     const { store } = setup(history);
     await store.getState().start(7, 5);

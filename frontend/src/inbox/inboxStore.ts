@@ -74,7 +74,7 @@ export interface InboxState {
   receiveConversation(conversation: Conversation): void;
   receiveMessage(message: Message): void;
   receiveTyping(conversationId: Id, isTyping: boolean, senderType: string): void;
-  receiveRead(conversationId: Id, seq: number, readerType: string): void;
+  receiveRead(conversationId: Id, seq: number, readerType: string, readerId?: Id | null): void;
   receiveVisitor(visitor: Partial<Visitor> & { id: Id }): void;
   /** After a reconnect: refresh the list and fetch every loaded conversation after its last seq. */
   resume(): Promise<void>;
@@ -410,9 +410,16 @@ export function createInboxStore(deps: InboxDeps) {
         }
       },
 
-      receiveRead: (conversationId, seq, readerType) => {
-        if (readerType !== "visitor") return;
+      receiveRead: (conversationId, seq, readerType, readerId) => {
         const conversation = get().known[key(conversationId)];
+        if (readerType === "agent") {
+          // This agent read it in another tab: nothing up to that seq is unread here either.
+          if (conversation?.unread_count && sameId(readerId, get().meId) && seq >= (conversation.last_seq ?? 0)) {
+            set({ known: { ...get().known, [key(conversationId)]: { ...conversation, unread_count: 0 } } });
+          }
+          return;
+        }
+        if (readerType !== "visitor") return;
         if (!conversation || (conversation.visitor_last_read_seq ?? 0) >= seq) return;
         set({ known: { ...get().known, [key(conversationId)]: { ...conversation, visitor_last_read_seq: seq } } });
       },

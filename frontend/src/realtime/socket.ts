@@ -10,7 +10,7 @@ export interface AgentEvents {
   "conversation:updated": (payload: unknown) => void;
   "message:new": (payload: unknown) => void;
   typing: (payload: { project_id: Id; conversation_id: Id; is_typing: boolean; sender_type: string }) => void;
-  read: (payload: { project_id: Id; conversation_id: Id; seq: number; reader_type: string }) => void;
+  read: (payload: { project_id: Id; conversation_id: Id; seq: number; reader_type: string; reader_id?: Id | null }) => void;
   presence: (payload: { project_id?: Id; user_id: Id; status: PresenceStatus }) => void;
   "visitor:updated": (payload: unknown) => void;
 }

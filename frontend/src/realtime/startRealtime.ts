@@ -75,7 +75,9 @@ export function startRealtime(): () => void {
         }
       },
       read: (payload) => {
-        if (isCurrentProject(payload.project_id)) inbox().receiveRead(payload.conversation_id, payload.seq, payload.reader_type);
+        if (isCurrentProject(payload.project_id)) {
+          inbox().receiveRead(payload.conversation_id, payload.seq, payload.reader_type, payload.reader_id);
+        }
       },
       presence: (payload) => useRealtimeStore.getState().receivePresence(payload.user_id, payload.status),
       "visitor:updated": (payload) => {

@@ -14,6 +14,9 @@ interface PickedFile {
   preview?: string;
 }
 
+/** The file types the server accepts for attachments. */
+const ACCEPT = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,.doc,.docx,.xls,.xlsx";
+
 /** Why an upload failed, in words the visitor can act on. */
 function uploadFailure(t: Translate, name: string, error: unknown): string {
   let reason = t("error");
@@ -141,7 +144,7 @@ export function Composer() {
       )}
       <div class="lc-row">
         <label class="lc-icon-button lc-attach">
-          <input type="file" class="lc-sr" multiple onChange={pick} />
+          <input type="file" class="lc-sr" multiple accept={ACCEPT} onChange={pick} />
           <AttachIcon />
           <span class="lc-sr">{t("attach")}</span>
         </label>
