@@ -224,3 +224,21 @@ def test_a_pre_chat_form_set_in_the_dashboard_is_asked_by_the_widget(
     conversation = next(c for c in agent.conversations() if c["id"] == conversation_id)
     visitor = requests.get(f"{agent.base}/visitors/{conversation['visitor_id']}", headers=agent.headers, timeout=10).json()
     assert visitor["attributes"].get("order_number") == "A-1234"
+
+
+def test_a_revoked_api_key_shows_as_revoked_and_stops_working(new_page, sign_in, live_server, make_project, api):
+    project, manager = make_project(name="Revoke Co")
+    page = sign_in(new_page(), manager)
+    page.goto(f"{live_server}/projects/{project['id']}/settings/api-keys")
+    page.get_by_label("Key name").fill("old-crm")
+    page.get_by_role("button", name="Create key").click()
+    secret = page.get_by_test_id("new-api-key").inner_text().strip()
+    page.get_by_role("button", name="Done").click()
+    assert api.get(f"/projects/{project['id']}", token=secret).status_code == 200
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Revoke key old-crm").click()
+    row = page.get_by_role("row").filter(has_text="old-crm")
+    expect(row).to_contain_text("Revoked")
+    expect(page.get_by_role("button", name="Revoke key old-crm")).to_have_count(0)
+    assert api.get(f"/projects/{project['id']}", token=secret).status_code == 401

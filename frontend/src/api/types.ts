@@ -78,6 +78,8 @@ export interface ApiKey {
   role: Role;
   created_at: string;
   last_used_at: string | null;
+  /** Set once the key is revoked; revoked keys stay listed. */
+  revoked_at?: string | null;
   /** Present only in the response that created the key. */
   key?: string;
 }

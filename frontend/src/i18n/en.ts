@@ -238,6 +238,7 @@ const en = {
     revoke: "Revoke",
     revokeNamed: "Revoke key {{name}}",
     revokeConfirm: "Revoke the key {{name}}? Integrations using it stop working.",
+    revokedAt: "Revoked {{when}}",
   },
   profile: {
     title: "Profile",

@@ -243,6 +243,7 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
     revoke: "Revocar",
     revokeNamed: "Revocar la clave {{name}}",
     revokeConfirm: "¿Revocar la clave {{name}}? Las integraciones que la usan dejarán de funcionar.",
+    revokedAt: "Revocada {{when}}",
   },
   profile: {
     title: "Perfil",

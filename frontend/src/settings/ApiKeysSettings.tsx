@@ -102,14 +102,18 @@ export function ApiKeysSettings({ project }: { project: Project }) {
                 <td>{formatDateTime(key.created_at)}</td>
                 <td>{formatDateTime(key.last_used_at) || t("apiKeys.never")}</td>
                 <td>
-                  <button
-                    type="button"
-                    className="button ghost"
-                    aria-label={t("apiKeys.revokeNamed", { name: key.name })}
-                    onClick={() => revoke(key)}
-                  >
-                    {t("apiKeys.revoke")}
-                  </button>
+                  {key.revoked_at ? (
+                    <span className="muted small">{t("apiKeys.revokedAt", { when: formatDateTime(key.revoked_at) })}</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="button ghost"
+                      aria-label={t("apiKeys.revokeNamed", { name: key.name })}
+                      onClick={() => revoke(key)}
+                    >
+                      {t("apiKeys.revoke")}
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
