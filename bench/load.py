@@ -229,9 +229,6 @@ def run(url: str, visitors: int, agents: int, rate: float, duration: float) -> d
         client.disconnect()
 
     acked = set(recorder.acked.values())
-    if os.environ.get("BENCH_DEBUG"):
-        extra = set(recorder.received[0]) - acked
-        print("extra keys", len(extra), sorted(extra)[:10], "acked sample", sorted(acked)[:10])
     lost = sum(len(acked - set(seen)) for seen in recorder.received)
     duplicated = sum(count - 1 for seen in recorder.received for count in seen.values() if count > 1)
     return {
