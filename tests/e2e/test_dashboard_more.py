@@ -242,3 +242,19 @@ def test_a_revoked_api_key_shows_as_revoked_and_stops_working(new_page, sign_in,
     expect(row).to_contain_text("Revoked")
     expect(page.get_by_role("button", name="Revoke key old-crm")).to_have_count(0)
     assert api.get(f"/projects/{project['id']}", token=secret).status_code == 401
+
+
+def test_typing_shows_both_ways(new_page, sign_in, live_server, host_site, shop):
+    project, manager = shop
+    _, frame = open_widget(new_page, live_server, host_site, project)
+    send(frame, "Quick question")
+    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    agent_page = sign_in(new_page(), manager)
+    agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
+    expect(agent_page.get_by_role("list", name="Messages").get_by_text("Quick question")).to_be_visible()
+
+    frame.get_by_role("textbox", name="Message").press_sequentially("about sizes", delay=30)
+    expect(agent_page.get_by_text("is typing…")).to_be_visible()
+
+    agent_page.get_by_role("textbox", name="Reply").press_sequentially("Sure", delay=30)
+    expect(frame.get_by_text(re.compile(f"{manager['user']['name']} is typing"))).to_be_visible()
