@@ -102,6 +102,18 @@ describe("Composer file picker", () => {
     expect(accept).toEqual(expect.arrayContaining(["image/png", "image/jpeg", "application/pdf", "text/plain"]));
     expect(accept).not.toContain("text/html");
   });
+
+  it("keeps at most 10 files, the most a message may carry, and says so", () => {
+    mount(<Composer />);
+    const input = container.querySelector("input[type=file]") as HTMLInputElement;
+    const files = Array.from({ length: 11 }, (_, i) => new File(["x"], `f${i}.txt`, { type: "text/plain" }));
+    Object.defineProperty(input, "files", { value: files, configurable: true });
+    act(() => {
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    expect(container.querySelectorAll(".lc-files li")).toHaveLength(10);
+    expect(container.querySelector("[role=alert]")!.textContent).toContain("At most 10 files");
+  });
 });
 
 describe("MessageItem", () => {

@@ -93,6 +93,7 @@ const en = {
     reply: "Reply",
     privateNote: "Private note",
     noteHint: "Only your team sees private notes.",
+    tooManyFiles: "At most {{max}} files per message.",
     replyPlaceholder: "Type a reply… (Enter to send, Shift+Enter for a new line)",
     notePlaceholder: "Write a private note for your team…",
     send: "Send",

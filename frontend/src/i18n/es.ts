@@ -98,6 +98,7 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
     reply: "Responder",
     privateNote: "Nota privada",
     noteHint: "Solo tu equipo ve las notas privadas.",
+    tooManyFiles: "Como máximo {{max}} archivos por mensaje.",
     replyPlaceholder: "Escribe una respuesta… (Intro para enviar, Mayús+Intro para nueva línea)",
     notePlaceholder: "Escribe una nota privada para tu equipo…",
     send: "Enviar",

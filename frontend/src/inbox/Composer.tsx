@@ -6,6 +6,8 @@ import { COMPOSER_ID } from "./useInboxShortcuts";
 import { useInboxStore } from "./useInboxStore";
 
 const TYPING_REFRESH_MS = 3000;
+/** The server takes at most this many attachment_ids per message. */
+const MAX_FILES = 10;
 /** The file types the server accepts for attachments (others are refused with attachment_type_not_allowed). */
 const ATTACHMENT_TYPES = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,.doc,.docx,.xls,.xlsx";
 const TYPING_IDLE_MS = 4000;
@@ -21,6 +23,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const [mode, setMode] = useState<Mode>("reply");
   const [text, setText] = useState(() => drafts.get(conversationId) ?? "");
   const [files, setFiles] = useState<File[]>([]);
+  const [fileError, setFileError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const typingSentAt = useRef(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -58,6 +61,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
     void sendMessage(conversationId, content, { isPrivate: mode === "note", files });
     setText("");
     setFiles([]);
+    setFileError(null);
     drafts.delete(conversationId);
   };
 
@@ -121,6 +125,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
           ))}
         </ul>
       )}
+      {fileError && (
+        <p className="muted small" role="alert">
+          {fileError}
+        </p>
+      )}
       <div className="composer-actions">
         <input
           ref={fileInput}
@@ -130,7 +139,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
           accept={ATTACHMENT_TYPES}
           className="visually-hidden"
           onChange={(e) => {
-            setFiles([...files, ...Array.from(e.target.files ?? [])]);
+            const chosen = [...files, ...Array.from(e.target.files ?? [])];
+            setFileError(chosen.length > MAX_FILES ? t("composer.tooManyFiles", { max: MAX_FILES }) : null);
+            setFiles(chosen.slice(0, MAX_FILES));
             e.target.value = "";
           }}
         />

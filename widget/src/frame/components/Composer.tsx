@@ -7,6 +7,8 @@ import type { Translate } from "../i18n";
 import { AttachIcon, CloseIcon, SendIcon } from "./Icons";
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** The server takes at most this many attachment_ids per message. */
+const MAX_FILES = 10;
 
 interface PickedFile {
   file: File;
@@ -64,6 +66,11 @@ export function Composer() {
       picked.push({ file, preview: file.type.startsWith("image/") ? URL.createObjectURL(file) : undefined });
     }
     if (picked.length) setError("");
+    const room = MAX_FILES - files.length;
+    if (picked.length > room) {
+      picked.splice(room).forEach((f) => f.preview && URL.revokeObjectURL(f.preview));
+      setError(t("too_many_files", { max: MAX_FILES }));
+    }
     setFiles((current) => [...current, ...picked]);
     input.value = ""; // picking the same file again must fire change again
   };

@@ -24,6 +24,7 @@ export const de: Dictionary = {
   upload_unavailable: "Datei-Uploads sind derzeit nicht verfügbar",
   no_connection: "keine Verbindung",
   file_too_large: "{name} ist zu groß (maximal {max}).",
+  too_many_files: "Höchstens {max} Dateien pro Nachricht.",
   messages: "Nachrichten",
   you: "Sie",
   team: "Support",

@@ -23,6 +23,7 @@ export const en = {
   upload_unavailable: "file uploads are not available right now",
   no_connection: "no connection",
   file_too_large: "{name} is too large (the limit is {max}).",
+  too_many_files: "At most {max} files per message.",
   messages: "Messages",
   you: "You",
   team: "Support",

@@ -24,6 +24,7 @@ export const es: Dictionary = {
   upload_unavailable: "la subida de archivos no está disponible en este momento",
   no_connection: "sin conexión",
   file_too_large: "{name} es demasiado grande (el límite es {max}).",
+  too_many_files: "Como máximo {max} archivos por mensaje.",
   messages: "Mensajes",
   you: "Tú",
   team: "Soporte",

@@ -24,6 +24,7 @@ export const fr: Dictionary = {
   upload_unavailable: "l'envoi de fichiers n'est pas disponible pour le moment",
   no_connection: "pas de connexion",
   file_too_large: "{name} est trop volumineux (la limite est de {max}).",
+  too_many_files: "{max} fichiers au maximum par message.",
   messages: "Messages",
   you: "Vous",
   team: "Support",
