@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy import event as sa_event
 
@@ -105,7 +105,19 @@ def drain_job(grace_seconds: float | None = None) -> int:
         executor.redis.delete(_SCHEDULED_KEY)
     published = drain(None if grace_seconds is None else timedelta(seconds=grace_seconds))
     _wake_snoozed()
+    prune()
     return published
+
+
+def prune() -> int:
+    """Delete published rows older than OUTBOX_RETENTION_DAYS (a bounded batch per call). Commits."""
+    cutoff = utcnow() - timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"])
+    old = select(OutboxEvent.id).where(OutboxEvent.published_at.is_not(None), OutboxEvent.published_at < cutoff)
+    ids = list(db.session.scalars(old.order_by(OutboxEvent.id).limit(5000)))
+    if ids:
+        db.session.execute(delete(OutboxEvent).where(OutboxEvent.id.in_(ids)))
+    db.session.commit()
+    return len(ids)
 
 
 def _wake_snoozed() -> None:
@@ -228,6 +240,7 @@ def start_in_process(app: Flask) -> None:
                 try:
                     drain()
                     _wake_snoozed()
+                    prune()
                 except Exception:
                     db.session.rollback()
                     log.exception("outbox relay failed; retrying on the next sweep")

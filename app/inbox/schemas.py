@@ -5,9 +5,32 @@ import re
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from app.core.validation import OutSchema, Schema
+
+def _refuse_nul(value):
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text may not contain NUL characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key)
+            _refuse_nul(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _refuse_nul(item)
+    return value
+
+
+class Input(Schema):
+    """Base of the messaging inputs: NUL characters are refused (PostgreSQL text cannot hold them)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data):
+        return _refuse_nul(data)
+
 
 Status = Literal["open", "pending", "resolved", "snoozed"]
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -15,7 +38,7 @@ CLIENT_MSG_ID = Field(min_length=1, max_length=64)
 _TAG = re.compile(r"^[\w][\w .:/-]{0,49}$", re.UNICODE)
 
 
-class MessageCreate(Schema):
+class MessageCreate(Input):
     """An agent's message. `content` is plain text; its length limit is checked by the service."""
 
     content: str = Field("", max_length=100_000)
@@ -30,7 +53,7 @@ class AgentSocketMessage(MessageCreate):
     conversation_id: int = Field(ge=1)
 
 
-class WidgetMessageCreate(Schema):
+class WidgetMessageCreate(Input):
     """A visitor's message over the socket."""
 
     content: str = Field("", max_length=100_000)
@@ -39,19 +62,19 @@ class WidgetMessageCreate(Schema):
     attachment_ids: list[int] = Field(default_factory=list, max_length=10)
 
 
-class MessagesQuery(Schema):
+class MessagesQuery(Input):
     after_seq: int | None = Field(None, ge=0)
     before_seq: int | None = Field(None, ge=1)
     limit: int = Field(100, ge=1, le=500)
 
 
-class SyncRequest(Schema):
+class SyncRequest(Input):
     conversation_id: int = Field(ge=1)
     after_seq: int = Field(0, ge=0)
     limit: int = Field(500, ge=1, le=500)
 
 
-class ReadRequest(Schema):
+class ReadRequest(Input):
     seq: int = Field(ge=0)
 
 
@@ -59,16 +82,16 @@ class SocketReadRequest(ReadRequest):
     conversation_id: int = Field(ge=1)
 
 
-class TypingRequest(Schema):
+class TypingRequest(Input):
     is_typing: bool
     conversation_id: int | None = Field(None, ge=1)
 
 
-class PresenceRequest(Schema):
+class PresenceRequest(Input):
     status: Literal["online", "away"]
 
 
-class ConversationUpdate(Schema):
+class ConversationUpdate(Input):
     """Only the fields given change; `assignee_id: null` unassigns."""
 
     status: Status | None = None
@@ -92,7 +115,7 @@ class ConversationUpdate(Schema):
         return cleaned
 
 
-class ConversationListQuery(Schema):
+class ConversationListQuery(Input):
     status: Status | None = None
     assignee: str | None = Field(None, pattern=r"^(me|none|any|\d{1,12})$")
     tag: str | None = Field(None, max_length=50)
@@ -179,7 +202,7 @@ class ReadOut(OutSchema):
     unread_count: int
 
 
-class BusinessHours(Schema):
+class BusinessHours(Input):
     """Opening hours per weekday (0 = Monday) in `timezone`, e.g. {"0": [["09:00", "17:00"]]}."""
 
     timezone: str = Field("UTC", max_length=64)
@@ -207,19 +230,19 @@ class BusinessHours(Schema):
         return value
 
 
-class PrechatFieldIn(Schema):
+class PrechatFieldIn(Input):
     name: str = Field(min_length=1, max_length=40, pattern=r"^[a-z_][a-z0-9_]*$")
     label: str | None = Field(None, max_length=120)
     type: Literal["text", "email", "tel", "number", "textarea"] = "text"
     required: bool = False
 
 
-class Prechat(Schema):
+class Prechat(Input):
     enabled: bool = False
     fields: list[PrechatFieldIn] = Field(default_factory=list, max_length=10)
 
 
-class InboxSettingsUpdate(Schema):
+class InboxSettingsUpdate(Input):
     auto_assign: bool | None = None
     agent_capacity: int | None = Field(None, ge=1, le=1000)
     business_hours: BusinessHours | None = None

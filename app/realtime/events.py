@@ -233,7 +233,7 @@ class WidgetNamespace(Gateway):
         visitor = self._visitor()
         messages = inbox.visitor_messages(visitor, data.conversation_id, data.after_seq, data.limit)
         conversation = inbox.visitor_conversation(visitor, data.conversation_id)
-        return {"messages": [inbox.message_body(m) for m in messages],
+        return {"messages": [inbox.message_body(m) for m in messages], "has_more": len(messages) == data.limit,
                 "conversation": inbox.widget_conversation_body(conversation)}
 
     @handler()
@@ -332,7 +332,7 @@ class AgentNamespace(Gateway):
     @handler(SyncRequest)
     def on_sync(self, data: SyncRequest):
         messages = inbox.agent_sync(session.get("project_ids", []), data.conversation_id, data.after_seq, data.limit)
-        return {"messages": [inbox.message_body(m) for m in messages]}
+        return {"messages": [inbox.message_body(m) for m in messages], "has_more": len(messages) == data.limit}
 
     @handler(PresenceRequest)
     def on_presence_set(self, data: PresenceRequest):

@@ -1,16 +1,14 @@
 """/api/v1/widget/session (public, cross-origin) and /api/v1/projects/{pid}/visitors (agents)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, request
-from sqlalchemy import select
+from flask import Blueprint, current_app, request
 
 from app.auth.principal import authenticated
 from app.core.openapi import documented
 from app.core.pagination import page_body
 from app.core.tenancy import project_for
 from app.core.validation import dump, json_body, query_args
-from app.extensions import db, limiter
-from app.projects.models import Project
+from app.extensions import limiter
 from app.visitors import service
 from app.visitors.schemas import (
     PublicVisitorOut,

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import EmailStr, Field, field_validator
 
-from app.core.validation import OutSchema, Schema
+from app.core.validation import OutSchema
+from app.inbox.schemas import Input
 
 MAX_ATTRIBUTES = 50
 MAX_ATTRIBUTE_KEY = 64
@@ -33,13 +34,13 @@ def check_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return value
 
 
-class PageInfo(Schema):
+class PageInfo(Input):
     url: str | None = Field(None, max_length=2048)
     title: str | None = Field(None, max_length=500)
     referrer: str | None = Field(None, max_length=2048)
 
 
-class WidgetSessionCreate(Schema):
+class WidgetSessionCreate(Input):
     project_key: str = Field(min_length=1, max_length=64)
     visitor_token: str | None = Field(None, max_length=1000)
     identifier: str | None = Field(None, min_length=1, max_length=255)
@@ -52,7 +53,7 @@ class WidgetSessionCreate(Schema):
     _attributes = field_validator("attributes")(classmethod(lambda cls, v: check_attributes(v)))
 
 
-class VisitorUpdate(Schema):
+class VisitorUpdate(Input):
     name: str | None = Field(None, max_length=120)
     email: EmailStr | None = Field(None, max_length=254)
     attributes: dict[str, Any] | None = None
@@ -120,7 +121,7 @@ class WidgetSessionOut(OutSchema):
     config: WidgetConfigOut
 
 
-class VisitorListQuery(Schema):
+class VisitorListQuery(Input):
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
     online: bool | None = None

@@ -128,3 +128,13 @@ def test_concurrent_sends_get_seq_one_to_fifty_without_gaps(app, api, make_widge
     items = api.get(f"/projects/{project['id']}/conversations/{conversation_id}/messages?limit=100",
                     token=manager["access_token"]).json["items"]
     assert [m["seq"] for m in items] == list(range(1, 51))
+
+
+def test_nul_characters_are_refused_not_a_server_error(api, make_widget_project, make_conversation):
+    project, manager = make_widget_project()
+    conversation_id, _ = make_conversation(project)
+    response = _post(api, manager["access_token"], project, conversation_id, "a\x00b")
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "validation_failed"
+    search = api.get(f"/projects/{project['id']}/conversations?q=%00", token=manager["access_token"])
+    assert search.status_code == 400

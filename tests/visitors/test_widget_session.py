@@ -147,3 +147,9 @@ def test_bad_bodies_are_clear_errors(api, make_widget_project):
                                                               "Content-Type": "application/json"}).status_code == 400
     assert _session(api, project, email="not-an-email").status_code == 400
     assert _session(api, project, unexpected=1).status_code == 400
+
+
+def test_nul_characters_are_refused(api, make_widget_project):
+    project, _ = make_widget_project()
+    assert _session(api, project, name="A\x00").status_code == 400
+    assert _session(api, project, attributes={"k\x00": "v"}).status_code == 400
