@@ -258,3 +258,22 @@ def test_typing_shows_both_ways(new_page, sign_in, live_server, host_site, shop)
 
     agent_page.get_by_role("textbox", name="Reply").press_sequentially("Sure", delay=30)
     expect(frame.get_by_text(re.compile(f"{manager['user']['name']} is typing"))).to_be_visible()
+
+
+def test_presence_changes_missed_while_disconnected_show_after_reconnecting(
+    new_page, sign_in, live_server, make_project, add_member, make_user
+):
+    project, manager = make_project(name="Outage Co")
+    colleague = add_member(project, manager, "AGENT", user=make_user(name="Omar Outage"))
+    colleague_page = sign_in(new_page(), colleague)
+    manager_page = sign_in(new_page(), manager)
+    expect(team_member(manager_page, "Omar Outage")).to_contain_text("Online")
+
+    manager_page.context.set_offline(True)
+    expect(manager_page.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible()
+    colleague_page.get_by_label("My status").select_option("away")
+    wait_for_status(live_server, project, colleague, colleague["user"]["id"], "away")
+    manager_page.context.set_offline(False)
+
+    expect(manager_page.get_by_role("status").filter(has_text="Reconnecting")).to_have_count(0, timeout=30_000)
+    expect(team_member(manager_page, "Omar Outage")).to_contain_text("Away")
