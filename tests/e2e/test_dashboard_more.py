@@ -277,3 +277,32 @@ def test_presence_changes_missed_while_disconnected_show_after_reconnecting(
 
     expect(manager_page.get_by_role("status").filter(has_text="Reconnecting")).to_have_count(0, timeout=30_000)
     expect(team_member(manager_page, "Omar Outage")).to_contain_text("Away")
+
+
+def test_an_agent_renames_a_visitor_and_a_colleague_sees_it_live(
+    new_page, sign_in, live_server, host_site, shop, add_member
+):
+    project, manager = shop
+    colleague = add_member(project, manager, "AGENT")
+    _, frame = open_widget(new_page, live_server, host_site, project)
+    send(frame, "Hi, it's me")
+    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    url = f"{live_server}/projects/{project['id']}/conversations/{conversation_id}"
+    second = sign_in(new_page(), colleague)
+    second.goto(url)
+    expect(second.get_by_role("heading", name="Visitor", exact=True).first).to_be_visible()
+
+    first = sign_in(new_page(), manager)
+    first.goto(url)
+    first.get_by_role("button", name="Edit name and email").click()
+    first.get_by_label("Name", exact=True).fill("Vera Visitor")
+    first.get_by_label("Email", exact=True).fill("vera@example.com")
+    first.get_by_role("complementary").filter(has=first.get_by_label("Name", exact=True)).get_by_role("button", name="Save").click()
+    expect(first.get_by_role("heading", name="Vera Visitor").first).to_be_visible()
+
+    expect(second.get_by_role("heading", name="Vera Visitor", level=1)).to_be_visible()
+    expect(second.get_by_role("link", name=re.compile("Vera Visitor"))).to_be_visible()
+    agent = Agent(live_server, project, manager)
+    conversation = next(c for c in agent.conversations() if c["id"] == conversation_id)
+    assert conversation["visitor"]["name"] == "Vera Visitor"
+    assert conversation["visitor"]["email"] == "vera@example.com"

@@ -123,6 +123,8 @@ const en = {
   status: { open: "Open", pending: "Pending", snoozed: "Snoozed", resolved: "Resolved", all: "All statuses" },
   priority: { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" },
   visitor: {
+    edit: "Edit name and email",
+    name: "Name",
     online: "Online",
     offline: "Offline",
     email: "Email",

@@ -128,6 +128,8 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
   status: { open: "Abierta", pending: "Pendiente", snoozed: "Pospuesta", resolved: "Resuelta", all: "Todos los estados" },
   priority: { low: "Baja", normal: "Normal", high: "Alta", urgent: "Urgente" },
   visitor: {
+    edit: "Editar nombre y correo",
+    name: "Nombre",
     online: "Conectado",
     offline: "Desconectado",
     email: "Correo electrónico",

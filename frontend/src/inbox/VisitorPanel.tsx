@@ -1,9 +1,13 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
+import type { FormEvent } from "react";
+import { errorMessage } from "../api/client";
 import { useTranslation } from "react-i18next";
-import type { Conversation, Project } from "../api/types";
+import type { Conversation, Project, Visitor } from "../api/types";
 import { Link } from "../app/router";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { formatDateTime, formatListTime } from "../ui/format";
+import { peopleApi } from "./inboxApi";
+import { useInboxStore } from "./useInboxStore";
 import { useVisitorStore } from "./visitorStore";
 
 function displayValue(value: unknown): string {
@@ -31,6 +35,7 @@ export function VisitorPanel({ project, conversation }: { project: Project; conv
   return (
     <aside className="visitor-panel" aria-labelledby="visitor-title">
       <h2 id="visitor-title">{name}</h2>
+      {visitor && <VisitorEditor key={String(visitor.id)} projectId={project.id} visitor={visitor} />}
       <p className="visitor-online">
         <span className={`presence-dot ${isOnline ? "online" : "offline"}`} aria-hidden="true" />
         {isOnline ? t("visitor.online") : t("visitor.offline")}
@@ -86,5 +91,68 @@ export function VisitorPanel({ project, conversation }: { project: Project; conv
         </ul>
       )}
     </aside>
+  );
+}
+
+/** Agents correct a visitor's name and email (PATCH /visitors/{id}). */
+function VisitorEditor({ projectId, visitor }: { projectId: Project["id"]; visitor: Visitor }) {
+  const { t } = useTranslation();
+  const [isEditing, setEditing] = useState(false);
+  const [name, setName] = useState(visitor.name ?? "");
+  const [email, setEmail] = useState(visitor.email ?? "");
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setBusy] = useState(false);
+
+  if (!isEditing) {
+    return (
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => {
+          setName(visitor.name ?? "");
+          setEmail(visitor.email ?? "");
+          setError(null);
+          setEditing(true);
+        }}
+      >
+        {t("visitor.edit")}
+      </button>
+    );
+  }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const updated = await peopleApi.updateVisitor(projectId, visitor.id, { name: name.trim() || null, email: email.trim() || null });
+      useVisitorStore.getState().receive(updated);
+      useInboxStore.getState().receiveVisitor(updated);
+      setEditing(false);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form visitor-editor" onSubmit={submit}>
+      <fieldset disabled={isBusy}>
+        <label htmlFor="visitor-name">{t("visitor.name")}</label>
+        <input id="visitor-name" maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
+        <label htmlFor="visitor-email">{t("visitor.email")}</label>
+        <input id="visitor-email" type="email" maxLength={254} value={email} onChange={(e) => setEmail(e.target.value)} />
+        <ErrorNotice message={error} />
+        <span className="inline-field">
+          <button type="submit" className="button primary">
+            {t("common.save")}
+          </button>
+          <button type="button" className="button ghost" onClick={() => setEditing(false)}>
+            {t("common.cancel")}
+          </button>
+        </span>
+      </fieldset>
+    </form>
   );
 }

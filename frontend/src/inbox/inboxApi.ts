@@ -80,6 +80,9 @@ export const peopleApi = {
       return api.get<Page<Conversation>>(`${base(projectId)}/conversations`, { visitor_id: String(visitorId), limit: 20 });
     }
   },
+  /** Corrects a visitor's name or email (agents see the change through `visitor:updated`). */
+  updateVisitor: (projectId: Id, visitorId: Id, patch: { name?: string | null; email?: string | null }) =>
+    api.patch<Visitor>(`${base(projectId)}/visitors/${encodeURIComponent(String(visitorId))}`, patch),
   /** Every member's live status (online, away, offline), as the `presence` events report it. */
   presence: (projectId: Id) => api.get<{ items: AgentPresence[] }>(`${base(projectId)}/presence`),
   listMembers: (projectId: Id) => api.get<Page<Member> | Member[]>(`${base(projectId)}/members`, { limit: 100 }),
