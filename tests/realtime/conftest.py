@@ -198,3 +198,12 @@ def relay_only_server(app, rq_worker, tmp_path_factory):
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def unused_ids(make_user):
+    """Burn a score of user ids first. Ids restart with every test, and other suites' browsers (or a
+    socket the server is still closing) may keep a low-numbered agent of an earlier test connected to
+    the shared server; presence tests need agents whose ids nobody else holds."""
+    for _ in range(20):
+        make_user()

