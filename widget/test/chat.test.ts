@@ -106,6 +106,40 @@ describe("chat client", () => {
     expect(onAgentMessage).toHaveBeenCalledTimes(2);
   });
 
+  it("follows sync pages while the server says has_more, even when its list was stale", async () => {
+    const { server, store, client, transport } = setup();
+    for (let i = 1; i <= 5; i++) server.addMessage(null, i % 2 ? "visitor" : "agent", `m${i}`);
+    server.syncLimit = 2;
+    const list = server.handle.bind(server);
+    // The list was read before the last messages were stored.
+    server.handle = (event, payload) =>
+      event === "conversations:list" ? { ok: true, conversations: [{ ...server.conversations[0], last_seq: 1 }] } : list(event, payload);
+
+    client.start(session());
+    transport().connect();
+    await settle();
+    await settle();
+    expect(visibleMessages(store.state).map((m) => m.content)).toEqual(["m1", "m2", "m3", "m4", "m5"]);
+    const afters = server.requests.filter(([event]) => event === "sync").map(([, payload]) => payload.after_seq);
+    expect(afters).toEqual([0, 2, 4]);
+  });
+
+  it("without has_more, pages up to the last_seq the sync answer reports", async () => {
+    const { server, store, client, transport } = setup();
+    for (let i = 1; i <= 3; i++) server.addMessage(null, "visitor", `m${i}`);
+    server.syncLimit = 1;
+    server.saysHasMore = false;
+    const list = server.handle.bind(server);
+    server.handle = (event, payload) =>
+      event === "conversations:list" ? { ok: true, conversations: [{ ...server.conversations[0], last_seq: 1 }] } : list(event, payload);
+
+    client.start(session());
+    transport().connect();
+    await settle();
+    await settle();
+    expect(visibleMessages(store.state).map((m) => m.content)).toEqual(["m1", "m2", "m3"]);
+  });
+
   it("ignores a duplicate message:new and fills a seq gap with a sync", async () => {
     const { server, store, client, transport } = setup();
     server.addMessage(null, "visitor", "hi");

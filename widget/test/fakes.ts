@@ -8,6 +8,10 @@ export class FakeServer {
   conversations: Conversation[] = [];
   messages: Message[] = [];
   requests: [string, any][] = [];
+  /** Messages per sync answer (the real server pages at 500). */
+  syncLimit = Infinity;
+  /** Whether sync answers say `has_more` (older servers did not). */
+  saysHasMore = true;
 
   addMessage(conversationId: number | null, sender: Message["sender_type"], content: string, clientMsgId: string | null = null): Message {
     let conversation = this.conversations.find((c) => c.id === conversationId) || this.conversations.find((c) => c.status !== "resolved");
@@ -35,9 +39,14 @@ export class FakeServer {
     this.requests.push([event, payload]);
     if (event === "conversations:list") return { ok: true, conversations: this.conversations.map((c) => ({ ...c })) };
     if (event === "sync") {
+      const after = this.messages.filter((m) => m.conversation_id === payload.conversation_id && m.seq > payload.after_seq);
+      const messages = after.slice(0, this.syncLimit);
+      const conversation = this.conversations.find((c) => c.id === payload.conversation_id);
       return {
         ok: true,
-        messages: this.messages.filter((m) => m.conversation_id === payload.conversation_id && m.seq > payload.after_seq),
+        messages,
+        ...(this.saysHasMore ? { has_more: messages.length < after.length } : {}),
+        ...(conversation ? { conversation: { ...conversation } } : {}),
       };
     }
     if (event === "message:send") {

@@ -150,7 +150,10 @@ describe("inbox store", () => {
   });
 
   it("resumes after a reconnect from the last seq without duplicates", async () => {
-    const sync = vi.fn(async (_cid: Id, afterSeq: number) => (afterSeq === 120 ? [makeMessage(121), makeMessage(122)] : []));
+    const sync = vi.fn(async (_cid: Id, afterSeq: number) => ({
+      messages: afterSeq === 120 ? [makeMessage(121), makeMessage(122)] : [],
+      hasMore: false,
+    }));
     const { store, server } = setup(history, { sync });
     await store.getState().start(7, 5);
     await store.getState().openConversation(1);
@@ -162,6 +165,21 @@ describe("inbox store", () => {
     expect(seqsOf(store).slice(-3)).toEqual([120, 121, 122]);
     store.getState().receiveMessage(makeMessage(122));
     expect(seqsOf(store).slice(-3)).toEqual([120, 121, 122]);
+  });
+
+  it("goes on over REST when the sync page was cut short, even if the known last_seq is stale", async () => {
+    const sync = vi.fn(async () => ({ messages: [makeMessage(121)], hasMore: true }));
+    const { store, server } = setup(history, { sync });
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    const stale = store.getState().known["1"];
+    server.api.listConversations = async () => ({ items: [stale], next_cursor: null });
+    server.storeSilently(makeMessage(121));
+    server.storeSilently(makeMessage(122));
+    server.storeSilently(makeMessage(123));
+    // Nothing told the store about 121–123: only has_more says there is more than the sync page.
+    await store.getState().resume();
+    expect(seqsOf(store).slice(-4)).toEqual([120, 121, 122, 123]);
   });
 
   it("falls back to REST after_seq when the socket cannot sync", async () => {

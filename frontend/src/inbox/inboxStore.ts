@@ -30,7 +30,13 @@ const TYPING_TIMEOUT_MS = 8000;
 export interface RealtimeLink {
   /** Returns false when the socket is down, so the read is sent again later. */
   emitRead(conversationId: Id, seq: number): boolean;
-  sync(conversationId: Id, afterSeq: number): Promise<Message[] | null>;
+  sync(conversationId: Id, afterSeq: number): Promise<SyncPage | null>;
+}
+
+/** A socket `sync` answer: messages after the seq asked for, and whether the server cut the page short. */
+export interface SyncPage {
+  messages: Message[];
+  hasMore: boolean;
 }
 
 export interface InboxDeps {
@@ -124,12 +130,13 @@ export function createInboxStore(deps: InboxDeps) {
         const timeline = get().timelines[key(conversationId)];
         if (projectId == null || !timeline?.loaded) return;
         const synced = await deps.realtime.sync(conversationId, contiguousMaxSeq(timeline.messages)).catch(() => null);
-        if (synced) storeMessages(conversationId, synced);
+        if (synced) storeMessages(conversationId, synced.messages);
         let lastSeqSeen = serverLastSeq;
         for (let page = 0; page < 20; page++) {
           const after = contiguousMaxSeq(get().timelines[key(conversationId)]?.messages ?? []);
           const knownLast = Math.max(get().known[key(conversationId)]?.last_seq ?? 0, lastSeqSeen);
-          if ((synced || page > 0) && after >= knownLast) break;
+          // A cut-short sync page goes on over REST even when our last_seq is stale.
+          if (((synced && !synced.hasMore) || page > 0) && after >= knownLast) break;
           const answer = await deps.api.listMessages(projectId, conversationId, { after_seq: after, limit: CATCH_UP_PAGE });
           if (get().projectId !== projectId) return;
           lastSeqSeen = Math.max(lastSeqSeen, answer.last_seq ?? 0);

@@ -33,3 +33,14 @@ describe("hasUnjoinedProject", () => {
     expect(hasUnjoinedProject(joined, [1, 2, 3])).toBe(true);
   });
 });
+
+describe("parseSyncAck", () => {
+  it("reads messages and has_more from the ack, and refuses error acks", async () => {
+    const { parseSyncAck } = await import("./socket");
+    const message = { id: 1, seq: 3 };
+    expect(parseSyncAck({ ok: true, messages: [message], has_more: true })).toEqual({ messages: [message], hasMore: true });
+    expect(parseSyncAck({ ok: true, messages: [] })).toEqual({ messages: [], hasMore: false });
+    expect(parseSyncAck({ ok: false, error: { code: "conversation_not_found" } })).toBeNull();
+    expect(parseSyncAck(null)).toBeNull();
+  });
+});

@@ -1,6 +1,7 @@
 import { io } from "socket.io-client";
 import type { Socket } from "socket.io-client";
 import type { Id, Message, PresenceStatus } from "../api/types";
+import type { SyncPage } from "../inbox/inboxStore";
 
 export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting";
 
@@ -142,20 +143,24 @@ export class AgentSocket {
     if (this.socket?.connected) this.socket.emit("presence:set", { status });
   }
 
-  /** Messages after `afterSeq`, or null when the socket is down or the server says no. */
-  async sync(conversationId: Id, afterSeq: number): Promise<Message[] | null> {
+  /** Messages after `afterSeq` (and whether more follow), or null when the socket is down or the server says no. */
+  async sync(conversationId: Id, afterSeq: number): Promise<SyncPage | null> {
     const socket = this.socket;
     if (!socket?.connected) return null;
     try {
-      const answer = (await socket
+      const answer = await socket
         .timeout(SYNC_TIMEOUT_MS)
-        .emitWithAck("sync", { conversation_id: wireId(conversationId), after_seq: afterSeq })) as
-        | { ok?: boolean; messages?: Message[] }
-        | Message[];
-      if (Array.isArray(answer)) return answer;
-      return answer?.ok !== false && Array.isArray(answer?.messages) ? answer.messages : null;
+        .emitWithAck("sync", { conversation_id: wireId(conversationId), after_seq: afterSeq });
+      return parseSyncAck(answer);
     } catch {
       return null;
     }
   }
+}
+
+/** The `sync` ack `{ok, messages, has_more}` as a page; null for an error ack or anything else. */
+export function parseSyncAck(answer: unknown): SyncPage | null {
+  const ack = answer as { ok?: boolean; messages?: Message[]; has_more?: boolean } | null;
+  if (!ack || ack.ok === false || !Array.isArray(ack.messages)) return null;
+  return { messages: ack.messages, hasMore: ack.has_more === true };
 }

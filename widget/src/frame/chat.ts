@@ -310,7 +310,7 @@ export class ChatClient {
     const isCatchUp = !!this.store.state.loaded[conversationId];
     for (let page = 0; page < MAX_SYNC_PAGES; page++) {
       const after = resumeSeq(this.store.state, conversationId);
-      let ack: Ack<{ messages: Message[] }>;
+      let ack: Ack<{ messages: Message[]; has_more?: boolean; conversation?: Conversation }>;
       try {
         ack = await transport.request("sync", { conversation_id: conversationId, after_seq: after });
       } catch {
@@ -321,9 +321,16 @@ export class ChatClient {
       this.store.update((state) =>
         state.loaded[conversationId] ? state : { ...state, loaded: { ...state.loaded, [conversationId]: true } },
       );
-      const conversation = this.store.state.conversations.find((c) => c.id === conversationId);
       const reached = resumeSeq(this.store.state, conversationId);
-      if (!ack.messages.length || reached <= after || !conversation || reached >= conversation.last_seq) return;
+      if (!ack.messages.length || reached <= after) return;
+      // The server says whether a page was cut short; older servers leave it to the conversation's last_seq.
+      if (ack.has_more !== undefined) {
+        if (!ack.has_more) return;
+        continue;
+      }
+      const known = this.store.state.conversations.find((c) => c.id === conversationId);
+      const lastSeq = Math.max(known?.last_seq || 0, ack.conversation?.last_seq || 0);
+      if (reached >= lastSeq) return;
     }
   }
 
