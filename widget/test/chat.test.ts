@@ -64,6 +64,16 @@ describe("chat client", () => {
     expect(visibleMessages(store.state).map((m) => m.content)).toEqual(["Hello there"]);
   });
 
+  it("drops NUL characters, which the server refuses", async () => {
+    const { server, client, transport } = setup();
+    client.start(session());
+    transport().connect();
+    await settle();
+    client.send("pasted\u0000text");
+    await settle();
+    expect(server.sent()).toEqual(["pastedtext"]);
+  });
+
   it("sends messages written offline in order, once, after reconnecting", async () => {
     const { server, store, client, transport } = setup();
     client.start(session());

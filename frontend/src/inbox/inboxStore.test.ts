@@ -205,6 +205,14 @@ describe("inbox store", () => {
     expect(store.getState().known["1"].last_message?.content).toBe("Hi there");
   });
 
+  it("drops NUL characters, which the server refuses", async () => {
+    const { store, server } = setup(history);
+    await store.getState().start(7, 5);
+    await store.getState().openConversation(1);
+    await store.getState().sendMessage(1, "pasted\u0000text");
+    expect(server.posted.at(-1)?.content).toBe("pastedtext");
+  });
+
   it("does not duplicate when the socket echo beats the POST answer", async () => {
     const { store, server } = setup(history);
     await store.getState().start(7, 5);

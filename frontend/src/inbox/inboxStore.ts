@@ -316,7 +316,8 @@ export function createInboxStore(deps: InboxDeps) {
         const pending: PendingMessage = {
           client_msg_id: deps.newClientMsgId(),
           conversation_id: conversationId,
-          content,
+          // The server refuses NUL characters (PostgreSQL text cannot hold them): a retry would fail forever.
+          content: content.replace(/\u0000/g, ""),
           private: Boolean(options.isPrivate),
           created_at: new Date().toISOString(),
           state: "sending",

@@ -185,7 +185,8 @@ export class ChatClient {
     const outgoing: OutgoingMessage = {
       client_msg_id: newClientMsgId(),
       conversation_id: state.currentId,
-      content,
+      // The server refuses NUL characters (PostgreSQL text cannot hold them): a retry would fail forever.
+      content: content.replace(/\0/g, ""),
       attachments,
       created_at: new Date().toISOString(),
       status: "pending",
