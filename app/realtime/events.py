@@ -152,8 +152,22 @@ class Gateway(Namespace):
                             presence.refresh(self.kind, key, sid)
                         except Exception:
                             log.exception("presence refresh failed")
+                    try:
+                        self.audit()
+                    except Exception:
+                        log.exception("socket audit failed")
+                    finally:
+                        db.session.remove()
 
         socketio.start_background_task(refresh_forever)
+
+    def audit(self) -> None:
+        """Periodic checks of live sockets (inside an app context); nothing by default."""
+
+    def drop(self, sid: str, code: str, message: str) -> None:
+        """Tell a socket why, then disconnect it."""
+        self.socketio.server.emit("error", {"code": code, "message": message}, to=sid, namespace=self.namespace)
+        self.socketio.server.disconnect(sid, namespace=self.namespace)
 
 
 class WidgetNamespace(Gateway):
@@ -252,6 +266,10 @@ class AgentNamespace(Gateway):
 
     kind = presence.AGENT
 
+    def __init__(self, namespace: str) -> None:
+        super().__init__(namespace)
+        self.families: dict[str, str | None] = {}
+
     def on_connect(self, auth=None):
         from app.auth.service import FAMILY_CLAIM, is_family_revoked
         from app.projects import service as projects
@@ -278,15 +296,35 @@ class AgentNamespace(Gateway):
         session.update(user_id=user.id, user_name=user.name, project_ids=project_ids)
         for project_id in project_ids:
             join_room(project_room(project_id))
+        self.families[request.sid] = claims.get(FAMILY_CLAIM)
+        self._expire_at(request.sid, claims["exp"])
         if self.track(user.id):
             # Coming online (first tab) starts as available; "away" lasts while some tab stays connected.
             presence.set_agent_status(user.id, "online")
             self._announce(user.id, "online")
 
     def on_disconnect(self, reason=None):
+        self.families.pop(request.sid, None)
         user_id, went_offline = self.untrack()
         if went_offline:
             self._announce(user_id, "offline")
+
+    def _expire_at(self, sid: str, expires_at: float) -> None:
+        """Close the socket when its access token expires; the dashboard reconnects with a fresh one."""
+        def expire() -> None:
+            socketio.sleep(max(expires_at - time.time(), 0))
+            if sid in self.families:
+                self.drop(sid, "token_expired", "The access token has expired; reconnect with a fresh one.")
+
+        socketio.start_background_task(expire)
+
+    def audit(self) -> None:
+        """Drop sockets whose session was signed out (token family revoked)."""
+        from app.auth.service import is_family_revoked
+
+        for sid, family in list(self.families.items()):
+            if is_family_revoked(family):
+                self.drop(sid, "token_revoked", "This session has been signed out.")
 
     def _announce(self, user_id: int, status: str) -> None:
         for project_id in session.get("project_ids", []):

@@ -102,3 +102,23 @@ def test_an_agent_hears_nothing_from_another_project(make_widget_project, make_v
     path = f"/projects/{project_a['id']}/conversations/{message['conversation_id']}"
     assert rest.request("GET", path, manager_b["access_token"]).status_code == 404
     assert rest.request("GET", path + "/messages", manager_b["access_token"]).status_code == 404
+
+
+def test_an_agent_socket_closes_when_its_token_expires(app, make_widget_project, connect_agent):
+    from datetime import timedelta
+
+    import jwt as pyjwt
+    from flask_jwt_extended import create_access_token
+
+    project, manager = make_widget_project()
+    family = pyjwt.decode(manager["access_token"], options={"verify_signature": False})["fam"]
+    with app.app_context():
+        short = create_access_token(identity=str(manager["user"]["id"]), expires_delta=timedelta(seconds=2),
+                                    additional_claims={"fam": family})
+    agent = connect_agent({"access_token": short})
+    error = agent.wait_for("error", timeout=15)
+    assert error["code"] == "token_expired"
+    deadline = time.monotonic() + 10
+    while agent.sio.connected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not agent.sio.connected
