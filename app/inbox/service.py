@@ -209,8 +209,11 @@ def _append(conversation: Conversation, *, sender_type: str, sender_id: int | No
 
 def _publish_conversation(conversation: Conversation, event_type: str = "conversation.updated") -> None:
     # A new conversation reaches agents as a full list row (visitor, last message) so it can be shown at once.
-    body = conversation_rows([conversation], None)[0] if event_type == "conversation.created" \
-        else conversation_body(conversation)
+    if event_type == "conversation.created":
+        body = conversation_rows([conversation], None)[0]
+        body["unread_count"] = conversation.last_seq  # nobody has read a brand-new thread
+    else:
+        body = conversation_body(conversation)
     events.publish(conversation.project_id, event_type, {
         "conversation": body,
         "widget_conversation": widget_conversation_body(conversation),

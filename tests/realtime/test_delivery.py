@@ -28,7 +28,8 @@ def test_a_visitor_message_reaches_the_agent_and_the_reply_reaches_the_visitor(
     received = agent.wait_for("message:new", lambda m: m["id"] == message["id"])
     assert received["project_id"] == project["id"]
     assert received["content"] == "Hello, anyone there?"
-    agent.wait_for("conversation:created", lambda c: c["id"] == message["conversation_id"])
+    created = agent.wait_for("conversation:created", lambda c: c["id"] == message["conversation_id"])
+    assert created["visitor"]["id"] == visitor["visitor"]["id"] and created["unread_count"] == 1
 
     reply = rest.reply(manager, project, message["conversation_id"], "Yes, how can I help?")
     got = widget.wait_for("message:new", lambda m: m["id"] == reply["id"])
