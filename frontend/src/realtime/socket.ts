@@ -91,7 +91,9 @@ export class AgentSocket {
 
   private retryAfterRefresh(): void {
     if (this.retryTimer) return;
-    const delay = Math.min(1000 * 2 ** this.authFailures, MAX_AUTH_RETRY_DELAY_MS);
+    // The first retry is immediate: the server closes sockets whose access token expired
+    // (`error` {code: "token_expired"}), and a fresh token is all they need. Repeated failures back off.
+    const delay = this.authFailures === 0 ? 0 : Math.min(1000 * 2 ** (this.authFailures - 1), MAX_AUTH_RETRY_DELAY_MS);
     this.authFailures += 1;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
