@@ -43,18 +43,48 @@ def browser():
         instance.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so fixtures can tell whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+def _describe(page) -> str:
+    """What a person would see on the page, frame by frame, plus its console."""
+    lines = [f"--- page {page.url}"]
+    lines += [f"console: {text}" for text in getattr(page, "console_lines", [])[-30:]]
+    for frame in page.frames:
+        try:
+            lines.append(f"[frame {frame.url}]\n{frame.locator('body').inner_text(timeout=2000)[:3000]}")
+        except Exception as error:  # noqa: BLE001 - a diagnostic must not hide the real failure
+            lines.append(f"[frame {frame.url}] unreadable: {error}")
+    return "\n".join(lines)
+
+
 @pytest.fixture
-def new_page(browser):
-    """Open pages in fresh browser contexts (separate storage, like separate people)."""
-    contexts = []
+def new_page(browser, request):
+    """Open pages in fresh browser contexts (separate storage, like separate people).
+
+    When the test fails, every page's visible text and console go to the test's output.
+    """
+    contexts, pages = [], []
 
     def open_page():
         context = browser.new_context()
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.console_lines = []
+        page.on("console", lambda message: page.console_lines.append(f"{message.type}: {message.text}"))
+        pages.append(page)
+        return page
 
     yield open_page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        print("\n".join(_describe(page) for page in pages))
     for context in contexts:
         context.close()
 
