@@ -16,6 +16,7 @@ from app.extensions import db
 from app.projects.models import ApiKey, Invitation, Project, ProjectMember
 from app.projects.schemas import ApiKeyCreate, InvitationCreate, ProjectCreate, ProjectUpdate, WidgetSettings
 from app.rbac.roles import Role
+from app.realtime import service as realtime
 from app.users.models import User
 
 
@@ -118,6 +119,7 @@ def remove_member(project: Project, user_id: int) -> None:
     _ensure_another_manager(project, member)
     db.session.delete(member)
     db.session.commit()
+    realtime.disconnect_agent(user_id)
 
 
 # --- invitations --------------------------------------------------------------

@@ -58,6 +58,10 @@ class MemoryPresence:
         with self.lock:
             return {key for key in keys if self._live(kind, key)}
 
+    def socket_ids(self, kind: str, key: int) -> list[str]:
+        with self.lock:
+            return list(self._live(kind, key))
+
     def set_status(self, user_id: int, status: str) -> None:
         with self.lock:
             self.statuses[user_id] = status
@@ -120,6 +124,9 @@ class RedisPresence:
             pipe.zcount(self._key(kind, key), now, "+inf")
         return {key for key, count in zip(keys, pipe.execute()) if count}
 
+    def socket_ids(self, kind: str, key: int) -> list[str]:
+        return [sid.decode() for sid in self.redis.zrangebyscore(self._key(kind, key), time.time(), "+inf")]
+
     def set_status(self, user_id: int, status: str) -> None:
         self.redis.set(f"livechat:presence:status:{user_id}", status, ex=7 * 24 * 3600)
 
@@ -153,6 +160,11 @@ def disconnect(kind: str, key: int, sid: str) -> bool:
 def refresh(kind: str, key: int, sid: str) -> None:
     """Push a live socket's expiry forward."""
     store().refresh(kind, key, sid)
+
+
+def socket_ids(kind: str, key: int) -> list[str]:
+    """The live socket ids of one person, on every web process."""
+    return store().socket_ids(kind, key)
 
 
 def online_ids(kind: str, keys: Iterable[int]) -> set[int]:
