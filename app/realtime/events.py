@@ -141,17 +141,21 @@ class Gateway(Namespace):
             return
         self.refresher_started = True
         app = current_app._get_current_object()
-        interval = max(app.config["PRESENCE_TTL_SECONDS"] / 3, 1)
+        refresh_every = max(app.config["PRESENCE_TTL_SECONDS"] / 3, 1)
+        audit_every = min(app.config["SOCKET_AUDIT_SECONDS"], refresh_every)
 
         def refresh_forever() -> None:
+            last_refresh = time.monotonic()
             while True:
-                socketio.sleep(interval)
+                socketio.sleep(audit_every)
                 with app.app_context():
-                    for sid, key in list(self.live.items()):
-                        try:
-                            presence.refresh(self.kind, key, sid)
-                        except Exception:
-                            log.exception("presence refresh failed")
+                    if time.monotonic() - last_refresh >= refresh_every - 0.5:
+                        last_refresh = time.monotonic()
+                        for sid, key in list(self.live.items()):
+                            try:
+                                presence.refresh(self.kind, key, sid)
+                            except Exception:
+                                log.exception("presence refresh failed")
                     try:
                         self.audit()
                     except Exception:
@@ -319,11 +323,12 @@ class AgentNamespace(Gateway):
         socketio.start_background_task(expire)
 
     def audit(self) -> None:
-        """Drop sockets whose session was signed out (token family revoked)."""
+        """Drop sockets whose session was signed out (token family revoked or gone with its account)."""
         from app.auth.service import is_family_revoked
 
+        revoked = {family for family in set(self.families.values()) if is_family_revoked(family)}
         for sid, family in list(self.families.items()):
-            if is_family_revoked(family):
+            if family in revoked:
                 self.drop(sid, "token_revoked", "This session has been signed out.")
 
     def _announce(self, user_id: int, status: str) -> None:

@@ -122,3 +122,11 @@ def test_an_agent_socket_closes_when_its_token_expires(app, make_widget_project,
     while agent.sio.connected and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not agent.sio.connected
+
+
+def test_signing_out_closes_the_agent_socket(api, make_widget_project, connect_agent):
+    project, manager = make_widget_project()
+    agent = connect_agent(manager)
+    api.post("/auth/logout", json={"refresh_token": manager["refresh_token"]}, token=manager["access_token"])
+    error = agent.wait_for("error", timeout=30)
+    assert error["code"] == "token_revoked"
