@@ -503,6 +503,8 @@ def mark_read_by_agent(project: Project, conversation_id: int, agent: User, seq:
         except IntegrityError:
             # Two tabs of the same agent created the row at once: the second pass updates it.
             db.session.rollback()
+            if db.session.get(Conversation, conversation_id) is None:
+                raise NotFound("This conversation does not exist.", code="conversation_not_found") from None
             if attempt:
                 raise
     raise AssertionError("unreachable")

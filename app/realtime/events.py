@@ -339,6 +339,16 @@ class AgentNamespace(Gateway):
     def _conversation(self, conversation_id: int):
         return inbox.conversation_in_projects(session.get("project_ids", []), conversation_id)
 
+    def _agent(self):
+        """The socket's agent; a socket whose account is gone is closed."""
+        from app.users import service as users
+
+        agent = users.get(session["user_id"])
+        if agent is None or not agent.is_active:
+            disconnect()
+            raise APIError("The account no longer exists.", code="invalid_token")
+        return agent
+
     def _project(self, project_id: int):
         from app.projects.models import Project
 
@@ -363,10 +373,8 @@ class AgentNamespace(Gateway):
 
     @handler(SocketReadRequest)
     def on_read(self, data: SocketReadRequest):
-        from app.users import service as users
-
         conversation = self._conversation(data.conversation_id)
-        agent = users.get(session["user_id"])
+        agent = self._agent()
         conversation, last_read = inbox.mark_read_by_agent(self._project(conversation.project_id), conversation.id,
                                                            agent, data.seq)
         return {"conversation_id": conversation.id, "last_read_seq": last_read,
@@ -385,12 +393,10 @@ class AgentNamespace(Gateway):
 
     @handler(AgentSocketMessage)
     def on_message_send(self, data: AgentSocketMessage):
-        from app.users import service as users
-
         conversation = self._conversation(data.conversation_id)
         fields = data.model_dump(exclude={"conversation_id"})
         message, _ = inbox.send_agent_message(self._project(conversation.project_id), conversation.id,
-                                              users.get(session["user_id"]), MessageCreate(**fields))
+                                              self._agent(), MessageCreate(**fields))
         return {"message": inbox.message_body(message)}
 
 
