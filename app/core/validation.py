@@ -4,17 +4,39 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from flask import request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from app.core.errors import BadRequest, ValidationFailed
 
 T = TypeVar("T", bound=BaseModel)
 
 
+def _refuse_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text may not contain NUL characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key)
+            _refuse_nul(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _refuse_nul(item)
+    return value
+
+
 class Schema(BaseModel):
-    """Base of every request and response body: unknown fields are refused."""
+    """Base of every request body: unknown fields and NUL characters are refused.
+
+    PostgreSQL text cannot hold NUL, so letting one through would fail at commit.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return _refuse_nul(data)
 
 
 class OutSchema(BaseModel):

@@ -5,32 +5,9 @@ import re
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from app.core.validation import OutSchema, Schema
-
-def _refuse_nul(value):
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("text may not contain NUL characters")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_nul(key)
-            _refuse_nul(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _refuse_nul(item)
-    return value
-
-
-class Input(Schema):
-    """Base of the messaging inputs: NUL characters are refused (PostgreSQL text cannot hold them)."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data):
-        return _refuse_nul(data)
-
 
 Status = Literal["open", "pending", "resolved", "snoozed"]
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -38,7 +15,7 @@ CLIENT_MSG_ID = Field(min_length=1, max_length=64)
 _TAG = re.compile(r"^[\w][\w .:/-]{0,49}$", re.UNICODE)
 
 
-class MessageCreate(Input):
+class MessageCreate(Schema):
     """An agent's message. `content` is plain text; its length limit is checked by the service."""
 
     content: str = Field("", max_length=100_000)
@@ -53,7 +30,7 @@ class AgentSocketMessage(MessageCreate):
     conversation_id: int = Field(ge=1)
 
 
-class WidgetMessageCreate(Input):
+class WidgetMessageCreate(Schema):
     """A visitor's message over the socket."""
 
     content: str = Field("", max_length=100_000)
@@ -62,19 +39,19 @@ class WidgetMessageCreate(Input):
     attachment_ids: list[int] = Field(default_factory=list, max_length=10)
 
 
-class MessagesQuery(Input):
+class MessagesQuery(Schema):
     after_seq: int | None = Field(None, ge=0)
     before_seq: int | None = Field(None, ge=1)
     limit: int = Field(100, ge=1, le=500)
 
 
-class SyncRequest(Input):
+class SyncRequest(Schema):
     conversation_id: int = Field(ge=1)
     after_seq: int = Field(0, ge=0)
     limit: int = Field(500, ge=1, le=500)
 
 
-class ReadRequest(Input):
+class ReadRequest(Schema):
     seq: int = Field(ge=0)
 
 
@@ -82,16 +59,16 @@ class SocketReadRequest(ReadRequest):
     conversation_id: int = Field(ge=1)
 
 
-class TypingRequest(Input):
+class TypingRequest(Schema):
     is_typing: bool
     conversation_id: int | None = Field(None, ge=1)
 
 
-class PresenceRequest(Input):
+class PresenceRequest(Schema):
     status: Literal["online", "away"]
 
 
-class ConversationUpdate(Input):
+class ConversationUpdate(Schema):
     """Only the fields given change; `assignee_id: null` unassigns."""
 
     status: Status | None = None
@@ -115,7 +92,7 @@ class ConversationUpdate(Input):
         return cleaned
 
 
-class ConversationListQuery(Input):
+class ConversationListQuery(Schema):
     status: Status | None = None
     assignee: str | None = Field(None, pattern=r"^(me|none|any|\d{1,12})$")
     tag: str | None = Field(None, max_length=50)
@@ -202,7 +179,7 @@ class ReadOut(OutSchema):
     unread_count: int
 
 
-class BusinessHours(Input):
+class BusinessHours(Schema):
     """Opening hours per weekday (0 = Monday) in `timezone`, e.g. {"0": [["09:00", "17:00"]]}."""
 
     timezone: str = Field("UTC", max_length=64)
@@ -230,19 +207,19 @@ class BusinessHours(Input):
         return value
 
 
-class PrechatFieldIn(Input):
+class PrechatFieldIn(Schema):
     name: str = Field(min_length=1, max_length=40, pattern=r"^[a-z_][a-z0-9_]*$")
     label: str | None = Field(None, max_length=120)
     type: Literal["text", "email", "tel", "number", "textarea"] = "text"
     required: bool = False
 
 
-class Prechat(Input):
+class Prechat(Schema):
     enabled: bool = False
     fields: list[PrechatFieldIn] = Field(default_factory=list, max_length=10)
 
 
-class InboxSettingsUpdate(Input):
+class InboxSettingsUpdate(Schema):
     auto_assign: bool | None = None
     agent_capacity: int | None = Field(None, ge=1, le=1000)
     business_hours: BusinessHours | None = None

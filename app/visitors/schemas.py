@@ -7,8 +7,7 @@ from typing import Any
 
 from pydantic import EmailStr, Field, field_validator
 
-from app.core.validation import OutSchema
-from app.inbox.schemas import Input
+from app.core.validation import OutSchema, Schema
 
 MAX_ATTRIBUTES = 50
 MAX_ATTRIBUTE_KEY = 64
@@ -34,13 +33,13 @@ def check_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return value
 
 
-class PageInfo(Input):
+class PageInfo(Schema):
     url: str | None = Field(None, max_length=2048)
     title: str | None = Field(None, max_length=500)
     referrer: str | None = Field(None, max_length=2048)
 
 
-class WidgetSessionCreate(Input):
+class WidgetSessionCreate(Schema):
     project_key: str = Field(min_length=1, max_length=64)
     visitor_token: str | None = Field(None, max_length=1000)
     identifier: str | None = Field(None, min_length=1, max_length=255)
@@ -53,7 +52,7 @@ class WidgetSessionCreate(Input):
     _attributes = field_validator("attributes")(classmethod(lambda cls, v: check_attributes(v)))
 
 
-class VisitorUpdate(Input):
+class VisitorUpdate(Schema):
     name: str | None = Field(None, max_length=120)
     email: EmailStr | None = Field(None, max_length=254)
     attributes: dict[str, Any] | None = None
@@ -121,7 +120,7 @@ class WidgetSessionOut(OutSchema):
     config: WidgetConfigOut
 
 
-class VisitorListQuery(Input):
+class VisitorListQuery(Schema):
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
     online: bool | None = None

@@ -28,6 +28,8 @@ CASES = [
     ("bad cursor", "GET", "/projects?cursor=%%%", {}, 400, "invalid_cursor"),
     ("limit zero", "GET", "/projects?limit=0", {}, 400, "validation_failed"),
     ("limit not a number", "GET", "/projects?limit=ten", {}, 400, "validation_failed"),
+    ("nul character", "POST", "/auth/register", {"json": VALID_REGISTER | {"name": "bad\x00name"}}, 400, "validation_failed"),
+    ("nul in a list", "PATCH", "/projects/{pid}", {"json": {"allowed_origins": ["https://a.test\x00"]}}, 400, "validation_failed"),
     ("oversized body", "POST", "/auth/register", {"json": VALID_REGISTER | {"name": "x" * (2 * 1024 * 1024)}}, 413, "payload_too_large"),
     ("wrong method", "PUT", "/projects/{pid}", {"json": {}}, 405, "method_not_allowed"),
     ("non-integer id", "GET", "/projects/abc", {}, 404, "not_found"),
