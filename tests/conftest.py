@@ -19,7 +19,7 @@ from redis import Redis
 from sqlalchemy import text
 
 from tests import services
-from tests.helpers import Api, SMTPSink
+from tests.helpers import Api, SMTPSink, free_port, stop_processes, wait_until_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-" + "x" * 32
@@ -122,8 +122,7 @@ def rq_worker(app):
     env = dict(os.environ) | app.config["TEST_ENV"]
     process = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env)
     yield process
-    process.terminate()
-    process.wait(timeout=15)
+    stop_processes([process])
 
 
 @pytest.fixture(autouse=True)
@@ -221,33 +220,13 @@ def live_server(app, rq_worker):
 
     In production mode the session's `worker.py` runs beside it. Yields the base URL.
     """
-    import time
-
-    import requests
-
-    from tests.helpers import free_port
-
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = dict(os.environ) | app.config["TEST_ENV"] | {"HOST": "127.0.0.1", "PORT": str(port), "PUBLIC_URL": base_url}
     process = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{base_url}/readyz", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"wsgi.py did not become ready on {base_url}")
-        time.sleep(0.1)
+    wait_until_ready(process, base_url)
     yield base_url
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_processes([process])
 
 
 # --- messaging (issue #3): visitors and conversations ------------------------------------

@@ -80,3 +80,32 @@ class SMTPSink:
                         return message
             time.sleep(0.05)
         raise AssertionError(f"no mail to {to} within {timeout}s")
+
+
+def wait_until_ready(process, base_url: str, timeout: float = 30.0) -> None:
+    """Wait for a started web process to answer /readyz; kill it and fail if it never does."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(f"{base_url}/readyz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"wsgi.py did not become ready on {base_url}")
+        time.sleep(0.1)
+
+
+def stop_processes(processes) -> None:
+    """Terminate test servers, killing any that will not stop."""
+    import subprocess
+
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

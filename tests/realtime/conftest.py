@@ -18,7 +18,7 @@ import requests
 import socketio
 
 from tests.conftest import ROOT, WIDGET_ORIGIN
-from tests.helpers import free_port
+from tests.helpers import free_port, stop_processes, wait_until_ready
 
 
 class ConnectionRefused(Exception):
@@ -156,20 +156,6 @@ def rest(live_server):
     return Rest(live_server)
 
 
-def _wait_ready(process: subprocess.Popen, base_url: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{base_url}/readyz", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"wsgi.py did not become ready on {base_url}")
-        time.sleep(0.1)
-
-
 @pytest.fixture(scope="module")
 def relay_only_server(app, rq_worker, tmp_path_factory):
     """A server with the fast path off. Embedded mode gets its own SQLite database, since an
@@ -190,14 +176,9 @@ def relay_only_server(app, rq_worker, tmp_path_factory):
         # A worker whose listener wakes the relay on NOTIFY (the session's worker leaves young rows
         # to the fast path and only sweeps).
         processes.append(subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env))
-    _wait_ready(processes[0], base_url)
+    wait_until_ready(processes[0], base_url)
     yield base_url
-    for process in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    stop_processes(processes)
 
 
 @pytest.fixture
