@@ -83,6 +83,12 @@ def widget_conversation_body(conversation: Conversation) -> dict:
         "status": conversation.status,
         "last_seq": conversation.last_seq,
         "visitor_last_read_seq": conversation.visitor_last_read_seq,
+        # How far the team has read, so "Seen" survives a reload or another device.
+        "agent_last_read_seq": db.session.scalar(
+            select(func.coalesce(func.max(ConversationRead.last_read_seq), 0)).where(
+                ConversationRead.conversation_id == conversation.id
+            )
+        ),
         "last_message_at": conversation.last_message_at.isoformat() if conversation.last_message_at else None,
         "created_at": conversation.created_at.isoformat(),
     }

@@ -56,6 +56,9 @@ def test_read_receipts_reach_the_other_side(make_widget_project, make_visitor, c
     assert ack == {"ok": True, "conversation_id": conversation_id, "last_read_seq": 3, "unread_count": 0}
     seen = widget.wait_for("read", lambda r: r["reader_type"] == "agent")
     assert seen["seq"] == 3
+    # A reloaded widget learns how far the team has read from its conversation list.
+    listed = widget.call("conversations:list")["conversations"]
+    assert [(c["id"], c["agent_last_read_seq"]) for c in listed] == [(conversation_id, 3)]
 
 
 def test_agent_presence_follows_its_tabs_and_status(unused_ids, make_widget_project, connect_agent, add_member,
