@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import UTCDateTime, utcnow
@@ -64,6 +64,10 @@ class Message(db.Model):
         # A retried send finds the stored message instead of storing a second one.
         UniqueConstraint("conversation_id", "sender_type", "sender_id", "client_msg_id"),
         Index("ix_messages_sender_client_msg", "sender_type", "sender_id", "client_msg_id"),
+        # Full-text search (PostgreSQL): the same expression the search query uses, so the planner can use it.
+        Index(
+            "ix_messages_content_fts", text("to_tsvector('simple', content)"), postgresql_using="gin"
+        ).ddl_if(dialect="postgresql"),
     )
 
 
