@@ -5,11 +5,12 @@ and commits once; the relay (and the fast path) deliver them after commit.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, literal_column, select, table, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core import events
@@ -521,11 +522,24 @@ def _escape_like(text: str) -> str:
 
 
 def search_condition(project_id: int, text: str):
-    """Conversations with a message matching `text`: full-text on PostgreSQL, a substring elsewhere."""
-    if db.engine.dialect.name == "postgresql":
-        match = func.to_tsvector("simple", Message.content).bool_op("@@")(func.plainto_tsquery("simple", text))
-    else:
+    """Conversations with a message containing every word of `text` (as word beginnings).
+
+    PostgreSQL matches on its GIN index (0003), SQLite on its FTS5 index (0004).
+    Words are quoted terms, so nothing a person types acts as search syntax;
+    text with no words at all falls back to a substring match.
+    """
+    words = re.findall(r"\w+", text)
+    if not words:
         match = Message.content.ilike(f"%{_escape_like(text)}%", escape="\\")
+    elif db.engine.dialect.name == "postgresql":
+        terms = " & ".join(f"'{word}':*" for word in words)
+        match = func.to_tsvector("simple", Message.content).bool_op("@@")(func.to_tsquery("simple", terms))
+    else:
+        terms = " ".join(f'"{word}"*' for word in words)
+        matching_ids = select(literal_column("rowid")).select_from(table("messages_fts")).where(
+            literal_column("messages_fts").op("MATCH")(terms)
+        )
+        match = Message.id.in_(matching_ids)
     return Conversation.id.in_(select(Message.conversation_id).where(Message.project_id == project_id, match))
 
 

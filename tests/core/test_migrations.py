@@ -2,13 +2,16 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from app.core.db import include_in_schema_comparison
 from app.extensions import db
 
 
 def test_models_and_migrations_agree(app):
     # The `app` fixture migrated an empty database from nothing to head.
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True, "render_as_batch": True, "include_name": include_in_schema_comparison,
+        })
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 

@@ -157,3 +157,22 @@ def test_business_hours_drive_the_widget_config(api, make_widget_project, make_v
     api.patch(f"/projects/{project['id']}/inbox-settings", token=manager["access_token"],
               json={"business_hours": None})
     assert make_visitor(project)["config"]["within_business_hours"] is True
+
+
+def test_search_matches_whole_words_and_prefixes_in_any_order(api, make_widget_project, make_conversation):
+    project, manager = make_widget_project()
+    parcel, _ = make_conversation(project, "My parcel never arrived in Lisbon")
+    make_conversation(project, "Please update my billing address")
+
+    def search(text: str) -> list[int]:
+        response = api.get(f"/projects/{project['id']}/conversations", query_string={"q": text},
+                           token=manager["access_token"])
+        assert response.status_code == 200, response.json
+        return [c["id"] for c in response.json["items"]]
+
+    assert search("lisbon parcel") == [parcel]       # every word, any order, any case
+    assert search("parc") == [parcel]                # a word's beginning
+    assert search("parcel billing") == []            # both words must be in one message
+    assert search('"parcel*') == [parcel]            # search syntax is taken as plain words
+    assert search("NEAR( ") == []
+    assert search("%") == []
