@@ -51,8 +51,19 @@ def attachment_body(attachment: Attachment) -> dict:
     }
 
 
+_BODY_KEY = "_livechat_body"
+
+
 def message_body(message: Message) -> dict:
-    """The message shape of ARCHITECTURE §6 (plus sender and attachments)."""
+    """The message shape of ARCHITECTURE §6 (plus sender and attachments).
+
+    A message stored in this request keeps the body built for its outbox event:
+    a stored message never changes, and re-reading it after commit would cost
+    the send path two more queries and a second serialisation.
+    """
+    cached = message.__dict__.get(_BODY_KEY)
+    if cached is not None:
+        return cached
     sender = None
     if message.sender_type == "agent":
         sender = {"id": message.sender_id, "name": message.sender_name, "avatar_url": None}
@@ -206,8 +217,10 @@ def _append(conversation: Conversation, *, sender_type: str, sender_id: int | No
     )
     db.session.add(message)
     db.session.flush()
+    body = message_body(message)
+    message.__dict__[_BODY_KEY] = body  # survives the commit's expiry: it is not a mapped attribute
     events.publish(conversation.project_id, "message.created", {
-        "message": message_body(message),
+        "message": body,
         "conversation_id": conversation.id,
         "visitor_id": conversation.visitor_id,
     })
