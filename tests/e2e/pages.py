@@ -109,3 +109,9 @@ def send(frame, text: str, label: str = "Message") -> None:
     box.press("Enter")
 
 
+def open_widget(new_page, live_server: str, host_site: HostSite, project: dict):
+    """A visitor on the customer's site with the chat open; returns (page, frame)."""
+    page = new_page()
+    page.goto(host_site.page(live_server, project["public_key"]))
+    page.evaluate("LiveChat.open()")
+    return page, widget_frame(page)

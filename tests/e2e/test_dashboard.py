@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.pages import Agent, send, widget_frame
+from tests.e2e.pages import Agent, open_widget, send
 
 
 def test_agent_signs_in_and_sees_the_inbox(new_page, sign_in, make_project):
@@ -54,14 +54,6 @@ def test_manager_creates_an_api_key_shown_once_and_it_works(new_page, sign_in, l
 
 
 # --- live inbox with a real visitor in the widget -------------------------------
-
-def open_widget(new_page, live_server, host_site, project):
-    """A visitor on the customer's site with the chat open; returns (page, frame)."""
-    page = new_page()
-    page.goto(host_site.page(live_server, project["public_key"]))
-    page.evaluate("LiveChat.open()")
-    return page, widget_frame(page)
-
 
 def test_a_new_conversation_appears_live_and_the_reply_reaches_the_visitor(
     new_page, sign_in, live_server, host_site, shop

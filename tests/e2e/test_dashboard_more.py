@@ -6,20 +6,12 @@ import time
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.pages import Agent, send, widget_frame
+from tests.e2e.pages import Agent, open_widget, send, widget_frame
 
 # A valid 1×1 PNG: the server checks the magic number, the browsers decode it.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
-
-
-def open_widget(new_page, live_server, host_site, project):
-    """A visitor on the customer's site with the chat open; returns (page, frame)."""
-    page = new_page()
-    page.goto(host_site.page(live_server, project["public_key"]))
-    page.evaluate("LiveChat.open()")
-    return page, widget_frame(page)
 
 
 def wait_for_status(live_server: str, project: dict, viewer: dict, user_id: int, status: str, timeout: float = 20) -> None:
