@@ -94,3 +94,26 @@ def test_html_from_an_agent_is_shown_as_text(new_page, live_server, host_site, s
     assert frame.evaluate("() => window.__xss") is None
     assert page.evaluate("() => window.__xss") is None
     assert frame.locator("img[src='x']").count() == 0
+
+
+def test_typing_goes_to_the_chat_when_it_opens_before_the_frame_has_loaded(new_page, live_server, host_site, shop):
+    project, manager = shop
+    page = new_page()
+    held = []
+    page.route("**/widget/frame?*", lambda route: held.append(route))
+    page.goto(host_site.page(live_server, project["public_key"]))
+    while not held:
+        page.wait_for_timeout(50)
+
+    # A quick visitor: the launcher is opened from the keyboard while the chat is still loading.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    held[0].continue_()
+    box = widget_frame(page).get_by_role("textbox", name="Message")
+    expect(box).to_be_focused()
+    page.keyboard.type("Typed at once")
+    expect(box).to_have_value("Typed at once")
+    page.keyboard.press("Enter")
+
+    _, texts = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    assert texts == ["Typed at once"]

@@ -85,6 +85,9 @@ function boot(script: HTMLScriptElement, projectKey: string) {
         // Sent on every (re)load of the frame, which then knows nothing: tell it everything.
         bridge.open();
         pushState();
+        // Opened while the frame was loading: Chromium drops focus given to a frame
+        // mid-navigation, and the visitor's typing would go to the page. Give it again.
+        if (isOpen) iframe!.blur(), iframe!.focus();
         isReady = true;
         events.emit("ready", undefined);
       } else if (type === "close") {

@@ -44,7 +44,8 @@ export function App({ store, client, host, projectKey, preferredLocale, onLocale
   // Focus management: when the window opens or the screen changes, put focus
   // where the visitor will act (the message box, the first field, the list).
   const root = useRef<HTMLDivElement>(null);
-  const screen = `${state.isOpen}:${state.view}:${state.currentId}:${showPrechat}`;
+  // The session may arrive after the host opened the window: nothing was drawn to focus then.
+  const screen = `${!!session}:${state.isOpen}:${state.view}:${state.currentId}:${showPrechat}`;
   useEffect(() => {
     if (state.isOpen) root.current?.querySelector<HTMLElement>("[data-autofocus]")?.focus();
   }, [screen]);
