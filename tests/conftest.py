@@ -275,7 +275,7 @@ def make_conversation(app, make_visitor):
             row = db.session.get(Visitor, visitor["visitor"]["id"])
             message = inbox.send_visitor_message(row, WidgetMessageCreate(content=content,
                                                                           client_msg_id=uuid.uuid4().hex))
-            conversation_id = message.conversation_id
+            conversation_id = message["conversation_id"]
             db.session.remove()
         return conversation_id, visitor
 

@@ -3,12 +3,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
+
 from app.core.models import OutboxEvent
 from app.extensions import db
 
+# The rows this session's transaction wrote, as (id, project_id, event_type, payload):
+# the relay's fast path emits them once the transaction commits.
+PENDING_KEY = "livechat_outbox_pending"
 
-def publish(project_id: int, event_type: str, payload: dict[str, Any]) -> OutboxEvent:
-    """Record `event_type` for `project_id`; it goes out only if the transaction commits."""
-    event = OutboxEvent(project_id=project_id, event_type=event_type, payload=payload)
-    db.session.add(event)
-    return event
+_INSERT = insert(OutboxEvent.__table__).returning(OutboxEvent.__table__.c.id)
+
+
+def publish(project_id: int, event_type: str, payload: dict[str, Any]) -> int:
+    """Record `event_type` for `project_id`; it goes out only if the transaction commits. Returns the row id."""
+    event_id = db.session.execute(_INSERT, {"project_id": project_id, "event_type": event_type,
+                                            "payload": payload}).scalar_one()
+    db.session.info.setdefault(PENDING_KEY, []).append((event_id, project_id, event_type, payload))
+    return event_id

@@ -25,13 +25,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy import event as sa_event
 
 from app.core.db import utcnow
+from app.core.events import PENDING_KEY
 from app.core.models import OutboxEvent
 from app.extensions import db, socketio
 
 log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "livechat_outbox"
-_PENDING_KEY = "livechat_relay_new_events"
 _EMITTER = "livechat_relay_emitter"
 _WAKE = "livechat_relay_wake"
 _MARKER = "livechat_relay_marker"
@@ -132,19 +132,11 @@ def _wake_snoozed() -> None:
 
 # --- fast path and wake-ups -----------------------------------------------------
 
-@sa_event.listens_for(Session, "after_flush")
-def _collect(session: Session, flush_context) -> None:
-    new = [obj for obj in session.new if isinstance(obj, OutboxEvent)]
-    if new:
-        session.info.setdefault(_PENDING_KEY, []).extend(new)
-
-
 @sa_event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    rows = session.info.pop(_PENDING_KEY, [])
-    if not rows:
+    events = session.info.pop(PENDING_KEY, [])
+    if not events:
         return
-    events = [(row.id, row.project_id, row.event_type, row.payload) for row in rows]
     try:
         app = current_app._get_current_object()
     except RuntimeError:
@@ -160,7 +152,7 @@ def _after_commit(session: Session) -> None:
 @sa_event.listens_for(Session, "after_soft_rollback")
 def _forget(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
-        session.info.pop(_PENDING_KEY, None)
+        session.info.pop(PENDING_KEY, None)
 
 
 class _Stamper:

@@ -218,8 +218,7 @@ class WidgetNamespace(Gateway):
         visitor = self._visitor()
         if not allow_visitor_message(session["project_key"], visitor.id):
             raise TooManyRequests("You are sending messages too fast; wait a moment.", code="rate_limited")
-        message = inbox.send_visitor_message(visitor, data)
-        return {"message": inbox.message_body(message)}
+        return {"message": inbox.send_visitor_message(visitor, data)}
 
     @handler(TypingRequest)
     def on_typing(self, data: TypingRequest):

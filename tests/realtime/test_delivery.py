@@ -50,6 +50,45 @@ def test_a_retried_send_stores_one_message(make_widget_project, make_visitor, co
     assert [m["seq"] for m in items] == [1]
 
 
+def test_a_retried_send_into_a_known_conversation_stores_one_message(make_widget_project, make_visitor,
+                                                                     connect_widget, rest):
+    project, manager = make_widget_project()
+    widget = connect_widget(project, make_visitor(project))
+    conversation_id = _send(widget, "first")["message"]["conversation_id"]
+    # What the widget does once it knows its conversation: name it in every send.
+    first = _send(widget, "second", client_msg_id="retried", conversation_id=conversation_id)
+    again = _send(widget, "second", client_msg_id="retried", conversation_id=conversation_id)
+    third = _send(widget, "third", conversation_id=conversation_id)
+    assert again["message"] == first["message"]
+    assert (first["message"]["seq"], third["message"]["seq"]) == (2, 3)
+    items = rest.request("GET", f"/projects/{project['id']}/conversations/{conversation_id}/messages",
+                         manager["access_token"]).json()["items"]
+    assert [(m["seq"], m["content"]) for m in items] == [(1, "first"), (2, "second"), (3, "third")]
+    conversation = rest.request("GET", f"/projects/{project['id']}/conversations/{conversation_id}",
+                                manager["access_token"]).json()
+    assert conversation["last_message"]["content"] == "third"
+
+
+def test_a_visitor_message_reopens_a_pending_thread_and_a_resolved_one_stays_closed(
+        make_widget_project, make_visitor, connect_widget, connect_agent, rest):
+    project, manager = make_widget_project()
+    widget = connect_widget(project, make_visitor(project))
+    agent = connect_agent(manager)
+    path = f"/projects/{project['id']}/conversations"
+    conversation_id = _send(widget, "hello")["message"]["conversation_id"]
+
+    rest.request("PATCH", f"{path}/{conversation_id}", manager["access_token"], json={"status": "pending"})
+    ack = _send(widget, "still there?", conversation_id=conversation_id)
+    assert ack["message"]["conversation_id"] == conversation_id
+    agent.wait_for("conversation:updated", lambda c: c["id"] == conversation_id and c["status"] == "open")
+
+    rest.request("PATCH", f"{path}/{conversation_id}", manager["access_token"], json={"status": "resolved"})
+    ack = _send(widget, "one more thing", conversation_id=conversation_id)
+    assert ack["message"]["conversation_id"] != conversation_id and ack["message"]["seq"] == 1
+    old = rest.request("GET", f"{path}/{conversation_id}/messages", manager["access_token"]).json()["items"]
+    assert [m["content"] for m in old if m["sender_type"] == "visitor"] == ["hello", "still there?"]
+
+
 def test_fifty_concurrent_sends_from_a_visitor_and_two_agents_get_seq_1_to_50(
         make_widget_project, make_visitor, add_member, connect_widget, connect_agent, rest):
     project, manager = make_widget_project()
@@ -60,7 +99,8 @@ def test_fifty_concurrent_sends_from_a_visitor_and_two_agents_get_seq_1_to_50(
     results, errors = [], []
 
     def visitor_send(n):
-        ack = _send(widget, f"v{n}")
+        # Half name the conversation (the widget's usual send), half leave it to the server.
+        ack = _send(widget, f"v{n}", **({"conversation_id": conversation_id} if n % 2 else {}))
         (results if ack["ok"] else errors).append(ack)
 
     def agent_send(user, n):
