@@ -268,13 +268,11 @@ def make_conversation(app, make_visitor):
         from app.extensions import db
         from app.inbox import service as inbox
         from app.inbox.schemas import WidgetMessageCreate
-        from app.visitors.models import Visitor
 
         visitor = visitor or make_visitor(project)
         with app.app_context():
-            row = db.session.get(Visitor, visitor["visitor"]["id"])
-            message = inbox.send_visitor_message(row, WidgetMessageCreate(content=content,
-                                                                          client_msg_id=uuid.uuid4().hex))
+            message = inbox.send_visitor_message(visitor["visitor"]["id"], WidgetMessageCreate(
+                content=content, client_msg_id=uuid.uuid4().hex))
             conversation_id = message["conversation_id"]
             db.session.remove()
         return conversation_id, visitor

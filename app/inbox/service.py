@@ -270,43 +270,51 @@ def visitor_conversation(visitor: Visitor, conversation_id: int) -> Conversation
     return conversation
 
 
-def send_visitor_message(visitor: Visitor, data: WidgetMessageCreate) -> dict:
+def send_visitor_message(visitor_id: int, data: WidgetMessageCreate) -> dict:
     """Store a visitor's message (creating its conversation lazily); a retry answers with the stored one.
 
     Commits; returns the message body the ack carries.
     """
     content = _check_content(data.content, data.attachment_ids)
     if data.conversation_id is not None and not data.attachment_ids:
-        body = _append_to_open_conversation(visitor, data.conversation_id, content, data.client_msg_id)
+        body = _append_to_open_conversation(visitor_id, data.conversation_id, content, data.client_msg_id)
         if body is not None:
             return body
+    visitor = db.session.get(Visitor, visitor_id)
+    if visitor is None:
+        raise NotFound("This visitor no longer exists.", code="visitor_not_found")
     return message_body(_send_visitor_message(visitor, data, content))
 
 
 _MESSAGES = Message.__table__
 _CONVERSATIONS = Conversation.__table__
+_VISITORS = Visitor.__table__
 _INSERT_MESSAGE = _MESSAGES.insert().returning(_MESSAGES.c.id)
 
 
-def _append_to_open_conversation(visitor: Visitor, conversation_id: int, content: str,
+def _append_to_open_conversation(visitor_id: int, conversation_id: int, content: str,
                                  client_msg_id: str) -> dict | None:
     """The common send, a text into the visitor's open conversation, in four statements.
 
-    The UPDATE … RETURNING row-locks the conversation and takes the next seq in
-    one round trip; the unique (conversation, sender, client_msg_id) constraint
-    turns a retry into the stored message. None when the conversation is not
-    the visitor's or not open (pending, snoozed, resolved): the general path
-    decides what happens then.
+    Each UPDATE … RETURNING does two things in one round trip: the visitor's
+    stamps last_seen_at and reads the sender's name; the conversation's
+    row-locks the thread and takes the next seq. The unique (conversation,
+    sender, client_msg_id) constraint turns a retry into the stored message.
+    None when the conversation is not the visitor's or not open (pending,
+    snoozed, resolved): the general path decides what happens then.
     """
     now = utcnow()
-    db.session.execute(
-        update(Visitor).where(Visitor.id == visitor.id).values(last_seen_at=now),
-        execution_options={"synchronize_session": False},
-    )
+    visitors = _VISITORS.c
+    visitor = db.session.execute(
+        update(_VISITORS).where(visitors.id == visitor_id).values(last_seen_at=now).returning(visitors.name)
+    ).first()
+    if visitor is None:
+        db.session.rollback()
+        raise NotFound("This visitor no longer exists.", code="visitor_not_found")
     columns = _CONVERSATIONS.c
     bumped = db.session.execute(
         update(_CONVERSATIONS)
-        .where(columns.id == conversation_id, columns.visitor_id == visitor.id, columns.status == "open")
+        .where(columns.id == conversation_id, columns.visitor_id == visitor_id, columns.status == "open")
         .values(last_seq=columns.last_seq + 1, visitor_last_read_seq=columns.last_seq + 1,
                 last_message_at=now, updated_at=now)
         .returning(columns.last_seq, columns.project_id)
@@ -316,23 +324,23 @@ def _append_to_open_conversation(visitor: Visitor, conversation_id: int, content
         return None
     seq, project_id = bumped
     row = {"project_id": project_id, "conversation_id": conversation_id, "seq": seq, "sender_type": "visitor",
-           "sender_id": visitor.id, "sender_name": visitor.name, "content": content, "is_private": False,
+           "sender_id": visitor_id, "sender_name": visitor.name, "content": content, "is_private": False,
            "client_msg_id": client_msg_id, "created_at": now}
     try:
         message_id = db.session.execute(_INSERT_MESSAGE, row).scalar_one()
     except IntegrityError:
         db.session.rollback()  # a retry: the bumped seq goes with it
-        stored = _stored(conversation_id, "visitor", visitor.id, client_msg_id)
+        stored = _stored(conversation_id, "visitor", visitor_id, client_msg_id)
         if stored is None:
             raise
         return message_body(stored)
     body = MessageOut.model_validate({
         "id": message_id, "conversation_id": conversation_id, "seq": seq, "sender_type": "visitor",
-        "sender_id": visitor.id, "sender": None, "content": content, "private": False,
+        "sender_id": visitor_id, "sender": None, "content": content, "private": False,
         "client_msg_id": client_msg_id, "created_at": now, "attachments": [],
     }).model_dump(mode="json")
     events.publish(project_id, "message.created",
-                   {"message": body, "conversation_id": conversation_id, "visitor_id": visitor.id})
+                   {"message": body, "conversation_id": conversation_id, "visitor_id": visitor_id})
     db.session.commit()
     return body
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from flask import current_app, request, session
 from flask_jwt_extended import decode_token
-from flask_socketio import ConnectionRefusedError, Namespace, disconnect, join_room
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from pydantic import BaseModel
 
 from app.core.errors import APIError, NotFound, TooManyRequests
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 TYPING_INTERVAL_SECONDS = 2.0
 MAX_STRIKES = 20
+# How long a socket that must go stays for the error ack of its last event to get out first.
+ACK_GRACE_SECONDS = 0.2
 
 
 def _error(code: str, message: str, details: dict | None = None) -> dict:
@@ -111,9 +113,17 @@ class Gateway(Namespace):
             socket_session["strikes"] = socket_session.get("strikes", 0) + 1
             if socket_session["strikes"] >= MAX_STRIKES:
                 log.info("disconnecting %s on %s: too many bad events", sid, self.namespace)
-                self.socketio.server.emit("error", {"code": "too_many_errors", "message": "Too many invalid events."},
-                                          to=sid, namespace=self.namespace)
-                self.socketio.server.disconnect(sid, namespace=self.namespace)
+                self.drop(sid, "too_many_errors", "Too many invalid events.")
+
+    def drop_after_ack(self, code: str, message: str) -> None:
+        """Close this socket once the current event has been answered, with an `error` event saying why."""
+        sid = request.sid
+
+        def later() -> None:
+            self.socketio.sleep(ACK_GRACE_SECONDS)
+            self.drop(sid, code, message)
+
+        self.socketio.start_background_task(later)
 
     def throttled(self, key: str) -> bool:
         """True when this socket sent the same ephemeral event less than TYPING_INTERVAL ago."""
@@ -209,16 +219,22 @@ class WidgetNamespace(Gateway):
 
         visitor = db.session.get(Visitor, session.get("visitor_id"))
         if visitor is None:
-            disconnect()
-            raise NotFound("This visitor no longer exists.", code="visitor_not_found")
+            error = NotFound("This visitor no longer exists.", code="visitor_not_found")
+            self.drop_after_ack(error.code, error.message)
+            raise error
         return visitor
 
     @handler(WidgetMessageCreate)
     def on_message_send(self, data: WidgetMessageCreate):
-        visitor = self._visitor()
-        if not allow_visitor_message(session["project_key"], visitor.id):
+        visitor_id = session.get("visitor_id")
+        if not allow_visitor_message(session["project_key"], visitor_id):
             raise TooManyRequests("You are sending messages too fast; wait a moment.", code="rate_limited")
-        return {"message": inbox.send_visitor_message(visitor, data)}
+        try:
+            return {"message": inbox.send_visitor_message(visitor_id, data)}
+        except NotFound as error:
+            if error.code == "visitor_not_found":
+                self.drop_after_ack(error.code, error.message)
+            raise
 
     @handler(TypingRequest)
     def on_typing(self, data: TypingRequest):
@@ -344,8 +360,9 @@ class AgentNamespace(Gateway):
 
         agent = users.get(session["user_id"])
         if agent is None or not agent.is_active:
-            disconnect()
-            raise APIError("The account no longer exists.", code="invalid_token")
+            error = APIError("The account no longer exists.", code="invalid_token")
+            self.drop_after_ack(error.code, error.message)
+            raise error
         return agent
 
     def _project(self, project_id: int):

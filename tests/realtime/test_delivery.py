@@ -1,5 +1,6 @@
 """Delivery over real sockets: visitor ↔ agent, idempotency, ordering under concurrency, resume, relay."""
 import threading
+import time
 import uuid
 
 import pytest
@@ -246,3 +247,28 @@ def test_a_snoozed_conversation_reopens_when_the_snooze_ends(make_widget_project
                            manager["access_token"], json={"status": "snoozed", "snoozed_until": until})
     assert snoozed.json()["status"] == "snoozed"
     agent.wait_for("conversation:updated", lambda c: c["id"] == conversation_id and c["status"] == "open", timeout=20)
+
+
+@pytest.mark.parametrize("names_conversation", [True, False])
+def test_a_removed_visitor_gets_an_error_and_is_disconnected(app, make_widget_project, make_visitor, connect_widget,
+                                                             names_conversation):
+    from sqlalchemy import delete
+
+    from app.extensions import db
+    from app.visitors.models import Visitor
+
+    project, _ = make_widget_project()
+    visitor = make_visitor(project)
+    widget = connect_widget(project, visitor)
+    conversation_id = _send(widget, "hello")["message"]["conversation_id"]
+    with app.app_context():
+        db.session.execute(delete(Visitor).where(Visitor.id == visitor["visitor"]["id"]))
+        db.session.commit()
+        db.session.remove()
+
+    ack = _send(widget, "anyone?", **({"conversation_id": conversation_id} if names_conversation else {}))
+    assert ack["ok"] is False and ack["error"]["code"] == "visitor_not_found"
+    deadline = time.monotonic() + 10
+    while widget.sio.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not widget.sio.connected
