@@ -7,11 +7,14 @@ database: gunicorn with one gevent-websocket worker (wsgi:app), one
 `worker.py` (RQ + the outbox relay) and Redis as the Socket.IO message queue;
 it stops them and drops the database at the end.
 
-V visitors (python-socketio clients, one process) send R messages per second
-in total over /widget; A agents listen on /agent. Reported: visitor → agent
-latency (send → every agent's `message:new`), ack latency, throughput, lost
-and duplicated deliveries (per agent, by (conversation_id, seq)), and the
-server processes' RSS. Results print as a markdown table.
+V visitors (python-socketio clients, greenlets of one process) first open
+their conversations (one message each, at --opening-rate), then send R
+messages per second in total over /widget for the measured window, naming
+their conversation as the widget does; A agents listen on /agent. Reported:
+visitor → agent latency (send → every agent's `message:new`), ack latency,
+throughput, lost and duplicated deliveries (per agent, by (conversation_id,
+seq), over both phases), and the server processes' RSS. Results print as a
+markdown table.
 """
 from __future__ import annotations
 
@@ -127,8 +130,13 @@ class Recorder:
         self.sent_at: dict[str, float] = {}
         self.acked: dict[str, tuple[int, int]] = {}
         self.ack_ms: list[float] = []
+        self.opening_ack_ms: list[float] = []
         self.failures: list[object] = []
         self.latency_ms: list[float] = []
+        # Sends before this is set open the visitors' conversations: counted for
+        # lost and duplicated deliveries, reported apart from the measured window.
+        self.measuring = False
+        self.measured: set[str] = set()
         self.received: list[dict[tuple[int, int], int]] = [{} for _ in range(agents)]
 
     def on_agent_message(self, agent: int, message: dict) -> None:
@@ -137,7 +145,8 @@ class Recorder:
             key = (message["conversation_id"], message["seq"])
             seen = self.received[agent]
             seen[key] = seen.get(key, 0) + 1
-            sent = self.sent_at.get(message.get("client_msg_id") or "")
+            client_msg_id = message.get("client_msg_id") or ""
+            sent = self.sent_at.get(client_msg_id) if client_msg_id in self.measured else None
             if sent is not None and seen[key] == 1 and message["sender_type"] == "visitor":
                 self.latency_ms.append((now - sent) * 1000)
 
@@ -149,7 +158,7 @@ def _percentile(values: list[float], p: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 1)
 
 
-def run(url: str, visitors: int, agents: int, rate: float, duration: float) -> dict:
+def run(url: str, visitors: int, agents: int, rate: float, duration: float, opening_rate: float) -> dict:
     """Drive the load; returns the measurements."""
     http = requests.Session()
     password = "bench password 123"
@@ -204,6 +213,9 @@ def run(url: str, visitors: int, agents: int, rate: float, duration: float) -> d
         started = time.perf_counter()
         with recorder.lock:
             recorder.sent_at[client_msg_id] = started
+            is_measured = recorder.measuring
+            if is_measured:
+                recorder.measured.add(client_msg_id)
         try:
             ack = client.call("message:send", payload, namespace="/widget", timeout=30)
         except Exception as error:  # noqa: BLE001 - a timeout is a measured failure
@@ -213,40 +225,66 @@ def run(url: str, visitors: int, agents: int, rate: float, duration: float) -> d
         elapsed = (time.perf_counter() - started) * 1000
         with recorder.lock:
             if ack.get("ok"):
-                recorder.ack_ms.append(elapsed)
+                (recorder.ack_ms if is_measured else recorder.opening_ack_ms).append(elapsed)
                 recorder.acked[client_msg_id] = (ack["message"]["conversation_id"], ack["message"]["seq"])
                 conversations[id(client)] = ack["message"]["conversation_id"]
             else:
                 recorder.failures.append(ack.get("error"))
 
-    interval = 1.0 / rate
-    started = time.perf_counter()
-    deadline = started + duration
-    next_at = started
-    with ThreadPoolExecutor(max_workers=64) as pool:
-        while time.perf_counter() < deadline:
-            pool.submit(send, random.choice(visitor_clients))
-            next_at += interval
-            time.sleep(max(0.0, next_at - time.perf_counter()))
-    send_seconds = time.perf_counter() - started
-    # Let the last deliveries land.
-    settle = time.monotonic() + 10
-    while time.monotonic() < settle:
-        with recorder.lock:
-            if all(len(seen) >= len(recorder.acked) for seen in recorder.received):
-                break
-        time.sleep(0.1)
+    def paced(clients, rate: float, duration: float | None = None) -> float:
+        """Send from `clients` in turn (or at random for `duration` seconds) at `rate`; returns seconds taken."""
+        interval = 1.0 / rate
+        started = next_at = time.perf_counter()
+        deadline = started + duration if duration is not None else None
+        picks = iter(clients)
+        with ThreadPoolExecutor(max_workers=64) as pool:
+            while True:
+                if deadline is None:
+                    client = next(picks, None)
+                    if client is None:
+                        break
+                elif time.perf_counter() >= deadline:
+                    break
+                else:
+                    client = random.choice(clients)
+                pool.submit(send, client)
+                next_at += interval
+                time.sleep(max(0.0, next_at - time.perf_counter()))
+        return time.perf_counter() - started
+
+    def settle(seconds: float) -> None:
+        """Let the deliveries of everything acked so far land."""
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            with recorder.lock:
+                if all(len(seen) >= len(recorder.acked) for seen in recorder.received):
+                    return
+            time.sleep(0.1)
+
+    # Every visitor opens its conversation first, at a gentler pace: a first
+    # message also creates the thread (and tells the agents about it).
+    if opening_rate:
+        opening_seconds = paced(visitor_clients, opening_rate)
+        settle(30)
+    recorder.measuring = True
+    send_seconds = paced(visitor_clients, rate, duration)
+    settle(10)
     for client in visitor_clients + agent_clients:
         client.disconnect()
 
     acked = set(recorder.acked.values())
     lost = sum(len(acked - set(seen)) for seen in recorder.received)
     duplicated = sum(count - 1 for seen in recorder.received for count in seen.values() if count > 1)
+    measured_acked = sum(1 for client_msg_id in recorder.measured if client_msg_id in recorder.acked)
     return {
-        "sent": len(recorder.sent_at),
-        "acked": len(acked),
+        "sent": len(recorder.measured),
+        "acked": measured_acked,
         "failed": len(recorder.failures),
-        "throughput": round(len(acked) / send_seconds, 1),
+        "throughput": round(measured_acked / send_seconds, 1),
+        "opened": len(recorder.opening_ack_ms),
+        "opening_rate": round(len(recorder.opening_ack_ms) / opening_seconds, 1) if opening_rate else 0,
+        "opening_ack_p50": _percentile(recorder.opening_ack_ms, 50),
+        "opening_ack_p99": _percentile(recorder.opening_ack_ms, 99),
         "ack_p50": _percentile(recorder.ack_ms, 50),
         "ack_p95": _percentile(recorder.ack_ms, 95),
         "ack_p99": _percentile(recorder.ack_ms, 99),
@@ -269,6 +307,9 @@ def main() -> int:
     parser.add_argument("--agents", type=int, default=3)
     parser.add_argument("--rate", type=float, default=25.0, help="messages per second, all visitors together")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of sending")
+    parser.add_argument("--opening-rate", type=float, default=50.0,
+                        help="messages per second while every visitor opens its conversation, before the "
+                             "measured window (0: no opening phase)")
     parser.add_argument("--no-fast-path", action="store_true", help="deliver through the outbox relay only")
     parser.add_argument("--web-workers", type=int, default=1,
                         help="gunicorn processes (websocket-only clients need no sticky sessions)")
@@ -277,7 +318,7 @@ def main() -> int:
     stack = None if args.url else Stack(args.port, fast_path=not args.no_fast_path, web_workers=args.web_workers)
     url = args.url or stack.url
     try:
-        result = run(url, args.visitors, args.agents, args.rate, args.duration)
+        result = run(url, args.visitors, args.agents, args.rate, args.duration, args.opening_rate)
         rss = stack.rss_mb() if stack else {}
     finally:
         if stack:
@@ -288,13 +329,15 @@ def main() -> int:
     print(f"machine: {platform.node()} · {os.cpu_count()} CPUs · Python {platform.python_version()}\n")
     print("| metric | value |\n| --- | --- |")
     rows = [
-        ("messages sent / acked / failed", f"{result['sent']} / {result['acked']} / {result['failed']}"),
+        ("opening: conversations opened (msg/s), ack p50 / p99 (ms)",
+         f"{result['opened']} ({result['opening_rate']}/s), {result['opening_ack_p50']} / {result['opening_ack_p99']}"),
+        ("measured: messages sent / acked / failed", f"{result['sent']} / {result['acked']} / {result['failed']}"),
         ("throughput (acked msg/s)", result["throughput"]),
         ("ack latency p50 / p95 / p99 (ms)", f"{result['ack_p50']} / {result['ack_p95']} / {result['ack_p99']}"),
         ("visitor → agent latency p50 / p95 / p99 (ms)",
          f"{result['lat_p50']} / {result['lat_p95']} / {result['lat_p99']}"),
-        ("agent deliveries (unique)", result["deliveries"]),
-        ("lost / duplicated deliveries", f"{result['lost']} / {result['duplicated']}"),
+        ("agent deliveries (unique, both phases)", result["deliveries"]),
+        ("lost / duplicated deliveries (both phases)", f"{result['lost']} / {result['duplicated']}"),
     ]
     if rss:
         rows.append(("RSS after the run (MB): web / worker", f"{rss['web']} / {rss['worker']}"))
