@@ -74,8 +74,8 @@ class Stack:
                        check=True, capture_output=True)
         log = open(f"/tmp/{self.db_name}.log", "w")
         self.web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-k", "geventwebsocket.gunicorn.workers.GeventWebSocketWorker",
-             "-w", str(web_workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", str(web_workers),
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=log, stderr=log)
         self.worker = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30

@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, func, literal_column, select, table, update
+from sqlalchemy import and_, bindparam, func, literal_column, select, table, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core import events
@@ -286,10 +286,22 @@ def send_visitor_message(visitor_id: int, data: WidgetMessageCreate) -> dict:
     return message_body(_send_visitor_message(visitor, data, content))
 
 
-_MESSAGES = Message.__table__
-_CONVERSATIONS = Conversation.__table__
-_VISITORS = Visitor.__table__
-_INSERT_MESSAGE = _MESSAGES.insert().returning(_MESSAGES.c.id)
+# The common send's statements, built once: only their parameters change per message.
+_TOUCH_VISITOR = (
+    update(Visitor.__table__).where(Visitor.__table__.c.id == bindparam("b_visitor"))
+    .values(last_seen_at=bindparam("b_now")).returning(Visitor.__table__.c.name)
+)
+_NEXT_SEQ = (
+    update(Conversation.__table__)
+    .where(Conversation.__table__.c.id == bindparam("b_conversation"),
+           Conversation.__table__.c.visitor_id == bindparam("b_visitor"),
+           Conversation.__table__.c.status == "open")
+    .values(last_seq=Conversation.__table__.c.last_seq + 1,
+            visitor_last_read_seq=Conversation.__table__.c.last_seq + 1,
+            last_message_at=bindparam("b_now"), updated_at=bindparam("b_now"))
+    .returning(Conversation.__table__.c.last_seq, Conversation.__table__.c.project_id)
+)
+_INSERT_MESSAGE = Message.__table__.insert().returning(Message.__table__.c.id)
 
 
 def _append_to_open_conversation(visitor_id: int, conversation_id: int, content: str,
@@ -304,20 +316,12 @@ def _append_to_open_conversation(visitor_id: int, conversation_id: int, content:
     snoozed, resolved): the general path decides what happens then.
     """
     now = utcnow()
-    visitors = _VISITORS.c
-    visitor = db.session.execute(
-        update(_VISITORS).where(visitors.id == visitor_id).values(last_seen_at=now).returning(visitors.name)
-    ).first()
+    visitor = db.session.execute(_TOUCH_VISITOR, {"b_visitor": visitor_id, "b_now": now}).first()
     if visitor is None:
         db.session.rollback()
         raise NotFound("This visitor no longer exists.", code="visitor_not_found")
-    columns = _CONVERSATIONS.c
     bumped = db.session.execute(
-        update(_CONVERSATIONS)
-        .where(columns.id == conversation_id, columns.visitor_id == visitor_id, columns.status == "open")
-        .values(last_seq=columns.last_seq + 1, visitor_last_read_seq=columns.last_seq + 1,
-                last_message_at=now, updated_at=now)
-        .returning(columns.last_seq, columns.project_id)
+        _NEXT_SEQ, {"b_conversation": conversation_id, "b_visitor": visitor_id, "b_now": now}
     ).first()
     if bumped is None:
         db.session.rollback()
