@@ -13,3 +13,14 @@ worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "10000"))
 # WebSockets stay open for hours; gunicorn's request timeout does not apply to gevent workers' sockets.
 timeout = 60
 graceful_timeout = 20
+
+
+def post_worker_init(worker):
+    """Move everything the app allocated at start-up out of the garbage collector's sight.
+
+    Those objects live as long as the worker; without this every full
+    collection walks them again, a pause that shows in the tail latency.
+    """
+    import gc
+
+    gc.freeze()

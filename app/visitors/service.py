@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from user_agents import parse as parse_user_agent
 
 from app.core import events
@@ -232,7 +233,11 @@ def publish_presence(visitor_id: int, is_online: bool) -> None:
         return
     visitor.last_seen_at = utcnow()
     events.publish(visitor.project_id, "visitor.updated", {"visitor": visitor_summary(visitor, online=is_online)})
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The project (and so the visitor) was deleted meanwhile: nobody is left to tell.
+        db.session.rollback()
 
 
 # --- agents' view -------------------------------------------------------------
