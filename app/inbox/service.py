@@ -230,8 +230,7 @@ def _append(conversation: Conversation, *, sender_type: str, sender_id: int | No
 def _publish_conversation(conversation: Conversation, event_type: str = "conversation.updated") -> None:
     # A new conversation reaches agents as a full list row (visitor, last message) so it can be shown at once.
     if event_type == "conversation.created":
-        body = conversation_rows([conversation], None)[0]
-        body["unread_count"] = conversation.last_seq  # nobody has read a brand-new thread
+        body = conversation_rows([conversation], None)[0]  # nobody has read a brand-new thread
     else:
         body = conversation_body(conversation)
     events.publish(conversation.project_id, event_type, {
@@ -671,12 +670,7 @@ def conversation_rows(rows: list[Conversation], user: User | None) -> list[dict]
                                                 Message.seq == Conversation.last_seq))
         .where(Conversation.id.in_(ids))
     )}
-    reads = {}
-    if user is not None:
-        reads = dict(db.session.execute(
-            select(ConversationRead.conversation_id, ConversationRead.last_read_seq)
-            .where(ConversationRead.user_id == user.id, ConversationRead.conversation_id.in_(ids))
-        ).all())
+    unread = unread_counts(ids, user)
     result = []
     for conversation in rows:
         body = conversation_body(conversation)
@@ -686,18 +680,27 @@ def conversation_rows(rows: list[Conversation], user: User | None) -> list[dict]
         last = last_messages.get(conversation.id)
         body["last_message"] = last and {"content": last.content, "sender_type": last.sender_type,
                                          "private": last.is_private, "created_at": last.created_at.isoformat()}
-        body["unread_count"] = max(conversation.last_seq - reads.get(conversation.id, 0), 0)
+        body["unread_count"] = unread.get(conversation.id, 0)
         result.append(body)
     return result
 
 
-def unread_count(conversation: Conversation, user: User | None) -> int:
-    """Messages after the agent's last read seq."""
-    if user is None:
-        return 0
-    last_read = db.session.scalar(select(ConversationRead.last_read_seq).where(
-        ConversationRead.conversation_id == conversation.id, ConversationRead.user_id == user.id)) or 0
-    return max(conversation.last_seq - last_read, 0)
+def unread_counts(conversation_ids: list[int], user: User | None) -> dict[int, int]:
+    """Visitor messages after `user`'s last read seq, by conversation (all of them for no user), in one query.
+
+    Only what visitors wrote counts, as in the dashboard's live count: an
+    agent's reply or a system line ("assigned to …") is nothing to answer.
+    """
+    if not conversation_ids:
+        return {}
+    last_read = literal_column("0")
+    stmt = select(Message.conversation_id, func.count()).where(
+        Message.conversation_id.in_(conversation_ids), Message.sender_type == "visitor")
+    if user is not None:
+        stmt = stmt.outerjoin(ConversationRead, and_(ConversationRead.conversation_id == Message.conversation_id,
+                                                     ConversationRead.user_id == user.id))
+        last_read = func.coalesce(ConversationRead.last_read_seq, 0)
+    return dict(db.session.execute(stmt.where(Message.seq > last_read).group_by(Message.conversation_id)).all())
 
 
 def visitor_conversation_rows(project: Project, visitor_id: int, user: User | None, page: PageQuery) -> tuple[list[dict], str | None]:

@@ -394,7 +394,7 @@ class AgentNamespace(Gateway):
         conversation, last_read = inbox.mark_read_by_agent(self._project(conversation.project_id), conversation.id,
                                                            agent, data.seq)
         return {"conversation_id": conversation.id, "last_read_seq": last_read,
-                "unread_count": max(conversation.last_seq - last_read, 0)}
+                "unread_count": inbox.unread_counts([conversation.id], agent).get(conversation.id, 0)}
 
     @handler(SyncRequest)
     def on_sync(self, data: SyncRequest):

@@ -34,6 +34,32 @@ def test_reading_clears_the_unread_count(api, make_widget_project, make_conversa
     assert row["unread_count"] == 0
 
 
+def test_only_visitor_messages_count_as_unread(api, make_widget_project, make_conversation, add_member):
+    project, manager = make_widget_project()
+    colleague = add_member(project, manager)
+    conversation_id, visitor = make_conversation(project, "first question")
+    path = f"/projects/{project['id']}/conversations/{conversation_id}"
+
+    def unread(user) -> tuple[int, int]:
+        row = api.get(path, token=user["access_token"]).json
+        [listed] = api.get(f"/projects/{project['id']}/conversations", token=user["access_token"]).json["items"]
+        return row["unread_count"], listed["unread_count"]
+
+    assert unread(manager) == (1, 1)
+    api.post(f"{path}/read", json={"seq": 1}, token=manager["access_token"])
+    # A reply and a system line ("assigned to …") are nothing to answer, for anyone.
+    api.post(f"{path}/messages", json={"content": "On it", "client_msg_id": "r1"}, token=manager["access_token"])
+    api.patch(path, json={"assignee_id": colleague["user"]["id"]}, token=manager["access_token"])
+    assert unread(manager) == (0, 0)
+    assert unread(colleague) == (1, 1)
+
+    make_conversation(project, "second question", visitor=visitor)
+    assert unread(manager) == (1, 1)
+    assert unread(colleague) == (2, 2)
+    read = api.post(f"{path}/read", json={"seq": 3}, token=colleague["access_token"])
+    assert read.json["unread_count"] == 1  # read up to the system line; the second question is still new
+
+
 def test_assigning_writes_a_system_message_and_filters_by_assignee(api, make_widget_project, make_conversation,
                                                                     add_member):
     project, manager = make_widget_project()
