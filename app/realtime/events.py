@@ -318,9 +318,12 @@ class AgentNamespace(Gateway):
         self.families[request.sid] = claims.get(FAMILY_CLAIM)
         self._expire_at(request.sid, claims["exp"])
         if self.track(user.id):
-            # Coming online (first tab) starts as available; "away" lasts while some tab stays connected.
-            presence.set_agent_status(user.id, "online")
-            self._announce(user.id, "online")
+            # The first tab sets the status it asks for (the dashboard remembers the agent's choice),
+            # available by default, so an agent who chose "away" is never assigned work meanwhile.
+            # "away" then lasts while some tab stays connected.
+            status = auth.get("status") if auth.get("status") in ("online", "away") else "online"
+            presence.set_agent_status(user.id, status)
+            self._announce(user.id, status)
 
     def on_disconnect(self, reason=None):
         self.families.pop(request.sid, None)

@@ -86,6 +86,25 @@ def test_agent_presence_follows_its_tabs_and_status(unused_ids, make_widget_proj
     assert _eventually(status, "offline") == "offline"
 
 
+def test_an_agent_who_chose_away_connects_away_and_gets_no_new_conversations(
+        unused_ids, api, rest, make_widget_project, make_visitor, connect_agent, connect_widget, live_server, sockets):
+    from tests.realtime.conftest import SocketClient
+
+    project, manager = make_widget_project()
+    api.patch(f"/projects/{project['id']}/inbox-settings", json={"auto_assign": True},
+              token=manager["access_token"])
+    away_tab = SocketClient(live_server, "/agent", origin=None)
+    sockets.append(away_tab)
+    away_tab.connect({"token": manager["access_token"], "status": "away"})
+    items = rest.request("GET", f"/projects/{project['id']}/presence", manager["access_token"]).json()["items"]
+    assert {p["user_id"]: p["status"] for p in items}[manager["user"]["id"]] == "away"
+
+    widget = connect_widget(project, make_visitor(project))
+    conversation_id = _first_message(widget, "anyone?")["conversation_id"]
+    row = rest.request("GET", f"/projects/{project['id']}/conversations/{conversation_id}", manager["access_token"])
+    assert row.json()["assignee_id"] is None
+
+
 def test_agents_see_visitors_come_and_go(make_widget_project, make_visitor, connect_widget, connect_agent, rest):
     project, manager = make_widget_project()
     agent = connect_agent(manager)

@@ -18,6 +18,8 @@ export interface AgentEvents {
 
 export interface AgentSocketAuth {
   getToken: () => string | null;
+  /** The status the agent chose, sent with the handshake so a first tab never starts "online" by mistake. */
+  getStatus?: () => "online" | "away";
   /** Gets a fresh access token when the server refuses the handshake. */
   refreshToken: () => Promise<unknown>;
 }
@@ -60,7 +62,7 @@ export class AgentSocket {
     const options = callbacks;
     const socket = io("/agent", {
       path: "/socket.io",
-      auth: (callback) => callback({ token: this.auth.getToken() }),
+      auth: (callback) => callback({ token: this.auth.getToken(), status: this.auth.getStatus?.() ?? "online" }),
       reconnectionDelayMax: 10000,
     });
     this.socket = socket;
