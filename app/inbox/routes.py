@@ -202,15 +202,18 @@ def upload_widget_attachment():
 
 
 @bp.get("/attachments/<int:attachment_id>")
-@documented(summary="Download an attachment (agent bearer token, or the visitor's token as Bearer or ?token=)",
+@documented(summary="Download an attachment (an agent's bearer token, or the visitor's token as Bearer)",
             auth="none")
 def download_attachment(attachment_id: int):
-    """Served only to the visitor of its conversation and to the project's agents."""
+    """Served only to the visitor of its conversation and to the project's agents.
+
+    Tokens go in the Authorization header only, never in the URL, where they
+    would outlive the page in history, proxy logs and referrers.
+    """
     from app.core.tenancy import role_in
     from app.visitors import service as visitors
 
-    token = _bearer() or request.args.get("token", "")
-    visitor = visitors.visitor_from_any_token(token)
+    visitor = visitors.visitor_from_any_token(_bearer())
     if visitor is not None:
         attachment = service.attachment_for_visitor(visitor, attachment_id)
     elif _bearer():

@@ -26,8 +26,10 @@ def test_an_agent_sends_a_file_the_visitor_can_download(api, make_widget_project
     assert message.status_code == 201
     [attachment] = message.json["attachments"]
     path = f"/api/v1/attachments/{attachment['id']}"
-    as_visitor = client.get(f"{path}?token={visitor['visitor_token']}")
+    as_visitor = client.get(path, headers={"Authorization": f"Bearer {visitor['visitor_token']}"})
     assert as_visitor.status_code == 200 and as_visitor.data == PNG
+    # Never a token in the URL: it would outlive the page in history, logs and referrers.
+    assert client.get(f"{path}?token={visitor['visitor_token']}").status_code == 404
     assert as_visitor.headers["X-Content-Type-Options"] == "nosniff"
     as_agent = client.get(path, headers={"Authorization": f"Bearer {manager['access_token']}"})
     assert as_agent.status_code == 200
@@ -41,10 +43,10 @@ def test_strangers_get_404(api, make_widget_project, make_conversation, make_vis
     upload = _upload_as_agent(api, project, manager)
     _reply_with(api, project, manager, conversation_id, upload.json["id"])
     path = f"/api/v1/attachments/{upload.json['id']}"
-    assert client.get(f"{path}?token={other_visitor['visitor_token']}").status_code == 404
+    assert client.get(path, headers={"Authorization": f"Bearer {other_visitor['visitor_token']}"}).status_code == 404
     assert client.get(path, headers={"Authorization": f"Bearer {stranger['access_token']}"}).status_code == 404
     assert client.get(path).status_code == 404
-    assert client.get(f"{path}?token=forged").status_code == 404
+    assert client.get(path, headers={"Authorization": "Bearer forged"}).status_code == 401  # not a token at all
 
 
 def test_a_private_notes_file_is_not_the_visitors(api, make_widget_project, make_conversation, client):
@@ -52,7 +54,8 @@ def test_a_private_notes_file_is_not_the_visitors(api, make_widget_project, make
     conversation_id, visitor = make_conversation(project)
     upload = _upload_as_agent(api, project, manager)
     _reply_with(api, project, manager, conversation_id, upload.json["id"], private=True)
-    assert client.get(f"/api/v1/attachments/{upload.json['id']}?token={visitor['visitor_token']}").status_code == 404
+    assert client.get(f"/api/v1/attachments/{upload.json['id']}",
+                      headers={"Authorization": f"Bearer {visitor['visitor_token']}"}).status_code == 404
 
 
 def test_types_and_sizes_are_limited(app, api, make_widget_project, monkeypatch):

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { attachmentUrl, UploadError, uploadAttachment } from "../src/frame/api";
+import { fetchAttachment, isOwnAttachment, UploadError, uploadAttachment } from "../src/frame/api";
 
 describe("uploadAttachment", () => {
   afterEach(() => vi.unstubAllGlobals());
@@ -42,16 +42,24 @@ describe("uploadAttachment", () => {
   });
 });
 
-describe("attachmentUrl", () => {
-  it("adds the visitor token to the app's own attachment URLs (an <img> cannot send a header)", () => {
-    const own = `${location.origin}/api/v1/attachments/5`;
-    expect(attachmentUrl(own, "vt 1")).toBe(`${location.origin}/api/v1/attachments/5?token=vt+1`);
-    expect(attachmentUrl("/api/v1/attachments/6", "vt")).toBe(`${location.origin}/api/v1/attachments/6?token=vt`);
+describe("isOwnAttachment", () => {
+  it("is true only for the app's own attachment URLs", () => {
+    expect(isOwnAttachment(`${location.origin}/api/v1/attachments/5`)).toBe(true);
+    expect(isOwnAttachment("/api/v1/attachments/6")).toBe(true);
+    expect(isOwnAttachment("https://cdn.example.net/api/v1/attachments/5")).toBe(false);
+    expect(isOwnAttachment(`${location.origin}/files/5`)).toBe(false);
   });
+});
 
-  it("never sends the token elsewhere", () => {
-    expect(attachmentUrl("https://cdn.example.net/api/v1/attachments/5", "vt")).toBe("https://cdn.example.net/api/v1/attachments/5");
-    expect(attachmentUrl(`${location.origin}/files/5`, "vt")).toBe(`${location.origin}/files/5`);
-    expect(attachmentUrl(`${location.origin}/api/v1/attachments/5`, undefined)).toBe(`${location.origin}/api/v1/attachments/5`);
+describe("fetchAttachment", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("sends the visitor token as Bearer and fails on an error status", async () => {
+    const fetch = vi.fn(async () => new Response("nope", { status: 404 }));
+    vi.stubGlobal("fetch", fetch);
+    await expect(fetchAttachment("/api/v1/attachments/5", "vt")).rejects.toThrow("HTTP 404");
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe("/api/v1/attachments/5");
+    expect((init.headers as Record<string, string>).Authorization).toBe("Bearer vt");
   });
 });

@@ -148,26 +148,85 @@ describe("MessageItem", () => {
     expect(link.getAttribute("rel")).toContain("noopener");
   });
 
-  it("shows the app's attachments with the visitor token, since an <img> cannot send it as a header", () => {
+  it("fetches the app's attachments with the visitor token as a header, never in a URL", async () => {
+    const fetch = vi.fn(async () => new Response(new Blob(["bytes"]), { status: 200 }));
+    vi.stubGlobal("fetch", fetch);
+    let made = 0;
+    const createObjectURL = vi.fn(() => `blob:${location.origin}/file-${++made}`);
+    const { createObjectURL: realCreate, revokeObjectURL: realRevoke } = URL;
+    URL.createObjectURL = createObjectURL;
+    URL.revokeObjectURL = vi.fn();
+    const clicked: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(`${this.download}:${this.href}`);
+    });
+    try {
+      mount(
+        <MessageItem
+          showSender={false}
+          message={{
+            id: 2,
+            conversation_id: 1,
+            seq: 2,
+            sender_type: "agent",
+            content: "",
+            created_at: "2025-01-01T10:00:00Z",
+            attachments: [
+              { id: 7, url: `${location.origin}/api/v1/attachments/7`, name: "shot.png", content_type: "image/png", size: 10 },
+              { id: 8, url: `${location.origin}/api/v1/attachments/8`, name: "terms.pdf", content_type: "application/pdf", size: 2048 },
+            ],
+          }}
+        />,
+      );
+      // The image is fetched at once and shown from a blob URL.
+      await act(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      });
+      expect(container.querySelector("img.lc-image")!.getAttribute("src")).toBe(`blob:${location.origin}/file-1`);
+      expect(fetch).toHaveBeenCalledTimes(1);
+      const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+      expect(url).toBe(`${location.origin}/api/v1/attachments/7`);
+      expect((init.headers as Record<string, string>).Authorization).toBe("Bearer vt");
+
+      // The file only when clicked, saved under its name.
+      const file = [...container.querySelectorAll(".lc-attachments a")].find((a) => a.textContent!.includes("terms.pdf"))!;
+      expect(file.getAttribute("href")).toBe(`${location.origin}/api/v1/attachments/8`);
+      await act(async () => {
+        file.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      });
+      expect(fetch).toHaveBeenCalledTimes(2);
+      expect((fetch.mock.calls[1] as unknown as [string, RequestInit])[1].headers).toEqual({ Authorization: "Bearer vt" });
+      expect(clicked).toEqual([`terms.pdf:blob:${location.origin}/file-2`]);
+      expect(container.innerHTML).not.toContain("token=");
+    } finally {
+      click.mockRestore();
+      URL.createObjectURL = realCreate;
+      URL.revokeObjectURL = realRevoke;
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("links other attachment URLs only when they are http(s)", () => {
     mount(
       <MessageItem
         showSender={false}
         message={{
-          id: 2,
+          id: 3,
           conversation_id: 1,
-          seq: 2,
+          seq: 3,
           sender_type: "agent",
           content: "",
           created_at: "2025-01-01T10:00:00Z",
           attachments: [
-            { id: 7, url: `${location.origin}/api/v1/attachments/7`, name: "shot.png", content_type: "image/png", size: 10 },
-            { id: 8, url: `${location.origin}/api/v1/attachments/8`, name: "terms.pdf", content_type: "application/pdf", size: 2048 },
+            { id: 9, url: "https://cdn.example.net/a.pdf", name: "a.pdf", content_type: "application/pdf", size: 1 },
+            { id: 10, url: "javascript:alert(1)", name: "b.pdf", content_type: "application/pdf", size: 1 },
           ],
         }}
       />,
     );
-    expect(container.querySelector("img.lc-image")!.getAttribute("src")).toBe(`${location.origin}/api/v1/attachments/7?token=vt`);
     const links = [...container.querySelectorAll(".lc-attachments a")].map((a) => a.getAttribute("href"));
-    expect(links).toEqual([`${location.origin}/api/v1/attachments/7?token=vt`, `${location.origin}/api/v1/attachments/8?token=vt`]);
+    expect(links).toEqual(["https://cdn.example.net/a.pdf"]);
+    expect(container.textContent).toContain("b.pdf");
   });
 });

@@ -35,20 +35,23 @@ export async function uploadAttachment(file: File, visitorToken: string): Promis
   throw new UploadError(data?.error || { code: "http_" + response.status, message: response.statusText || "HTTP " + response.status }, response.status);
 }
 
-/**
- * Where the visitor can open an attachment. The app serves its own files only
- * to their visitor, and an `<img>` or link cannot send a header: same-origin
- * attachment URLs get the visitor token as `?token=`. Other URLs stay as they are.
- */
-export function attachmentUrl(url: string, visitorToken: string | undefined): string {
-  let resolved: URL;
+/** True for the app's own attachment URLs, which are served only with the visitor token as Bearer. */
+export function isOwnAttachment(url: string): boolean {
   try {
-    resolved = new URL(url, location.origin);
+    const resolved = new URL(url, location.origin);
+    return resolved.origin === location.origin && resolved.pathname.startsWith("/api/v1/attachments/");
   } catch {
-    return "";
+    return false;
   }
-  if (visitorToken && resolved.origin === location.origin && resolved.pathname.startsWith("/api/v1/attachments/")) {
-    resolved.searchParams.set("token", visitorToken);
-  }
-  return resolved.href;
+}
+
+/**
+ * Fetches one of the app's attachments with the visitor token in the
+ * Authorization header (never in the URL, where it would outlive the page in
+ * history, logs and referrers). The caller shows it from a blob URL.
+ */
+export async function fetchAttachment(url: string, visitorToken: string, signal?: AbortSignal): Promise<Blob> {
+  const response = await fetch(url, { headers: { Authorization: "Bearer " + visitorToken }, signal });
+  if (!response.ok) throw new Error("HTTP " + response.status);
+  return response.blob();
 }
