@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from flask import Flask, current_app
@@ -163,6 +162,8 @@ class _Stamper:
     so far: under load that is one UPDATE for dozens of sends instead of one
     each (under gevent the drainer is a greenlet). The wait is far below
     RELAY_GRACE_SECONDS, so the relay's sweep does not emit these rows again.
+    The drainer is a daemon: a process that exits meanwhile leaves its last
+    rows to the relay, whose emits clients drop as duplicates.
     """
 
     def __init__(self, app: Flask) -> None:
@@ -170,7 +171,6 @@ class _Stamper:
         self.lock = threading.Lock()
         self.pending: list[int] = []
         self.is_draining = False
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relay-stamp")
 
     def add(self, event_ids: list[int]) -> None:
         with self.lock:
@@ -178,7 +178,7 @@ class _Stamper:
             if self.is_draining:
                 return
             self.is_draining = True
-        self.pool.submit(self._drain)
+        threading.Thread(target=self._drain, name="relay-stamp", daemon=True).start()
 
     def _drain(self) -> None:
         while True:
