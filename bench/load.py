@@ -231,22 +231,14 @@ def run(url: str, visitors: int, agents: int, rate: float, duration: float, open
             else:
                 recorder.failures.append(ack.get("error"))
 
-    def paced(clients, rate: float, duration: float | None = None) -> float:
-        """Send from `clients` in turn (or at random for `duration` seconds) at `rate`; returns seconds taken."""
+    def paced(picks, rate: float, duration: float | None = None) -> float:
+        """Send from each client of `picks` in turn at `rate`, for `duration` seconds if given; returns seconds taken."""
         interval = 1.0 / rate
         started = next_at = time.perf_counter()
-        deadline = started + duration if duration is not None else None
-        picks = iter(clients)
         with ThreadPoolExecutor(max_workers=64) as pool:
-            while True:
-                if deadline is None:
-                    client = next(picks, None)
-                    if client is None:
-                        break
-                elif time.perf_counter() >= deadline:
+            for client in picks:
+                if duration is not None and time.perf_counter() - started >= duration:
                     break
-                else:
-                    client = random.choice(clients)
                 pool.submit(send, client)
                 next_at += interval
                 time.sleep(max(0.0, next_at - time.perf_counter()))
@@ -267,7 +259,7 @@ def run(url: str, visitors: int, agents: int, rate: float, duration: float, open
         opening_seconds = paced(visitor_clients, opening_rate)
         settle(30)
     recorder.measuring = True
-    send_seconds = paced(visitor_clients, rate, duration)
+    send_seconds = paced(iter(lambda: random.choice(visitor_clients), None), rate, duration)
     settle(10)
     for client in visitor_clients + agent_clients:
         client.disconnect()

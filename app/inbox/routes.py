@@ -110,10 +110,7 @@ def post_message(project_id: int, conversation_id: int):
 def mark_read(project_id: int, conversation_id: int):
     """Stores my last read seq; the visitor sees the read receipt."""
     project, _ = project_for(project_id)
-    user = _agent_user()
-    conversation, last_read = service.mark_read_by_agent(project, conversation_id, user, json_body(ReadRequest).seq)
-    return {"conversation_id": conversation.id, "last_read_seq": last_read,
-            "unread_count": service.unread_counts([conversation.id], user).get(conversation.id, 0)}
+    return service.mark_read_by_agent(project, conversation_id, _agent_user(), json_body(ReadRequest).seq)
 
 
 @bp.get("/projects/<int:project_id>/visitors/<int:visitor_id>/conversations")

@@ -584,8 +584,11 @@ def _set_agent_read(conversation_id: int, user_id: int, seq: int) -> int:
     return read.last_read_seq
 
 
-def mark_read_by_agent(project: Project, conversation_id: int, agent: User, seq: int) -> tuple[Conversation, int]:
-    """The agent has read up to `seq` (clamped to the thread); the visitor is told. Commits."""
+def mark_read_by_agent(project: Project, conversation_id: int, agent: User, seq: int) -> dict:
+    """The agent has read up to `seq` (clamped to the thread); the visitor is told. Commits.
+
+    Returns the agent's read state: conversation id, last read seq and what is still unread.
+    """
     conversation = get_conversation(project, conversation_id)
     seq = min(seq, conversation.last_seq)
     for attempt in range(2):
@@ -596,7 +599,8 @@ def mark_read_by_agent(project: Project, conversation_id: int, agent: User, seq:
                 "seq": last_read, "reader_type": "agent", "reader_id": agent.id,
             })
             db.session.commit()
-            return conversation, last_read
+            return {"conversation_id": conversation.id, "last_read_seq": last_read,
+                    "unread_count": unread_counts([conversation.id], agent).get(conversation.id, 0)}
         except IntegrityError:
             # Two tabs of the same agent created the row at once: the second pass updates it.
             db.session.rollback()

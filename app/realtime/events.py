@@ -44,6 +44,8 @@ TYPING_INTERVAL_SECONDS = 2.0
 MAX_STRIKES = 20
 # How long a socket that must go stays for the error ack of its last event to get out first.
 ACK_GRACE_SECONDS = 0.2
+# Errors meaning the socket's visitor or account no longer exists: answered, then the socket is closed.
+IDENTITY_GONE = frozenset({"visitor_not_found", "invalid_token"})
 
 
 def _error(code: str, message: str, details: dict | None = None) -> dict:
@@ -70,7 +72,10 @@ def handler(schema: type[BaseModel] | None = None) -> Callable:
                 return {"ok": True, **(result or {})}
             except APIError as error:
                 db.session.rollback()
-                self.strike()
+                if error.code in IDENTITY_GONE:
+                    self.drop_after_ack(error.code, error.message)
+                else:
+                    self.strike()
                 return _error(error.code, error.message, error.details)
             except Exception:
                 db.session.rollback()
@@ -219,9 +224,7 @@ class WidgetNamespace(Gateway):
 
         visitor = db.session.get(Visitor, session.get("visitor_id"))
         if visitor is None:
-            error = NotFound("This visitor no longer exists.", code="visitor_not_found")
-            self.drop_after_ack(error.code, error.message)
-            raise error
+            raise NotFound("This visitor no longer exists.", code="visitor_not_found")
         return visitor
 
     @handler(WidgetMessageCreate)
@@ -229,12 +232,7 @@ class WidgetNamespace(Gateway):
         visitor_id = session.get("visitor_id")
         if not allow_visitor_message(session["project_key"], visitor_id):
             raise TooManyRequests("You are sending messages too fast; wait a moment.", code="rate_limited")
-        try:
-            return {"message": inbox.send_visitor_message(visitor_id, data)}
-        except NotFound as error:
-            if error.code == "visitor_not_found":
-                self.drop_after_ack(error.code, error.message)
-            raise
+        return {"message": inbox.send_visitor_message(visitor_id, data)}
 
     @handler(TypingRequest)
     def on_typing(self, data: TypingRequest):
@@ -363,9 +361,7 @@ class AgentNamespace(Gateway):
 
         agent = users.get(session["user_id"])
         if agent is None or not agent.is_active:
-            error = APIError("The account no longer exists.", code="invalid_token")
-            self.drop_after_ack(error.code, error.message)
-            raise error
+            raise APIError("The account no longer exists.", code="invalid_token")
         return agent
 
     def _project(self, project_id: int):
@@ -393,11 +389,8 @@ class AgentNamespace(Gateway):
     @handler(SocketReadRequest)
     def on_read(self, data: SocketReadRequest):
         conversation = self._conversation(data.conversation_id)
-        agent = self._agent()
-        conversation, last_read = inbox.mark_read_by_agent(self._project(conversation.project_id), conversation.id,
-                                                           agent, data.seq)
-        return {"conversation_id": conversation.id, "last_read_seq": last_read,
-                "unread_count": inbox.unread_counts([conversation.id], agent).get(conversation.id, 0)}
+        return inbox.mark_read_by_agent(self._project(conversation.project_id), conversation.id, self._agent(),
+                                        data.seq)
 
     @handler(SyncRequest)
     def on_sync(self, data: SyncRequest):

@@ -115,3 +115,11 @@ def open_widget(new_page, live_server: str, host_site: HostSite, project: dict):
     page.goto(host_site.page(live_server, project["public_key"]))
     page.evaluate("LiveChat.open()")
     return page, widget_frame(page)
+
+
+def visitor_writes(new_page, live_server: str, host_site: HostSite, project: dict, manager: dict, text: str):
+    """A visitor opens the chat and writes `text`; returns (page, frame, conversation id) once it is stored."""
+    page, frame = open_widget(new_page, live_server, host_site, project)
+    send(frame, text)
+    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    return page, frame, conversation_id

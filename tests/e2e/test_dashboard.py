@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.pages import Agent, open_widget, send
+from tests.e2e.pages import Agent, open_widget, send, visitor_writes
 
 
 def test_agent_signs_in_and_sees_the_inbox(new_page, sign_in, make_project):
@@ -79,9 +79,7 @@ def test_a_second_agent_sees_the_assignment_change_live(
 ):
     project, manager = shop
     colleague = add_member(project, manager, "AGENT")
-    _, frame = open_widget(new_page, live_server, host_site, project)
-    send(frame, "Can someone help me?")
-    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    _, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "Can someone help me?")
 
     url = f"{live_server}/projects/{project['id']}/conversations/{conversation_id}"
     first = sign_in(new_page(), manager)
@@ -98,9 +96,7 @@ def test_after_a_dropped_connection_missed_messages_appear_exactly_once(
     new_page, sign_in, live_server, host_site, shop
 ):
     project, manager = shop
-    _, frame = open_widget(new_page, live_server, host_site, project)
-    send(frame, "hello before the outage")
-    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    _, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "hello before the outage")
     agent_page = sign_in(new_page(), manager)
     agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
     log = agent_page.get_by_role("list", name="Messages")

@@ -6,7 +6,7 @@ import time
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.pages import Agent, open_widget, send, widget_frame
+from tests.e2e.pages import Agent, open_widget, send, visitor_writes, widget_frame
 
 # A valid 1×1 PNG: the server checks the magic number, the browsers decode it.
 PNG = base64.b64decode(
@@ -63,9 +63,7 @@ def test_team_presence_is_loaded_on_sign_in_and_follows_live_changes(
 
 def test_a_private_note_never_reaches_the_visitor(new_page, sign_in, live_server, host_site, shop):
     project, manager = shop
-    visitor_page, frame = open_widget(new_page, live_server, host_site, project)
-    send(frame, "I would like a refund")
-    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    visitor_page, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "I would like a refund")
 
     agent_page = sign_in(new_page(), manager)
     agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
@@ -110,9 +108,7 @@ def test_an_image_sent_by_the_visitor_shows_in_the_dashboard(new_page, sign_in, 
 
 def test_an_agent_attachment_reaches_the_visitor(new_page, sign_in, live_server, host_site, shop):
     project, manager = shop
-    _, frame = open_widget(new_page, live_server, host_site, project)
-    send(frame, "Can I have the invoice?")
-    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    _, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "Can I have the invoice?")
 
     agent_page = sign_in(new_page(), manager)
     agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
@@ -154,9 +150,7 @@ def test_filters_list_unassigned_conversations_under_all_and_unassigned(
 
 def test_the_visitor_panel_shows_the_page_the_visitor_is_on(new_page, sign_in, live_server, host_site, shop):
     project, manager = shop
-    visitor_page, frame = open_widget(new_page, live_server, host_site, project)
-    send(frame, "Is this in stock?")
-    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    visitor_page, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "Is this in stock?")
 
     agent_page = sign_in(new_page(), manager)
     agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
@@ -238,9 +232,7 @@ def test_a_revoked_api_key_shows_as_revoked_and_stops_working(new_page, sign_in,
 
 def test_typing_shows_both_ways(new_page, sign_in, live_server, host_site, shop):
     project, manager = shop
-    _, frame = open_widget(new_page, live_server, host_site, project)
-    send(frame, "Quick question")
-    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    _, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "Quick question")
     agent_page = sign_in(new_page(), manager)
     agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
     expect(agent_page.get_by_role("list", name="Messages").get_by_text("Quick question")).to_be_visible()
@@ -276,9 +268,7 @@ def test_an_agent_renames_a_visitor_and_a_colleague_sees_it_live(
 ):
     project, manager = shop
     colleague = add_member(project, manager, "AGENT")
-    _, frame = open_widget(new_page, live_server, host_site, project)
-    send(frame, "Hi, it's me")
-    conversation_id, _ = Agent(live_server, project, manager).wait_for_visitor_messages(1)
+    _, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "Hi, it's me")
     url = f"{live_server}/projects/{project['id']}/conversations/{conversation_id}"
     second = sign_in(new_page(), colleague)
     second.goto(url)

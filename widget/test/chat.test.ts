@@ -12,6 +12,13 @@ const session = (token = "vt_1", visitorId = 1): Session => ({
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** The conversation list says last_seq 1: it was read before the later messages were stored. */
+function listsStale(server: FakeServer) {
+  const list = server.handle.bind(server);
+  server.handle = (event, payload) =>
+    event === "conversations:list" ? { ok: true, conversations: [{ ...server.conversations[0], last_seq: 1 }] } : list(event, payload);
+}
+
 function setup() {
   const server = new FakeServer();
   const store = new Store();
@@ -120,10 +127,7 @@ describe("chat client", () => {
     const { server, store, client, transport } = setup();
     for (let i = 1; i <= 5; i++) server.addMessage(null, i % 2 ? "visitor" : "agent", `m${i}`);
     server.syncLimit = 2;
-    const list = server.handle.bind(server);
-    // The list was read before the last messages were stored.
-    server.handle = (event, payload) =>
-      event === "conversations:list" ? { ok: true, conversations: [{ ...server.conversations[0], last_seq: 1 }] } : list(event, payload);
+    listsStale(server);
 
     client.start(session());
     transport().connect();
@@ -139,9 +143,7 @@ describe("chat client", () => {
     for (let i = 1; i <= 3; i++) server.addMessage(null, "visitor", `m${i}`);
     server.syncLimit = 1;
     server.saysHasMore = false;
-    const list = server.handle.bind(server);
-    server.handle = (event, payload) =>
-      event === "conversations:list" ? { ok: true, conversations: [{ ...server.conversations[0], last_seq: 1 }] } : list(event, payload);
+    listsStale(server);
 
     client.start(session());
     transport().connect();

@@ -37,16 +37,16 @@ function press(target: Element, key: string, init: KeyboardEventInit = {}) {
   return event;
 }
 
-describe("Composer", () => {
-  beforeEach(() => {
-    container = document.createElement("div");
-    document.body.appendChild(container);
-  });
-  afterEach(() => {
-    render(null, container);
-    container.remove();
-  });
+beforeEach(() => {
+  container = document.createElement("div");
+  document.body.appendChild(container);
+});
+afterEach(() => {
+  render(null, container);
+  container.remove();
+});
 
+describe("Composer", () => {
   it("is a textarea labelled 'Message'", () => {
     mount(<Composer />);
     const box = container.querySelector("textarea")!;
@@ -87,15 +87,6 @@ describe("Composer", () => {
 });
 
 describe("Composer file picker", () => {
-  beforeEach(() => {
-    container = document.createElement("div");
-    document.body.appendChild(container);
-  });
-  afterEach(() => {
-    render(null, container);
-    container.remove();
-  });
-
   it("offers only the file types the server accepts", () => {
     mount(<Composer />);
     const accept = container.querySelector("input[type=file]")!.getAttribute("accept")!.split(",");
@@ -117,15 +108,6 @@ describe("Composer file picker", () => {
 });
 
 describe("MessageItem", () => {
-  beforeEach(() => {
-    container = document.createElement("div");
-    document.body.appendChild(container);
-  });
-  afterEach(() => {
-    render(null, container);
-    container.remove();
-  });
-
   it("renders markup in a message as text, and links safely", () => {
     mount(
       <MessageItem

@@ -6,6 +6,7 @@ import { navigate } from "../app/router";
 import { projectApi, useProjectStore } from "../projects/projectStore";
 import { CopyButton } from "../ui/CopyButton";
 import { ErrorNotice } from "../ui/ErrorNotice";
+import { SaveFooter } from "./SaveFooter";
 import { useSave } from "./useSave";
 
 /** Name, allowed origins, identity verification, and deleting the project. */
@@ -69,17 +70,7 @@ export function GeneralSettings({ project }: { project: Project }) {
               {t("settings.identityRequired")}
             </label>
           )}
-          <ErrorNotice message={save.error} />
-          {isManager && (
-            <button className="button primary" type="submit">
-              {t("common.save")}
-            </button>
-          )}
-          {save.isSaved && (
-            <span role="status" className="saved">
-              {t("common.saved")}
-            </span>
-          )}
+          <SaveFooter save={save} canSave={isManager} />
         </fieldset>
       </form>
       {isManager && project.identity_secret && (

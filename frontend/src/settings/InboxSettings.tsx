@@ -6,6 +6,7 @@ import type { Project } from "../api/types";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { FIELD_TYPES, fieldNameFrom, inboxSettingsApi, toForm, toPatch, WEEKDAYS, WIDGET_LOCALES } from "./inboxSettingsForm";
 import type { InboxSettingsForm, PrechatField } from "./inboxSettingsForm";
+import { SaveFooter } from "./SaveFooter";
 import { useSave } from "./useSave";
 
 const LOCALE_NAMES: Record<string, string> = { en: "English", es: "Español", fr: "Français", de: "Deutsch" };
@@ -208,17 +209,7 @@ export function InboxSettings({ project }: { project: Project }) {
           )}
           <p className="muted small">{t("inboxSettings.prechatHelp")}</p>
 
-          <ErrorNotice message={save.error} />
-          {isManager && (
-            <button className="button primary" type="submit">
-              {t("common.save")}
-            </button>
-          )}
-          {save.isSaved && (
-            <span role="status" className="saved">
-              {t("common.saved")}
-            </span>
-          )}
+          <SaveFooter save={save} canSave={isManager} />
         </fieldset>
       </form>
     </section>

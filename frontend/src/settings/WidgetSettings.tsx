@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { Project, WidgetConfig } from "../api/types";
 import { projectApi, useProjectStore } from "../projects/projectStore";
 import { CopyButton } from "../ui/CopyButton";
-import { ErrorNotice } from "../ui/ErrorNotice";
+import { SaveFooter } from "./SaveFooter";
 import { useSave } from "./useSave";
 import { WidgetPreview } from "./WidgetPreview";
 
@@ -74,17 +74,7 @@ export function WidgetSettings({ project }: { project: Project }) {
               value={widget.away_message}
               onChange={(e) => change({ away_message: e.target.value })}
             />
-            <ErrorNotice message={save.error} />
-            {isManager && (
-              <button className="button primary" type="submit">
-                {t("common.save")}
-              </button>
-            )}
-            {save.isSaved && (
-              <span role="status" className="saved">
-                {t("common.saved")}
-              </span>
-            )}
+            <SaveFooter save={save} canSave={isManager} />
           </fieldset>
         </form>
         <WidgetPreview widget={widget} />
