@@ -47,9 +47,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_models() -> None:
     """Import every module's models so metadata (and Alembic) sees all tables."""
     from app.auth import models as _auth  # noqa: F401
+    from app.canned import models as _canned  # noqa: F401
     from app.core import models as _core  # noqa: F401
     from app.core import relay as _relay  # noqa: F401  (its session hooks run the fast path)
     from app.inbox import models as _inbox  # noqa: F401
+    from app.notes import models as _notes  # noqa: F401
     from app.projects import models as _projects  # noqa: F401
     from app.users import models as _users  # noqa: F401
     from app.visitors import models as _visitors  # noqa: F401
@@ -57,13 +59,18 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
+    from app.canned.routes import bp as canned_bp
     from app.core.api import bp as api_bp
     from app.core.health import bp as health_bp
     from app.inbox.routes import bp as inbox_bp
+    from app.notes.routes import bp as notes_bp
     from app.projects.routes import bp as projects_bp
     from app.users.routes import bp as users_bp
     from app.visitors.routes import bp as visitors_bp
     from app.web.routes import bp as web_bp
 
     for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp):
+        app.register_blueprint(blueprint)
+    # Integrations and agent tools (issue #9).
+    for blueprint in (canned_bp, notes_bp):
         app.register_blueprint(blueprint)

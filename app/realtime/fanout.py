@@ -17,6 +17,9 @@ WIDGET_NAMESPACE = "/widget"
 
 Emit = Callable[..., Any]
 
+# Agent-only events named `thing.verb`, emitted as `thing:verb` with the payload as is (issue #9).
+AGENT_ONLY_EVENTS = ("visitor_note.created", "visitor_note.updated", "visitor_note.deleted", "screenshot.updated")
+
 
 def emit(event: str, data: Any, *, to: str, namespace: str, skip_sid: str | None = None) -> None:
     """Emit through the current app's Socket.IO server (through Redis to every process in production)."""
@@ -63,4 +66,7 @@ def deliver(emit: Emit, event_id: int, project_id: int, event_type: str, payload
         emit("read", body, to=visitor_room(visitor_id), namespace=WIDGET_NAMESPACE)
     elif event_type == "visitor.updated":
         emit("visitor:updated", {"project_id": project_id, "visitor": payload["visitor"], "event_id": event_id},
+             to=to_agents, namespace=AGENT_NAMESPACE)
+    elif event_type in AGENT_ONLY_EVENTS:
+        emit(event_type.replace(".", ":"), {**payload, "project_id": project_id, "event_id": event_id},
              to=to_agents, namespace=AGENT_NAMESPACE)
