@@ -2,7 +2,7 @@
 
 Revision ID: 0005_integrations
 Revises: 0004_sqlite_message_search
-Create Date: 2026-11-29 20:48:20.253576
+Create Date: 2026-11-29 20:50:46.633639
 
 """
 from alembic import op
@@ -35,6 +35,26 @@ def upgrade():
     with op.batch_alter_table('canned_responses', schema=None) as batch_op:
         batch_op.create_index('ix_canned_responses_project_shortcut', ['project_id', 'shortcut'], unique=False)
 
+    op.create_table('webhooks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=2048), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=True),
+    sa.Column('events', sa.JSON(), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('disabled_reason', sa.String(length=200), nullable=True),
+    sa.Column('secret', sa.String(length=100), nullable=False),
+    sa.Column('previous_secret', sa.String(length=100), nullable=True),
+    sa.Column('previous_secret_expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('failing_since', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_webhooks_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhooks'))
+    )
+    with op.batch_alter_table('webhooks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhooks_project_id'), ['project_id'], unique=False)
+
     op.create_table('visitor_notes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -51,15 +71,73 @@ def upgrade():
     with op.batch_alter_table('visitor_notes', schema=None) as batch_op:
         batch_op.create_index('ix_visitor_notes_visitor', ['project_id', 'visitor_id', 'id'], unique=False)
 
+    op.create_table('webhook_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('webhook_id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('message_id', sa.String(length=64), nullable=False),
+    sa.Column('event_type', sa.String(length=64), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_webhook_deliveries_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['webhook_id'], ['webhooks.id'], name=op.f('fk_webhook_deliveries_webhook_id_webhooks'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries')),
+    sa.UniqueConstraint('webhook_id', 'event_id', name=op.f('uq_webhook_deliveries_webhook_id_event_id'))
+    )
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.create_index('ix_webhook_deliveries_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_webhook_deliveries_webhook_created', ['webhook_id', 'created_at'], unique=False)
+
+    op.create_table('webhook_attempts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('webhook_id', sa.Integer(), nullable=False),
+    sa.Column('delivery_id', sa.Integer(), nullable=False),
+    sa.Column('attempt', sa.Integer(), nullable=False),
+    sa.Column('is_success', sa.Boolean(), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('duration_ms', sa.Integer(), nullable=False),
+    sa.Column('response_snippet', sa.Text(), nullable=True),
+    sa.Column('error', sa.String(length=500), nullable=True),
+    sa.Column('next_retry_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('is_manual', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['delivery_id'], ['webhook_deliveries.id'], name=op.f('fk_webhook_attempts_delivery_id_webhook_deliveries'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_webhook_attempts_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['webhook_id'], ['webhooks.id'], name=op.f('fk_webhook_attempts_webhook_id_webhooks'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_attempts'))
+    )
+    with op.batch_alter_table('webhook_attempts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_attempts_delivery_id'), ['delivery_id'], unique=False)
+        batch_op.create_index('ix_webhook_attempts_webhook', ['webhook_id', 'id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('webhook_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_webhook_attempts_webhook')
+        batch_op.drop_index(batch_op.f('ix_webhook_attempts_delivery_id'))
+
+    op.drop_table('webhook_attempts')
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.drop_index('ix_webhook_deliveries_webhook_created')
+        batch_op.drop_index('ix_webhook_deliveries_due')
+
+    op.drop_table('webhook_deliveries')
     with op.batch_alter_table('visitor_notes', schema=None) as batch_op:
         batch_op.drop_index('ix_visitor_notes_visitor')
 
     op.drop_table('visitor_notes')
+    with op.batch_alter_table('webhooks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhooks_project_id'))
+
+    op.drop_table('webhooks')
     with op.batch_alter_table('canned_responses', schema=None) as batch_op:
         batch_op.drop_index('ix_canned_responses_project_shortcut')
 
