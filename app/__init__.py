@@ -52,6 +52,7 @@ def _register_models() -> None:
     from app.core import relay as _relay  # noqa: F401  (its session hooks run the fast path)
     from app.inbox import models as _inbox  # noqa: F401
     from app.notes import models as _notes  # noqa: F401
+    from app.screenshots import models as _screenshots  # noqa: F401
     from app.webhooks import models as _webhooks  # noqa: F401
     from app.projects import models as _projects  # noqa: F401
     from app.users import models as _users  # noqa: F401
@@ -65,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.health import bp as health_bp
     from app.inbox.routes import bp as inbox_bp
     from app.notes.routes import bp as notes_bp
+    from app.screenshots.routes import bp as screenshots_bp
     from app.webhooks.routes import bp as webhooks_bp
     from app.projects.routes import bp as projects_bp
     from app.users.routes import bp as users_bp
@@ -74,5 +76,5 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp):
         app.register_blueprint(blueprint)
     # Integrations and agent tools (issue #9).
-    for blueprint in (canned_bp, notes_bp, webhooks_bp):
+    for blueprint in (canned_bp, notes_bp, webhooks_bp, screenshots_bp):
         app.register_blueprint(blueprint)

@@ -2,7 +2,7 @@
 
 Revision ID: 0005_integrations
 Revises: 0004_sqlite_message_search
-Create Date: 2026-11-29 20:50:46.633639
+Create Date: 2026-11-29 20:52:53.743323
 
 """
 from alembic import op
@@ -54,6 +54,27 @@ def upgrade():
     )
     with op.batch_alter_table('webhooks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_webhooks_project_id'), ['project_id'], unique=False)
+
+    op.create_table('screenshots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('visitor_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('url', sa.String(length=2048), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('error', sa.String(length=500), nullable=True),
+    sa.Column('storage_key', sa.String(length=200), nullable=True),
+    sa.Column('size', sa.Integer(), nullable=True),
+    sa.Column('blocked_requests', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_screenshots_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_screenshots_requested_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['visitor_id'], ['visitors.id'], name=op.f('fk_screenshots_visitor_id_visitors'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_screenshots'))
+    )
+    with op.batch_alter_table('screenshots', schema=None) as batch_op:
+        batch_op.create_index('ix_screenshots_visitor', ['project_id', 'visitor_id', 'id'], unique=False)
 
     op.create_table('visitor_notes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -134,6 +155,10 @@ def downgrade():
         batch_op.drop_index('ix_visitor_notes_visitor')
 
     op.drop_table('visitor_notes')
+    with op.batch_alter_table('screenshots', schema=None) as batch_op:
+        batch_op.drop_index('ix_screenshots_visitor')
+
+    op.drop_table('screenshots')
     with op.batch_alter_table('webhooks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhooks_project_id'))
 
