@@ -51,6 +51,7 @@ def _register_models() -> None:
     from app.core import models as _core  # noqa: F401
     from app.core import relay as _relay  # noqa: F401  (its session hooks run the fast path)
     from app.inbox import models as _inbox  # noqa: F401
+    from app.mail import models as _mail  # noqa: F401
     from app.notes import models as _notes  # noqa: F401
     from app.screenshots import models as _screenshots  # noqa: F401
     from app.webhooks import models as _webhooks  # noqa: F401
@@ -65,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.api import bp as api_bp
     from app.core.health import bp as health_bp
     from app.inbox.routes import bp as inbox_bp
+    from app.mail.routes import bp as mail_bp
     from app.notes.routes import bp as notes_bp
     from app.screenshots.routes import bp as screenshots_bp
     from app.webhooks.routes import bp as webhooks_bp
@@ -76,5 +78,5 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp):
         app.register_blueprint(blueprint)
     # Integrations and agent tools (issue #9).
-    for blueprint in (canned_bp, notes_bp, webhooks_bp, screenshots_bp):
+    for blueprint in (canned_bp, notes_bp, webhooks_bp, screenshots_bp, mail_bp):
         app.register_blueprint(blueprint)

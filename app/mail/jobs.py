@@ -11,13 +11,15 @@ from flask import current_app
 log = logging.getLogger(__name__)
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text email; without SMTP_URL, write it to the log instead."""
+def send_mail(to: str, subject: str, body: str, html: str | None = None) -> None:
+    """Send an email (plain text, plus an HTML alternative when given); without SMTP_URL, log it instead."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
 
     smtp_url = current_app.config["SMTP_URL"]
     if not smtp_url:
@@ -32,3 +34,17 @@ def send_mail(to: str, subject: str, body: str) -> None:
         if url.username:
             smtp.login(unquote(url.username), unquote(url.password or ""))
         smtp.send_message(message)
+
+
+def send_transcript(conversation_id: int) -> None:
+    """Mail a resolved conversation's transcript to its visitor (when they left an email)."""
+    from app.mail import service
+
+    service.send_transcript(conversation_id)
+
+
+def send_away_digest(conversation_id: int) -> None:
+    """Mail the team what a visitor wrote while it was away (at most once per 15 minutes)."""
+    from app.mail import service
+
+    service.send_away_digest(conversation_id)

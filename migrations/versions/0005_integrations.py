@@ -2,7 +2,7 @@
 
 Revision ID: 0005_integrations
 Revises: 0004_sqlite_message_search
-Create Date: 2026-11-29 20:52:53.743323
+Create Date: 2026-11-29 20:54:23.319550
 
 """
 from alembic import op
@@ -35,6 +35,13 @@ def upgrade():
     with op.batch_alter_table('canned_responses', schema=None) as batch_op:
         batch_op.create_index('ix_canned_responses_project_shortcut', ['project_id', 'shortcut'], unique=False)
 
+    op.create_table('mail_settings',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('send_transcripts', sa.Boolean(), nullable=False),
+    sa.Column('send_away_digests', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_mail_settings_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('project_id', name=op.f('pk_mail_settings'))
+    )
     op.create_table('webhooks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -113,6 +120,27 @@ def upgrade():
         batch_op.create_index('ix_webhook_deliveries_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index('ix_webhook_deliveries_webhook_created', ['webhook_id', 'created_at'], unique=False)
 
+    op.create_table('away_digests',
+    sa.Column('conversation_id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('mailed_seq', sa.Integer(), nullable=False),
+    sa.Column('last_sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('scheduled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_away_digests_conversation_id_conversations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_away_digests_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('conversation_id', name=op.f('pk_away_digests'))
+    )
+    op.create_table('transcript_mails',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=False),
+    sa.Column('resolved_at', sa.String(length=40), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_transcript_mails_conversation_id_conversations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_transcript_mails_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_transcript_mails')),
+    sa.UniqueConstraint('conversation_id', 'resolved_at', name=op.f('uq_transcript_mails_conversation_id_resolved_at'))
+    )
     op.create_table('webhook_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -146,6 +174,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_webhook_attempts_delivery_id'))
 
     op.drop_table('webhook_attempts')
+    op.drop_table('transcript_mails')
+    op.drop_table('away_digests')
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_deliveries_webhook_created')
         batch_op.drop_index('ix_webhook_deliveries_due')
@@ -163,6 +193,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_webhooks_project_id'))
 
     op.drop_table('webhooks')
+    op.drop_table('mail_settings')
     with op.batch_alter_table('canned_responses', schema=None) as batch_op:
         batch_op.drop_index('ix_canned_responses_project_shortcut')
 
