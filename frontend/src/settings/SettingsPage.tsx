@@ -1,6 +1,8 @@
 import { useTranslation } from "react-i18next";
 import type { Project } from "../api/types";
 import { Link } from "../app/router";
+import { CannedSettings } from "../integrations/CannedSettings";
+import { WebhooksSettings } from "../integrations/WebhooksSettings";
 import { ApiKeysSettings } from "./ApiKeysSettings";
 import { GeneralSettings } from "./GeneralSettings";
 import { InboxSettings } from "./InboxSettings";
@@ -8,9 +10,9 @@ import { InvitationsSettings } from "./InvitationsSettings";
 import { MembersSettings } from "./MembersSettings";
 import { WidgetSettings } from "./WidgetSettings";
 
-const TABS = ["general", "widget", "inbox", "members", "invitations", "api-keys"] as const;
+const TABS = ["general", "widget", "inbox", "members", "invitations", "api-keys", "canned-responses", "webhooks"] as const;
 type Tab = (typeof TABS)[number];
-const MANAGER_ONLY: Tab[] = ["invitations", "api-keys"];
+const MANAGER_ONLY: Tab[] = ["invitations", "api-keys", "webhooks"];
 
 /** Project settings; managers edit, agents read. Loaded lazily. */
 export default function SettingsPage({ project, tab }: { project: Project; tab: string }) {
@@ -34,13 +36,15 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
         </ul>
       </nav>
       <main className="settings-body">
-        {!isManager && <p className="notice">{t("settings.readOnly")}</p>}
+        {!isManager && current !== "canned-responses" && <p className="notice">{t("settings.readOnly")}</p>}
         {current === "general" && <GeneralSettings project={project} />}
         {current === "widget" && <WidgetSettings project={project} />}
         {current === "inbox" && <InboxSettings project={project} />}
         {current === "members" && <MembersSettings project={project} />}
         {current === "invitations" && <InvitationsSettings project={project} />}
         {current === "api-keys" && <ApiKeysSettings project={project} />}
+        {current === "canned-responses" && <CannedSettings project={project} />}
+        {current === "webhooks" && <WebhooksSettings project={project} />}
       </main>
     </div>
   );
