@@ -185,6 +185,7 @@ def start_session(project: Project, data: WidgetSessionCreate, user_agent: str |
             visitor = None  # someone else signed in on this browser: never merge two identities
     elif visitor is not None and visitor.is_identity_verified and data.identifier not in (None, visitor.identifier):
         visitor = None
+    is_new = visitor is None
     if visitor is None:
         visitor = Visitor(project_id=project.id, attributes={})
         db.session.add(visitor)
@@ -194,6 +195,8 @@ def start_session(project: Project, data: WidgetSessionCreate, user_agent: str |
     _apply_details(visitor, data, user_agent)
     db.session.flush()
     events.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
+    if is_new:  # for subscribers (webhooks); the agents' sockets hear visitor.updated
+        events.publish(project.id, "visitor.created", {"visitor": visitor_summary(visitor)})
     db.session.commit()
     return visitor, issue_token(visitor)
 

@@ -38,8 +38,8 @@ class WebhookDelivery(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), nullable=False)
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False)
-    # The outbox row it came from (null for test events): unique per endpoint, so a
-    # twice-dispatched row makes one delivery.
+    # The outbox row it came from (null for test events): unique per endpoint and event type,
+    # so a twice-dispatched row makes one delivery.
     event_id: Mapped[int | None] = mapped_column(Integer)
     message_id: Mapped[str] = mapped_column(String(64), nullable=False)
     event_type: Mapped[str] = mapped_column(String(64), nullable=False)
@@ -50,7 +50,7 @@ class WebhookDelivery(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     __table_args__ = (
-        UniqueConstraint("webhook_id", "event_id"),
+        UniqueConstraint("webhook_id", "event_id", "event_type"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_webhook_created", "webhook_id", "created_at"),
     )

@@ -19,6 +19,7 @@ from email.utils import parsedate_to_datetime
 import requests
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from app.core import outbound
 from app.core.db import utcnow
@@ -47,6 +48,8 @@ JOB = "app.webhooks.jobs.attempt_delivery"
 # Outbox rows whose type a webhook event of the same name reports as is.
 _PASS_THROUGH = {"conversation.created", "conversation.updated", "conversation.status_changed",
                  "conversation.assigned", "visitor.created", "visitor.updated"}
+# conversation.updated rows carry `changes: {field: [before, after]}`; these fields make a finer event too.
+_CHANGE_EVENTS = {"status": "conversation.status_changed", "assignee_id": "conversation.assigned"}
 
 
 # --- endpoints ------------------------------------------------------------------
@@ -117,11 +120,17 @@ def secrets_in_use(webhook: Webhook, now: datetime | None = None) -> list[str]:
 
 # --- from events to deliveries ----------------------------------------------------
 
-def webhook_event_type(event_type: str, payload: dict) -> str | None:
-    """The webhook event an outbox row is reported as, or None when webhooks never hear it."""
+def webhook_event_types(event_type: str, payload: dict) -> list[str]:
+    """The webhook events an outbox row is reported as (none when webhooks never hear it)."""
     if event_type == "message.created":
-        return "message.private_created" if payload.get("message", {}).get("private") else "message.created"
-    return event_type if event_type in _PASS_THROUGH else None
+        return ["message.private_created" if payload.get("message", {}).get("private") else "message.created"]
+    if event_type not in _PASS_THROUGH:
+        return []
+    found = [event_type]
+    if event_type in ("conversation.updated", "conversation.created"):
+        changes = payload.get("changes") or {}
+        found += [name for field, name in _CHANGE_EVENTS.items() if field in changes and name != event_type]
+    return found
 
 
 def _data(payload: dict) -> dict:
@@ -146,22 +155,28 @@ def fan_out(record) -> int:
     Runs inside the dispatcher's transaction (it commits); a row dispatched twice
     makes no second delivery. Returns how many deliveries were made.
     """
-    event_type = webhook_event_type(record.event_type, record.payload)
-    if event_type is None:
+    event_types = webhook_event_types(record.event_type, record.payload)
+    if not event_types:
         return 0
     webhooks = db.session.scalars(scoped(Webhook, record.project_id).where(Webhook.enabled.is_(True))).all()
     made = 0
     for webhook in webhooks:
-        if event_type not in webhook.events:
-            continue
-        exists = db.session.scalar(select(WebhookDelivery.id).where(
-            WebhookDelivery.webhook_id == webhook.id, WebhookDelivery.event_id == record.id))
-        if exists:
-            continue
-        delivery = _new_delivery(webhook, event_type, _data(record.payload), record.id, record.created_at)
-        db.session.flush()
-        enqueue(JOB, delivery.id, queue="webhooks")
-        made += 1
+        for event_type in event_types:
+            if event_type not in webhook.events:
+                continue
+            exists = db.session.scalar(select(WebhookDelivery.id).where(
+                WebhookDelivery.webhook_id == webhook.id, WebhookDelivery.event_id == record.id,
+                WebhookDelivery.event_type == event_type))
+            if exists:
+                continue
+            try:
+                with db.session.begin_nested():  # a concurrent dispatch of the same row may have won
+                    delivery = _new_delivery(webhook, event_type, _data(record.payload), record.id,
+                                             record.created_at)
+            except IntegrityError:
+                continue
+            enqueue(JOB, delivery.id, queue="webhooks")
+            made += 1
     return made
 
 

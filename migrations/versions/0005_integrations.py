@@ -2,7 +2,7 @@
 
 Revision ID: 0005_integrations
 Revises: 0004_sqlite_message_search
-Create Date: 2026-11-29 20:54:23.319550
+Create Date: 2026-11-29 21:01:51.374504
 
 """
 from alembic import op
@@ -114,7 +114,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_webhook_deliveries_project_id_projects'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['webhook_id'], ['webhooks.id'], name=op.f('fk_webhook_deliveries_webhook_id_webhooks'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries')),
-    sa.UniqueConstraint('webhook_id', 'event_id', name=op.f('uq_webhook_deliveries_webhook_id_event_id'))
+    sa.UniqueConstraint('webhook_id', 'event_id', 'event_type', name=op.f('uq_webhook_deliveries_webhook_id_event_id_event_type'))
     )
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.create_index('ix_webhook_deliveries_due', ['status', 'next_attempt_at'], unique=False)

@@ -220,6 +220,29 @@ def test_private_notes_go_only_to_endpoints_that_ask(app, api, make_widget_proje
     assert public["id"] != private["id"]
 
 
+def test_status_and_assignee_changes_become_their_own_events(app, api, make_widget_project, make_visitor, receiver,
+                                                           make_webhook):
+    from app.core.db import utcnow
+
+    project, manager = make_widget_project()
+    webhook = make_webhook(project, manager, receiver.url,
+                           events=["conversation.status_changed", "conversation.assigned", "visitor.created"])
+    visitor = make_visitor(project, name="Eve")
+    conversation = {"id": 1, "status": "resolved", "assignee_id": 5, "last_seq": 3}
+    updated = SimpleNamespace(id=10**9, project_id=project["id"], event_type="conversation.updated",
+                              created_at=utcnow(), payload={"conversation": conversation, "visitor_id": 1,
+                                                            "changes": {"status": ["open", "resolved"],
+                                                                        "assignee_id": [None, 5]}})
+    made = _dispatch(app, _outbox_records(app, project["id"]) + [updated])
+    assert made == 3
+    bodies = {b["type"]: b for b in (_verify(webhook["secret"], r) for r in receiver.wait_for(3))}
+    assert set(bodies) == {"conversation.status_changed", "conversation.assigned", "visitor.created"}
+    assert bodies["conversation.status_changed"]["data"]["changes"]["status"] == ["open", "resolved"]
+    assert bodies["conversation.assigned"]["data"]["conversation"]["assignee_id"] == 5
+    assert bodies["visitor.created"]["data"]["visitor"]["name"] == "Eve"
+    assert visitor["visitor"]["id"] == bodies["visitor.created"]["data"]["visitor"]["id"]
+
+
 def test_failing_for_five_days_disables_and_mails_managers(app, api, make_project, receiver, make_webhook, smtp_sink):
     from app.core.db import utcnow
     from app.extensions import db
