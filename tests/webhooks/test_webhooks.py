@@ -297,3 +297,31 @@ def test_another_tenant_gets_404(api, make_project, receiver, make_webhook):
         assert api.request(method, path, json={}, token=stranger["access_token"]).status_code == 404, (method, path)
     own, own_manager = make_project(name="Third")
     assert api.get(f"{_base(own)}/{webhook['id']}", token=own_manager["access_token"]).status_code == 404
+
+
+def test_a_delivery_whose_job_was_lost_is_sent_again_with_the_same_webhook_id(app, api, make_project, receiver,
+                                                                              make_webhook):
+    """A worker killed mid-delivery leaves the row pending with its time passed; the next dispatch resumes it."""
+    from app.core.db import utcnow
+    from app.extensions import db
+    from app.webhooks.models import Webhook, WebhookDelivery
+
+    project, manager = make_project()
+    webhook = make_webhook(project, manager, receiver.url)
+    with app.app_context():
+        hook = db.session.get(Webhook, webhook["id"])
+        lost = webhook_service._new_delivery(hook, "webhook.test", {"lost": True}, None, utcnow())
+        lost.next_attempt_at = utcnow() - timedelta(minutes=5)  # as a killed worker leaves it: no job queued
+        db.session.commit()
+        message_id = lost.message_id
+        db.session.remove()
+    unrelated = SimpleNamespace(id=10**9 + 1, project_id=project["id"], event_type="conversation.read",
+                                payload={}, created_at=None)
+    _dispatch(app, [unrelated])
+    [request] = receiver.wait_for(1)
+    assert request["headers"]["webhook-id"] == message_id
+    assert _verify(webhook["secret"], request)["data"] == {"lost": True}
+    with app.app_context():
+        db.session.remove()
+    [entry] = _log(api, project, manager, webhook["id"], 1)
+    assert entry["delivery_status"] == "succeeded"
