@@ -194,3 +194,88 @@ def test_allowlist_is_read_from_the_environment():
 
     settings = Settings.from_env({"OUTBOUND_ALLOWLIST": "127.0.0.1, hooks.internal 10.0.0.0/8"})
     assert settings.as_flask_config()["OUTBOUND_ALLOWLIST"] == ("127.0.0.1", "hooks.internal", "10.0.0.0/8")
+
+
+# --- TLS: the connection goes to the checked address, the certificate is checked against the host name ----
+
+def _certificate(tmp_path, host: str):
+    """A self-signed certificate for `host` (its own CA), written as PEM files."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / f"{host}.pem", tmp_path / f"{host}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_path), str(key_path)
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """An HTTPS server on 127.0.0.1 whose certificate names `localhost`, recording the SNI it was sent."""
+    import ssl
+
+    cert, key = _certificate(tmp_path, "localhost")
+    seen_sni = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda sock, name, ctx: seen_sni.append(name)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], cert, seen_sni
+    server.shutdown()
+    server.server_close()
+
+
+def test_tls_uses_the_host_name_for_sni_and_the_certificate(tls_server):
+    port, ca_file, seen_sni = tls_server
+    http = outbound.session(Policy.from_allowlist(["localhost"]))
+    response = http.get(f"https://localhost:{port}/", timeout=5, verify=ca_file)
+    assert response.status_code == 200
+    assert response.text == f"host=localhost:{port}"
+    assert seen_sni == ["localhost"]
+
+
+def test_a_certificate_for_another_name_is_refused(tls_server):
+    port, ca_file, _ = tls_server
+    # 127.0.0.1 is allowlisted and reached, but the certificate names localhost, not 127.0.0.1.
+    http = outbound.session(Policy.from_allowlist(["127.0.0.1"]))
+    with pytest.raises(requests.exceptions.SSLError):
+        http.get(f"https://127.0.0.1:{port}/", timeout=5, verify=ca_file)
+
+
+def test_the_name_is_resolved_once_so_rebinding_cannot_switch_the_address(monkeypatch, loopback_server):
+    """A name that answers 127.0.0.1 first and a blocked address afterwards is still called at 127.0.0.1."""
+    import socket
+
+    real = socket.getaddrinfo
+    lookups = []
+
+    def rebinding(host, *args, **kwargs):
+        if host == "rebind.test":
+            lookups.append(host)
+            address = "127.0.0.1" if len(lookups) == 1 else "169.254.169.254"
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, args[0] if args else 0))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    http = outbound.session(Policy.from_allowlist(["127.0.0.1/32"]))
+    response = http.get(f"http://rebind.test:{loopback_server}/", timeout=5)
+    assert response.status_code == 200
+    assert response.text == f"host=rebind.test:{loopback_server}"
+    assert lookups == ["rebind.test"]
