@@ -288,6 +288,11 @@ const en = {
       failed: "The screenshot failed: {{reason}}",
       alt: "Screenshot of {{url}}",
     },
+    mail: {
+      title: "Email",
+      transcripts: "Email the transcript to the visitor when a conversation is resolved (if they left an email)",
+      awayDigests: "Email messages left while the team is away to the assignee, or to every agent",
+    },
     webhooks: {
       title: "Webhooks",
       help: "Signed (Standard Webhooks) and retried for about a day and a half; an endpoint failing for 5 days is disabled.",

@@ -293,6 +293,11 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
       failed: "La captura falló: {{reason}}",
       alt: "Captura de {{url}}",
     },
+    mail: {
+      title: "Correo",
+      transcripts: "Enviar la transcripción al visitante al resolver una conversación (si dejó su correo)",
+      awayDigests: "Enviar los mensajes recibidos mientras el equipo no está al agente asignado, o a todos",
+    },
     webhooks: {
       title: "Webhooks",
       help: "Firmados (Standard Webhooks) y reintentados durante un día y medio; un destino que falla durante 5 días se desactiva.",

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { Project } from "../api/types";
 import { Link } from "../app/router";
 import { CannedSettings } from "../integrations/CannedSettings";
+import { MailSettings } from "../integrations/MailSettings";
 import { WebhooksSettings } from "../integrations/WebhooksSettings";
 import { ApiKeysSettings } from "./ApiKeysSettings";
 import { GeneralSettings } from "./GeneralSettings";
@@ -40,6 +41,7 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
         {current === "general" && <GeneralSettings project={project} />}
         {current === "widget" && <WidgetSettings project={project} />}
         {current === "inbox" && <InboxSettings project={project} />}
+        {current === "inbox" && <MailSettings project={project} />}
         {current === "members" && <MembersSettings project={project} />}
         {current === "invitations" && <InvitationsSettings project={project} />}
         {current === "api-keys" && <ApiKeysSettings project={project} />}
