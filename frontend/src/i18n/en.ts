@@ -152,7 +152,7 @@ const en = {
   settings: {
     title: "Settings",
     sections: "Settings sections",
-    tab: { general: "General", widget: "Widget", inbox: "Inbox", members: "Members", invitations: "Invitations", "api-keys": "API keys", "canned-responses": "Canned responses", webhooks: "Webhooks" },
+    tab: { general: "General", widget: "Widget", inbox: "Inbox", members: "Members", invitations: "Invitations", "api-keys": "API keys", email: "Email", "canned-responses": "Canned responses", webhooks: "Webhooks" },
     readOnly: "Only managers can change these settings.",
     projectName: "Project name",
     allowedOrigins: "Allowed origins",

@@ -157,7 +157,7 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
   settings: {
     title: "Ajustes",
     sections: "Secciones de ajustes",
-    tab: { general: "General", widget: "Widget", inbox: "Bandeja", members: "Miembros", invitations: "Invitaciones", "api-keys": "Claves de API", "canned-responses": "Respuestas predefinidas", webhooks: "Webhooks" },
+    tab: { general: "General", widget: "Widget", inbox: "Bandeja", members: "Miembros", invitations: "Invitaciones", "api-keys": "Claves de API", email: "Correo", "canned-responses": "Respuestas predefinidas", webhooks: "Webhooks" },
     readOnly: "Solo los administradores pueden cambiar estos ajustes.",
     projectName: "Nombre del proyecto",
     allowedOrigins: "Orígenes permitidos",

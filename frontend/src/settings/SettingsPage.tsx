@@ -11,7 +11,7 @@ import { InvitationsSettings } from "./InvitationsSettings";
 import { MembersSettings } from "./MembersSettings";
 import { WidgetSettings } from "./WidgetSettings";
 
-const TABS = ["general", "widget", "inbox", "members", "invitations", "api-keys", "canned-responses", "webhooks"] as const;
+const TABS = ["general", "widget", "inbox", "members", "invitations", "api-keys", "email", "canned-responses", "webhooks"] as const;
 type Tab = (typeof TABS)[number];
 const MANAGER_ONLY: Tab[] = ["invitations", "api-keys", "webhooks"];
 
@@ -41,7 +41,7 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
         {current === "general" && <GeneralSettings project={project} />}
         {current === "widget" && <WidgetSettings project={project} />}
         {current === "inbox" && <InboxSettings project={project} />}
-        {current === "inbox" && <MailSettings project={project} />}
+        {current === "email" && <MailSettings project={project} />}
         {current === "members" && <MembersSettings project={project} />}
         {current === "invitations" && <InvitationsSettings project={project} />}
         {current === "api-keys" && <ApiKeysSettings project={project} />}
