@@ -12,6 +12,7 @@ import pytest
 
 from tests import services
 from tests.core.test_outbound import REFUSED_URLS
+from tests.realtime.conftest import connect_agent, rest, sockets  # noqa: F401  (socket fixtures)
 
 
 def _png(width=2, height=2) -> bytes:
@@ -171,3 +172,17 @@ def test_another_tenant_gets_404(api, make_widget_project, make_visitor):
     own_visitor = make_visitor(own)
     assert api.get(f"/projects/{own['id']}/visitors/{own_visitor['visitor']['id']}/screenshots/{shot['id']}",
                    token=own_manager["access_token"]).status_code == 404
+
+
+def test_agents_hear_when_a_screenshot_is_done(rest, make_widget_project, make_visitor, add_member, connect_agent,
+                                              site):
+    _chromium()
+    project, manager = make_widget_project()
+    agent = add_member(project, manager)
+    visitor = make_visitor(project, page={"url": site.url})
+    watcher = connect_agent(agent)
+    requested = rest.request("POST", _path(project, visitor), manager["access_token"]).json()
+    event = watcher.wait_for("screenshot:updated", lambda data: data["screenshot"]["id"] == requested["id"],
+                             timeout=90)
+    assert event["screenshot"]["status"] == "done"
+    assert event["project_id"] == project["id"]
