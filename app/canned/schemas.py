@@ -31,8 +31,8 @@ class CannedListQuery(Schema):
 class CannedRender(Schema):
     """The context a response is inserted into; both optional."""
 
-    conversation_id: int | None = Field(None, ge=1)
-    visitor_id: int | None = Field(None, ge=1)
+    conversation_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    visitor_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
 class CannedOut(OutSchema):
