@@ -89,6 +89,7 @@ async function setUpProduct() {
   }
   const sessionMs = [];
   const visitorAuth = [];
+  const sessionsStarted = performance.now();
   for (let i = 0; i < VISITORS; i += 20) {
     await Promise.all(Array.from({ length: Math.min(20, VISITORS - i) }, async (_, k) => {
       const started = performance.now();
@@ -100,7 +101,8 @@ async function setUpProduct() {
       visitorAuth.push({ project_key: project.public_key, visitor_token: session.visitor_token });
     }));
   }
-  return { agentTokens, visitorAuth, sessionMs };
+  const sessionsPerS = Math.round((VISITORS / ((performance.now() - sessionsStarted) / 1000)) * 10) / 10;
+  return { agentTokens, visitorAuth, sessionMs, sessionsPerS };
 }
 
 function setUpRelay() {
@@ -108,6 +110,7 @@ function setUpRelay() {
     agentTokens: Array.from({ length: AGENTS }, (_, i) => `agent-${i}`),
     visitorAuth: Array.from({ length: VISITORS }, (_, i) => ({ project_key: "bench", visitor_token: `visitor-${i}` })),
     sessionMs: [],
+    sessionsPerS: null,
   };
 }
 
@@ -249,6 +252,7 @@ async function main() {
   process.stdout.write(JSON.stringify({
     target: TARGET, url: URL_, visitors: VISITORS, agents: AGENTS, step_seconds: STEP_SECONDS,
     session_p50: percentile(setUp.sessionMs, 50), session_p99: percentile(setUp.sessionMs, 99),
+    sessions_per_s: setUp.sessionsPerS,
     opening, steps, duplicated_deliveries: duplicated,
   }) + "\n");
   process.exit(0);

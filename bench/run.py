@@ -388,8 +388,9 @@ def report(args: argparse.Namespace, info: dict, results: dict[str, dict], rss: 
                          f"{fmt(s['ack_p50'])} / {fmt(s['ack_p99'])} | {fmt(s['lat_p50'])} / {fmt(s['lat_p95'])} / "
                          f"{fmt(s['lat_p99'])} / {fmt(s['lat_max'])} | {s['lost']} |")
     if product and product.get("session_p50") is not None:
-        lines += ["", f"Product widget sessions during set-up (20 concurrent): p50 {product['session_p50']} ms, "
-                      f"p99 {product['session_p99']} ms. RSS after the ladder: web {rss.get('web')} MB, "
+        lines += ["", f"Product widget sessions during set-up (`POST /api/v1/widget/session`, browser user agent "
+                      f"and page, 20 concurrent): {product.get('sessions_per_s', '–')}/s, p50 "
+                      f"{product['session_p50']} ms, p99 {product['session_p99']} ms. RSS after the ladder: web {rss.get('web')} MB, "
                       f"worker {rss.get('worker')} MB."]
     lines += ["", f"![visitor → agent latency vs rate]({plot_path.name})", ""]
     if prof.get("samples"):
