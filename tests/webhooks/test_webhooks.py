@@ -325,3 +325,32 @@ def test_a_delivery_whose_job_was_lost_is_sent_again_with_the_same_webhook_id(ap
         db.session.remove()
     [entry] = _log(api, project, manager, webhook["id"], 1)
     assert entry["delivery_status"] == "succeeded"
+
+
+def test_the_delivery_log_keeps_30_days(app, api, make_project, receiver, make_webhook):
+    from app.core.db import utcnow
+    from app.extensions import db
+    from app.webhooks.models import Webhook, WebhookDelivery
+
+    project, manager = make_project()
+    webhook = make_webhook(project, manager, receiver.url)
+    with app.app_context():
+        hook = db.session.get(Webhook, webhook["id"])
+        old = webhook_service._new_delivery(hook, "webhook.test", {}, None, utcnow())
+        old.created_at, old.status, old.next_attempt_at = utcnow() - timedelta(days=31), "succeeded", None
+        recent = webhook_service._new_delivery(hook, "webhook.test", {}, None, utcnow())
+        recent.created_at, recent.status, recent.next_attempt_at = utcnow() - timedelta(days=29), "succeeded", None
+        db.session.commit()
+        old_id, recent_id = old.id, recent.id
+        db.session.remove()
+    api.post(f"{_base(project)}/{webhook['id']}/test", token=manager["access_token"])
+    receiver.wait_for(1)
+    _log(api, project, manager, webhook["id"], 1)
+    with app.app_context():
+        deadline = time.monotonic() + 10
+        while db.session.get(WebhookDelivery, old_id) is not None and time.monotonic() < deadline:
+            db.session.remove()
+            time.sleep(0.1)
+        assert db.session.get(WebhookDelivery, old_id) is None
+        assert db.session.get(WebhookDelivery, recent_id) is not None
+        db.session.remove()
