@@ -8,7 +8,7 @@ from app.canned import service
 from app.canned.schemas import CannedCreate, CannedListQuery, CannedOut, CannedRender, CannedRenderOut, CannedUpdate
 from app.core.openapi import documented
 from app.core.pagination import page_body
-from app.core.tenancy import project_for
+from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
 
 bp = Blueprint("canned", __name__, url_prefix="/api/v1/projects/<int:project_id>/canned-responses")

@@ -6,7 +6,7 @@ import smtplib
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app
+from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +48,11 @@ def send_away_digest(conversation_id: int) -> None:
     from app.mail import service
 
     service.send_away_digest(conversation_id)
+
+
+def init_app(app: Flask) -> None:
+    """Transcripts and away digests hear every committed outbox row (durable subscriber)."""
+    from app.core import outbox
+    from app.mail import service
+
+    outbox.subscribe("mail", service.on_outbox_event)

@@ -5,7 +5,7 @@ from flask import Blueprint
 
 from app.auth.principal import authenticated
 from app.core.openapi import documented
-from app.core.tenancy import project_for
+from app.projects.access import project_for
 from app.core.validation import dump, json_body
 from app.mail import service
 from app.mail.schemas import MailSettingsOut, MailSettingsUpdate

@@ -6,7 +6,7 @@ from flask import Blueprint
 from app.auth.principal import authenticated, principal
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.core.tenancy import project_for
+from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
 from app.notes import service
 from app.notes.schemas import NoteCreate, NoteOut, NoteUpdate

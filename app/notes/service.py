@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.auth.principal import Principal
-from app.core import events
+from app.core import outbox
 from app.core.errors import Forbidden, NotFound
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
@@ -22,7 +22,7 @@ def _visitor(project: Project, visitor_id: int):
 
 def _publish(note: VisitorNote, event_type: str) -> None:
     # Agents only: the realtime fan-out sends visitor_note.* to the project room, never to a visitor.
-    events.publish(note.project_id, event_type, {"note": dump(NoteOut, note)})
+    outbox.publish(note.project_id, event_type, {"note": dump(NoteOut, note)})
 
 
 def list_notes(project: Project, visitor_id: int, page: PageQuery) -> tuple[list[VisitorNote], str | None]:
@@ -78,5 +78,5 @@ def delete_note(project: Project, role: Role, caller: Principal, visitor_id: int
         raise Forbidden("Only the author or a manager can delete a note.", code="not_author")
     body = dump(NoteOut, note)
     db.session.delete(note)
-    events.publish(project.id, "visitor_note.deleted", {"note": body})
+    outbox.publish(project.id, "visitor_note.deleted", {"note": body})
     db.session.commit()

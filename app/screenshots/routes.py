@@ -5,7 +5,7 @@ from flask import Blueprint, send_file
 
 from app.auth.principal import authenticated, principal
 from app.core.openapi import documented
-from app.core.tenancy import project_for
+from app.projects.access import project_for
 from app.screenshots import service
 from app.screenshots.schemas import ScreenshotOut
 

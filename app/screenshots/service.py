@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import current_app
 
 from app.auth.principal import Principal
-from app.core import events, outbound
+from app.core import outbound, outbox
 from app.core.db import utcnow
 from app.core.errors import NotFound
 from app.core.jobs import enqueue
@@ -78,7 +78,7 @@ def _finish(shot: Screenshot, *, error: str | None = None, blocked: list | None 
     if stored:
         shot.storage_key, shot.size = stored
     shot.finished_at = utcnow()
-    events.publish(shot.project_id, "screenshot.updated", {"screenshot": body(shot)})
+    outbox.publish(shot.project_id, "screenshot.updated", {"screenshot": body(shot)})
     db.session.commit()
 
 

@@ -44,7 +44,6 @@ RETENTION_DAYS = 30
 ROTATION_GRACE = timedelta(hours=24)
 SNIPPET_BYTES = 1024
 JOB = "app.webhooks.jobs.attempt_delivery"
-STUCK_AFTER = timedelta(minutes=1)
 
 # Outbox rows whose type a webhook event of the same name reports as is.
 _PASS_THROUGH = {"conversation.created", "conversation.updated", "conversation.status_changed",
@@ -156,8 +155,6 @@ def fan_out(record) -> int:
     Runs inside the dispatcher's transaction (it commits); a row dispatched twice
     makes no second delivery. Returns how many deliveries were made.
     """
-    # Every dispatch also picks up deliveries whose job was lost (an indexed, bounded query).
-    resume_stuck()
     event_types = webhook_event_types(record.event_type, record.payload)
     if not event_types:
         return 0
@@ -355,14 +352,16 @@ def _prune(webhook_id: int) -> None:
 
 
 def resume_stuck(now: datetime | None = None) -> int:
-    """Queue again the deliveries whose attempt is overdue by a minute: their job was lost with a
-    worker or process that stopped. Each is pushed a minute on, so it is queued once per minute at most;
-    a duplicate job is harmless (the attempt locks the row and re-checks its state). Returns how many."""
+    """Queue again the deliveries whose attempt is overdue (WEBHOOK_STUCK_SECONDS): their job was lost
+    with a worker or process that stopped. Each is pushed on, so it is queued once per period at most;
+    a duplicate job is harmless (the attempt locks the row and re-checks its state). Returns how many. Commits."""
     now = now or utcnow()
+    overdue = timedelta(seconds=current_app.config["WEBHOOK_STUCK_SECONDS"])
     stuck = db.session.scalars(select(WebhookDelivery).where(
         WebhookDelivery.status.in_(("pending", "retrying")),
-        WebhookDelivery.next_attempt_at < now - STUCK_AFTER).limit(100)).all()
+        WebhookDelivery.next_attempt_at < now - overdue).limit(100)).all()
     for delivery in stuck:
         delivery.next_attempt_at = now
         enqueue(JOB, delivery.id, queue="webhooks")
+    db.session.commit()
     return len(stuck)

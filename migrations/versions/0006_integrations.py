@@ -1,8 +1,8 @@
 """integrations: canned responses, visitor notes, webhooks, screenshots
 
-Revision ID: 0005_integrations
-Revises: 0004_sqlite_message_search
-Create Date: 2026-11-29 21:01:51.374504
+Revision ID: 0006_integrations
+Revises: 0005_outbox_dispatch
+Create Date: 2026-11-29 21:30:06.770455
 
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_integrations'
-down_revision = '0004_sqlite_message_search'
+revision = '0006_integrations'
+down_revision = '0005_outbox_dispatch'
 branch_labels = None
 depends_on = None
 
