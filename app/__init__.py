@@ -19,7 +19,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.as_flask_config())
     app.config.update(
         MIGRATIONS_DIR=ROOT / "migrations",
-        AUTH_RATE_LIMIT="30 per minute",
+        # When set, replaces every auth limit (tests lift them with it); see app/auth/limits.py.
+        AUTH_RATE_LIMIT=None,
         RATELIMIT_KEY_PREFIX="livechat",
     )
     if test_config:
@@ -29,11 +30,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.auth import principal
     from app.core import db as core_db
     from app.core import errors, jobs
+    from app.web import headers
 
     core_db.init_app(app)
     errors.init_app(app)
     principal.init_app(app)
     extensions.limiter.init_app(app)
+    headers.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
     _register_models()
@@ -46,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_models() -> None:
     """Import every module's models so metadata (and Alembic) sees all tables."""
+    from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.core import models as _core  # noqa: F401
     from app.core import relay as _relay  # noqa: F401  (its session hooks run the fast path)
@@ -56,6 +60,7 @@ def _register_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.core.api import bp as api_bp
     from app.core.health import bp as health_bp
@@ -65,5 +70,5 @@ def _register_blueprints(app: Flask) -> None:
     from app.visitors.routes import bp as visitors_bp
     from app.web.routes import bp as web_bp
 
-    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp):
+    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp, audit_bp):
         app.register_blueprint(blueprint)

@@ -77,6 +77,10 @@ def authenticated(view: Callable | None = None, *, allow_api_key: bool = True) -
         @wraps(fn)
         def wrapper(*args, **kwargs):
             g.principal = _authenticate(allow_api_key)
+            if g.principal.user is not None and "project_id" in kwargs:
+                from app.auth.mfa import enforce_project_policy
+
+                enforce_project_policy(g.principal.user, kwargs["project_id"])
             return fn(*args, **kwargs)
 
         return wrapper
