@@ -26,9 +26,9 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _policy_for(path: str, mimetype: str | None) -> str:
-    if path.startswith("/api/"):
+    if mimetype != "text/html" or path.startswith("/api/"):
         return API_CSP
-    if path == "/demo" or (mimetype == "text/html" and path.startswith("/widget/")):
+    if path == "/demo" or path.startswith("/widget/"):
         return DEMO_CSP
     return DASHBOARD_CSP
 
