@@ -61,6 +61,7 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.audit.routes import bp as audit_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.auth.routes import bp as auth_bp
     from app.core.api import bp as api_bp
     from app.core.health import bp as health_bp
@@ -70,5 +71,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.visitors.routes import bp as visitors_bp
     from app.web.routes import bp as web_bp
 
-    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp, audit_bp):
+    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp, audit_bp,
+                      privacy_bp):
         app.register_blueprint(blueprint)
