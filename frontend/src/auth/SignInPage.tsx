@@ -49,9 +49,7 @@ export function SignInPage() {
         </button>
       </form>
       <p className="auth-links">
-        <a aria-disabled="true" className="link-disabled" title={t("auth.resetUnavailable")}>
-          {t("auth.forgotPassword")}
-        </a>
+        <Link to="/forgot-password">{t("auth.forgotPassword")}</Link>
         <Link to={next ? `/signup?next=${encodeURIComponent(next)}` : "/signup"}>{t("auth.createAccount")}</Link>
       </p>
     </AuthLayout>

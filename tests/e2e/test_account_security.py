@@ -1,0 +1,66 @@
+"""Account security in a real Chromium: 2FA enrolment and sign-in, password reset from the mail."""
+import re
+
+import pyotp
+from playwright.sync_api import expect
+
+from tests.auth.conftest import code_at
+from tests.helpers import text_body
+
+
+def test_enrol_2fa_from_the_profile_then_sign_in_with_a_code(new_page, sign_in, live_server, make_project):
+    _, manager = make_project(name="Two Factor Co")
+    page = sign_in(new_page(), manager)
+    page.goto(f"{live_server}/profile")
+    page.get_by_role("button", name="Set up two-factor authentication").click()
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    secret = page.get_by_test_id("totp-secret").inner_text()
+    page.get_by_label("6-digit code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Turn on").click()
+    codes = page.get_by_role("list", name="Recovery codes").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    expect(page.get_by_text("On: signing in needs a code")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Email").fill(manager["email"])
+    page.get_by_label("Password").fill(manager["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Authentication code").fill(code_at(secret, +1))
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("link", name="Settings")).to_be_visible()
+
+
+def test_reset_a_password_from_the_mail(new_page, live_server, make_project, smtp_sink, rq_worker):
+    _, manager = make_project(name="Reset Co")
+    page = new_page()
+    page.goto(f"{live_server}/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email").fill(manager["email"])
+    page.get_by_role("button", name="Send reset link").click()
+    expect(page.get_by_text("a reset link is on its way")).to_be_visible()
+
+    mail = next(m for m in _mails(smtp_sink, manager["email"]) if "reset" in m["Subject"].lower())
+    link = re.search(r"http://\S+/reset-password\?token=[\w-]+", text_body(mail)).group(0)
+    assert link.startswith(live_server)
+    page.goto(link)
+    page.get_by_label("New password").fill("a brand new passphrase 77")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_text("Your password is changed")).to_be_visible()
+
+    page.goto(f"{live_server}/")
+    page.get_by_label("Email").fill(manager["email"])
+    page.get_by_label("Password").fill("a brand new passphrase 77")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="Settings")).to_be_visible()
+
+
+def _mails(sink, to: str, timeout: float = 20.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in sink.all_to(to) if "reset" in m["Subject"].lower()]
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"no reset mail to {to}")
