@@ -106,6 +106,7 @@ def drain_job(grace_seconds: float | None = None) -> int:
     published = drain(None if grace_seconds is None else timedelta(seconds=grace_seconds))
     _wake_snoozed()
     prune()
+    _purge_audit()
     return published
 
 
@@ -128,6 +129,12 @@ def _wake_snoozed() -> None:
     except Exception:
         db.session.rollback()
         log.exception("reopening snoozed conversations failed")
+
+
+def _purge_audit() -> None:
+    from app.audit.jobs import purge_if_due
+
+    purge_if_due()
 
 
 # --- fast path and wake-ups -----------------------------------------------------
@@ -237,6 +244,7 @@ def start_in_process(app: Flask) -> None:
                     drain()
                     _wake_snoozed()
                     prune()
+                    _purge_audit()
                 except Exception:
                     db.session.rollback()
                     log.exception("outbox relay failed; retrying on the next sweep")
