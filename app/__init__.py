@@ -63,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.routes import bp as audit_bp
     from app.privacy.routes import bp as privacy_bp
     from app.auth.routes import bp as auth_bp
+    from app.auth.routes import browser_bp as oidc_browser_bp
     from app.core.api import bp as api_bp
     from app.core.health import bp as health_bp
     from app.inbox.routes import bp as inbox_bp
@@ -72,5 +73,5 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.routes import bp as web_bp
 
     for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp, audit_bp,
-                      privacy_bp):
+                      privacy_bp, oidc_browser_bp):
         app.register_blueprint(blueprint)

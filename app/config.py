@@ -131,6 +131,13 @@ class Settings:
             "TOKEN_RATE_PER_IP": os.environ.get("TOKEN_RATE_PER_IP", "60 per minute"),
             "OIDC_CALLBACK_RATE_PER_IP": os.environ.get("OIDC_CALLBACK_RATE_PER_IP", "20 per 5 minutes"),
             "PASSWORD_RESET_TTL_SECONDS": 3600,
+            # Sign-in with Google and/or any OpenID Connect issuer; a provider shows only when configured.
+            "GOOGLE_CLIENT_ID": os.environ.get("GOOGLE_CLIENT_ID", "").strip(),
+            "GOOGLE_CLIENT_SECRET": os.environ.get("GOOGLE_CLIENT_SECRET", "").strip(),
+            "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip().rstrip("/"),
+            "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "").strip(),
+            "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", "").strip(),
+            "OIDC_NAME": os.environ.get("OIDC_NAME", "").strip() or "Single sign-on",
             "MAIL_DIR": str(Path(self.instance_path) / "mail"),
             "EMAIL_VERIFY_TTL_SECONDS": 7 * 24 * 3600,
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),

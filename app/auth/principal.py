@@ -116,8 +116,11 @@ def _envelope(code: str, message: str):
 
 def init_app(app: Flask) -> None:
     """Wire Flask-JWT-Extended and Flask-Login to our models and error envelope."""
+    from app.auth import oidc
+
     jwt.init_app(app)
     login_manager.init_app(app)
+    oidc.init_app(app)
     login_manager.session_protection = None
 
     @login_manager.request_loader

@@ -1,12 +1,14 @@
 """/api/v1/auth: register, login (+ 2FA step), refresh, logout, password reset, email verification."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from app import audit
 from app.audit import audit_exempt, audited_in_service
-from app.auth import limits, mfa, service
+from app.auth import limits, mfa, oidc, service
 from app.auth.schemas import (
+    ExchangeIn,
+    ProvidersOut,
     ForgotIn,
     LoginIn,
     LoginOut,
@@ -124,3 +126,48 @@ def verify_email():
     """Marks the account's address verified."""
     service.verify_email(json_body(TokenIn).token)
     return "", 204
+
+
+# --- Google / OpenID Connect ---------------------------------------------------------------
+
+@bp.get("/oidc/providers")
+@documented(summary="The sign-in providers configured on this server (for the sign-in buttons)",
+            response=ProvidersOut, auth="none")
+def oidc_providers():
+    """Empty when no provider is configured: the dashboard then shows no button."""
+    base = current_app.config["PUBLIC_URL"]
+    return dump(ProvidersOut, {"providers": [
+        {"id": key, "name": value["name"], "start_url": f"{base}/auth/oidc/{key}/start"}
+        for key, value in oidc.providers().items()
+    ]})
+
+
+# The browser's redirects live outside the JSON API: they answer redirects, not documents.
+browser_bp = Blueprint("oidc_browser", __name__, url_prefix="/auth/oidc")
+
+
+@browser_bp.get("/<provider>/start")
+@limits.per_ip("OIDC_CALLBACK_RATE_PER_IP")
+def oidc_start(provider: str):
+    """Redirect to the provider (authorization code + PKCE; state and nonce in the signed session cookie)."""
+    return oidc.start(provider)
+
+
+@browser_bp.get("/<provider>/callback")
+@limits.per_ip("OIDC_CALLBACK_RATE_PER_IP")
+def oidc_callback(provider: str):
+    """The provider's redirect back; redirects to /oidc-complete#code=… (or #error=…)."""
+    return oidc.callback(provider)
+
+
+@bp.post("/oidc/exchange")
+@limits.per_ip("OIDC_CALLBACK_RATE_PER_IP", failures_only=True)
+@audited_in_service("auth.login")
+@documented(summary="Exchange the one-time code of a provider sign-in for tokens (or the 2FA step)",
+            body=ExchangeIn, response=LoginOut, auth="none")
+def oidc_exchange():
+    """The code works once, for two minutes."""
+    user = oidc.exchange(json_body(ExchangeIn).code)
+    if user.two_factor_enabled:
+        return {"mfa_required": True, "mfa_token": mfa.mfa_token_for(user)}
+    return _signed_in(user)

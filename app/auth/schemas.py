@@ -1,6 +1,8 @@
 """Request and response bodies of the auth module."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field, RootModel, model_validator
 
 from app.core.validation import OutSchema, Schema
@@ -85,3 +87,28 @@ class ResetIn(Schema):
 
 class TokenIn(Schema):
     token: str = Field(min_length=1, max_length=200)
+
+
+class ProviderOut(OutSchema):
+    id: str
+    name: str
+    start_url: str
+
+
+class ProvidersOut(OutSchema):
+    providers: list[ProviderOut]
+
+
+class ExchangeIn(Schema):
+    code: str = Field(min_length=1, max_length=200)
+
+
+class IdentityOut(OutSchema):
+    id: int
+    provider: str
+    email: str | None
+    created_at: datetime
+
+
+class IdentitiesOut(OutSchema):
+    items: list[IdentityOut]

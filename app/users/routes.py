@@ -8,7 +8,8 @@ from app.audit import audit_exempt, audited_in_service, auditable
 from app.auth import mfa
 from app.auth import service as auth
 from app.auth.principal import current_family_id, current_user, user_required
-from app.auth.schemas import CodeIn, DisableIn, RecoveryCodesOut, TwoFactorSetupOut
+from app.auth import oidc
+from app.auth.schemas import CodeIn, DisableIn, IdentitiesOut, RecoveryCodesOut, TwoFactorSetupOut
 from app.core.errors import Conflict
 from app.core.openapi import documented
 from app.core.validation import dump, json_body
@@ -103,3 +104,21 @@ def regenerate_recovery_codes():
     """The old codes stop working."""
     codes = mfa.regenerate_recovery_codes(current_user(), json_body(CodeIn).code)
     return dump(RecoveryCodesOut, {"recovery_codes": codes})
+
+
+@bp.get("/identities")
+@user_required
+@documented(summary="My linked sign-in providers", response=IdentitiesOut)
+def list_identities():
+    """Google or OIDC accounts that sign me in."""
+    return dump(IdentitiesOut, {"items": oidc.identities(current_user())})
+
+
+@bp.delete("/identities/<int:identity_id>")
+@user_required
+@audited_in_service("account.identity_unlinked")
+@documented(summary="Unlink a sign-in provider (not my last way to sign in)", status=204)
+def unlink_identity(identity_id: int):
+    """Refused when it would leave no way to sign in."""
+    oidc.unlink(current_user(), identity_id)
+    return "", 204

@@ -49,6 +49,19 @@ def upgrade():
     )
     op.create_index(op.f('ix_one_time_tokens_user_id'), 'one_time_tokens', ['user_id'], unique=False)
     op.create_table(
+        'user_identities',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('provider', sa.String(length=32), nullable=False),
+        sa.Column('subject', sa.String(length=255), nullable=False),
+        sa.Column('email', sa.String(length=254), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_identities_user_id_users'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_user_identities')),
+        sa.UniqueConstraint('provider', 'subject', name=op.f('uq_user_identities_provider_subject')),
+    )
+    op.create_index(op.f('ix_user_identities_user_id'), 'user_identities', ['user_id'], unique=False)
+    op.create_table(
         'audit_logs',
         sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
         sa.Column('project_id', sa.BigInteger(), nullable=True),
@@ -71,6 +84,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('audit_logs')
+    op.drop_table('user_identities')
     op.drop_table('one_time_tokens')
     op.drop_table('recovery_codes')
     with op.batch_alter_table('projects') as batch:
