@@ -7,6 +7,7 @@ import { SignUpPage } from "../auth/SignUpPage";
 import { ForgotPasswordPage } from "../auth/ForgotPasswordPage";
 import { ResetPasswordPage } from "../auth/ResetPasswordPage";
 import { VerifyEmailPage } from "../auth/VerifyEmailPage";
+import { OidcCompletePage } from "../auth/OidcCompletePage";
 import { matchPath, useLocation } from "./router";
 import { Splash } from "./Splash";
 
@@ -24,6 +25,7 @@ export function App() {
   // The mailed links work whether or not someone is signed in on this browser.
   if (pathname === "/verify-email") return <VerifyEmailPage />;
   if (pathname === "/reset-password") return <ResetPasswordPage />;
+  if (pathname === "/oidc-complete" && status === "signedOut") return <OidcCompletePage />;
   if (status === "mfa") return <MfaPage />;
   if (status === "signedOut") return <SignedOutRoutes />;
   return (

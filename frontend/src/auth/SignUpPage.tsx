@@ -5,6 +5,7 @@ import { errorMessage } from "../api/client";
 import { Link, useLocation } from "../app/router";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { AuthLayout } from "./AuthLayout";
+import { ProviderButtons } from "./ProviderButtons";
 import { PASSWORD_MIN_LENGTH } from "./passwordPolicy";
 import { useAuthStore } from "./authStore";
 
@@ -57,6 +58,7 @@ export function SignUpPage() {
           {t("auth.signUp")}
         </button>
       </form>
+      <ProviderButtons />
       <p className="auth-links">
         <Link to={next ? `/signin?next=${encodeURIComponent(next)}` : "/signin"}>{t("auth.haveAccount")}</Link>
       </p>

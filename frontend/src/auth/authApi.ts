@@ -34,6 +34,14 @@ export const authApi = {
     api.post<{ recovery_codes: string[] }>("/me/2fa/recovery-codes", { code }),
   securityEvents: (cursor?: string | null) =>
     api.get<Page<AuditEntry>>("/me/security-events", { limit: 20, cursor: cursor ?? undefined }),
+  providers: () =>
+    api.request<{ providers: { id: string; name: string; start_url: string }[] }>("GET", "/auth/oidc/providers", {
+      auth: false,
+    }),
+  exchangeOidcCode: (code: string) =>
+    api.request<LoginAnswer>("POST", "/auth/oidc/exchange", { body: { code }, auth: false }),
+  identities: () => api.get<{ items: { id: number; provider: string; email: string | null; created_at: string }[] }>("/me/identities"),
+  unlinkIdentity: (id: number) => api.delete(`/me/identities/${id}`),
   acceptInvitation: (token: string) =>
     api.post<unknown>(`/invitations/${encodeURIComponent(token)}/accept`),
 };

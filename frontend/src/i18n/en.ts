@@ -315,6 +315,14 @@ const en = {
     until: "Until",
     filter: "Filter",
     noEntries: "No entries.",
+    signInWith: "Sign in with {{name}}",
+    identities: "Connected sign-in accounts",
+    unlink: "Unlink",
+    oidcError: {
+      oidc_refused: "The sign-in with the provider did not complete. Please try again.",
+      oidc_email_unverified: "The provider has not confirmed your email address, so it cannot sign you in here.",
+      account_disabled: "This account is disabled.",
+    },
   },
 };
 

@@ -320,6 +320,14 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
     until: "Hasta",
     filter: "Filtrar",
     noEntries: "Sin entradas.",
+    signInWith: "Entrar con {{name}}",
+    identities: "Cuentas de acceso conectadas",
+    unlink: "Desvincular",
+    oidcError: {
+      oidc_refused: "El acceso con el proveedor no se completó. Inténtalo de nuevo.",
+      oidc_email_unverified: "El proveedor no ha confirmado tu correo, así que no puede darte acceso aquí.",
+      account_disabled: "Esta cuenta está desactivada.",
+    },
   },
 };
 

@@ -6,6 +6,7 @@ import { ThemeToggle } from "../app/ThemeToggle";
 import { authApi } from "../auth/authApi";
 import { useAuthStore } from "../auth/authStore";
 import { PASSWORD_MIN_LENGTH } from "../auth/passwordPolicy";
+import { IdentitiesSection } from "./IdentitiesSection";
 import { SecurityEvents } from "./SecurityEvents";
 import { TwoFactorSection } from "./TwoFactorSection";
 import { useSave } from "../settings/useSave";
@@ -94,6 +95,7 @@ export default function ProfilePage() {
         </form>
       </section>
       <TwoFactorSection />
+      <IdentitiesSection />
       <SecurityEvents />
       <section aria-labelledby="profile-prefs-title">
         <h2 id="profile-prefs-title">{t("profile.preferences")}</h2>
