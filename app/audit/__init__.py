@@ -26,4 +26,12 @@ How to audit a new route — one decorator under the blueprint's:
 Writing is fail-open: the entry goes through its own connection after the work is
 done; if that fails the request still succeeds and the entry is logged.
 """
-from app.audit.service import audit_exempt, auditable, audited_in_service, diff, record, security_event  # noqa: F401
+from app.audit.service import (  # noqa: F401
+    audit_exempt,
+    auditable,
+    audited_in_service,
+    diff,
+    failed_sign_in,
+    record,
+    security_event,
+)

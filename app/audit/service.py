@@ -109,6 +109,13 @@ def security_event(user_id: int, action: str, *, changes: dict | None = None,
                   actor=actor or ("user", user_id)))
 
 
+def failed_sign_in(user_id: int | None, email: str) -> None:
+    """A failed sign-in: shown to the account's user; for unknown emails, kept for operators only."""
+    target = ("user", user_id) if user_id is not None else ("email", email[:64])
+    _write(_entry("auth.login_failed", project_id=None, user_id=user_id, target=target, changes=None,
+                  actor=("anonymous", None)))
+
+
 def _body_changes() -> dict:
     body = request.get_json(silent=True) if request.is_json else None
     if not isinstance(body, dict):

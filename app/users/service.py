@@ -41,12 +41,13 @@ def create(email: str, name: str, password: str) -> User:
 def authenticate(email: str, password: str) -> User:
     """The user owning these credentials; the error never says which part was wrong.
 
-    An unknown email costs the same argon2 verification as a known one (see verify_password).
+    An unknown email costs the same argon2 verification (see verify_password) and the same audit
+    write as a known one.
     """
     user = find_by_email(email)
     if not verify_password(user.password_hash if user else None, password) or not user.is_active:
-        if user is not None:
-            audit.security_event(user.id, "auth.login_failed", actor=("anonymous", None))
+        # Both paths write one entry, so a known email costs no more than an unknown one.
+        audit.failed_sign_in(user.id if user else None, normalise_email(email))
         raise Unauthorized("Email or password is incorrect.", code="invalid_credentials")
     return user
 
