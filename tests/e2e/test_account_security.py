@@ -64,3 +64,31 @@ def _mails(sink, to: str, timeout: float = 20.0):
             return found
         time.sleep(0.1)
     raise AssertionError(f"no reset mail to {to}")
+
+
+def test_sign_up_shows_the_verify_banner_until_the_mailed_link_is_opened(new_page, live_server, smtp_sink, rq_worker):
+    import uuid
+
+    email = f"banner-{uuid.uuid4().hex[:8]}@example.com"
+    page = new_page()
+    page.goto(f"{live_server}/signup")
+    page.get_by_label("Name").fill("Bea")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("button", name="Create account").click()
+    # The browser's own check stops a short password; a long but common one gets the server's reason.
+    page.get_by_label("Password").fill("password1234")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("alert")).to_contain_text("too weak")
+    page.get_by_label("Password").fill("a sturdy passphrase 31")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text(f"Please confirm your email address ({email})")).to_be_visible()
+
+    mail = smtp_sink.wait_for(email)
+    link = re.search(r"http://\S+/verify-email\?token=[\w-]+", text_body(mail)).group(0)
+    page.goto(link)
+    expect(page.get_by_text("your email address is confirmed")).to_be_visible()
+    page.get_by_role("link", name="Continue").click()
+    page.reload()
+    expect(page.get_by_role("heading", name="Create your first project")).to_be_visible()
+    expect(page.get_by_text("Please confirm your email address")).to_have_count(0)
