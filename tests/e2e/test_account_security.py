@@ -92,3 +92,36 @@ def test_sign_up_shows_the_verify_banner_until_the_mailed_link_is_opened(new_pag
     page.reload()
     expect(page.get_by_role("heading", name="Create your first project")).to_be_visible()
     expect(page.get_by_text("Please confirm your email address")).to_have_count(0)
+
+
+def test_sign_in_with_an_openid_provider(new_page, app, rq_worker):
+    """A server of its own, configured with the loopback provider: the button shows and signs in."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    from tests.auth.oidc_provider import OpenIDProvider
+    from tests.conftest import ROOT
+    from tests.helpers import free_port, stop_processes, wait_until_ready
+
+    provider = OpenIDProvider().start()
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ) | app.config["TEST_ENV"] | {
+        "HOST": "127.0.0.1", "PORT": str(port), "PUBLIC_URL": base_url, "OIDC_ISSUER": provider.issuer,
+        "OIDC_CLIENT_ID": provider.client_id, "OIDC_CLIENT_SECRET": provider.client_secret, "OIDC_NAME": "Acme SSO"}
+    server = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT, env=env)
+    try:
+        wait_until_ready(server, base_url)
+        email = f"sso-{uuid.uuid4().hex[:8]}@example.com"
+        provider.next_user = {"sub": uuid.uuid4().hex, "email": email, "email_verified": True, "name": "Sam SSO"}
+        page = new_page()
+        page.goto(f"{base_url}/")
+        page.get_by_role("link", name="Sign in with Acme SSO").click()
+        expect(page.get_by_role("heading", name="Create your first project")).to_be_visible()
+        page.goto(f"{base_url}/profile")
+        expect(page.get_by_text(f"oidc — {email}")).to_be_visible()
+    finally:
+        stop_processes([server])
+        provider.stop()
