@@ -9,7 +9,8 @@ import threading
 import time
 from urllib.parse import urlencode
 
-from authlib.jose import JsonWebKey, jwt
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from flask import Flask, jsonify, redirect, request
 from werkzeug.serving import make_server
 
@@ -24,7 +25,7 @@ class OpenIDProvider:
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.client_id = client_id
         self.client_secret = client_secret
-        self.key = JsonWebKey.generate_key("RSA", 2048, is_private=True, options={"kid": "test-key"})
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig", "alg": "RS256"}, private=True)
         self.next_user: dict = {}
         self.nonce_override: str | None = None
         self.codes: dict[str, dict] = {}
@@ -57,7 +58,7 @@ class OpenIDProvider:
 
         @app.get("/jwks")
         def jwks():
-            return jsonify({"keys": [self.key.as_dict(is_private=False)]})
+            return jsonify({"keys": [self.key.as_dict(private=False)]})
 
         @app.get("/authorize")
         def authorize():
@@ -89,7 +90,7 @@ class OpenIDProvider:
             now = int(time.time())
             claims = {"iss": self.issuer, "aud": self.client_id, "iat": now, "exp": now + 300,
                       "nonce": self.nonce_override or grant["nonce"]} | grant["user"]
-            id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, self.key).decode()
+            id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, self.key)
             return jsonify({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 300,
                             "id_token": id_token})
 
