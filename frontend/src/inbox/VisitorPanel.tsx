@@ -9,6 +9,7 @@ import { formatDateTime, formatListTime } from "../ui/format";
 import { peopleApi } from "./inboxApi";
 import { useInboxStore } from "./useInboxStore";
 import { useVisitorStore } from "./visitorStore";
+import { VisitorDataRights } from "../privacy/VisitorDataRights";
 
 function displayValue(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -90,6 +91,7 @@ export function VisitorPanel({ project, conversation }: { project: Project; conv
           ))}
         </ul>
       )}
+      <VisitorDataRights project={project} visitorId={conversation.visitor_id} />
     </aside>
   );
 }
