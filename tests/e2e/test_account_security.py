@@ -125,3 +125,18 @@ def test_sign_in_with_an_openid_provider(new_page, app, rq_worker):
     finally:
         stop_processes([server])
         provider.stop()
+
+
+def test_a_manager_erases_a_visitor_from_the_visitor_panel(new_page, sign_in, live_server, host_site, shop):
+    from tests.e2e.pages import Agent, visitor_writes
+
+    project, manager = shop
+    _, _, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "My card ends in 4242")
+    page = sign_in(new_page(), manager)
+    page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
+    expect(page.get_by_role("list", name="Messages").get_by_text("My card ends in 4242")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Erase visitor").click()
+    expect(page.get_by_text("Erased.")).to_be_visible()
+    contents = [m["content"] for m in Agent(live_server, project, manager).messages(conversation_id)]
+    assert contents and set(contents) == {"[erased]"}
