@@ -6,7 +6,7 @@ from flask import Blueprint
 from app.audit import auditable
 from app.auth.principal import authenticated
 from app.core.openapi import documented
-from app.core.tenancy import project_for
+from app.projects.access import project_for
 from app.privacy import service
 from app.privacy.schemas import VisitorExportOut
 from app.core.validation import dump

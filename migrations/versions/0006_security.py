@@ -1,7 +1,7 @@
 """account security and audit: TOTP, recovery codes, mailed link tokens, audit logs, project 2FA policy
 
-Revision ID: 0005_security
-Revises: 0004_sqlite_message_search
+Revision ID: 0006_security
+Revises: 0005_outbox_dispatch
 Create Date: 2026-11-29
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0005_security'
-down_revision = '0004_sqlite_message_search'
+revision = '0006_security'
+down_revision = '0005_outbox_dispatch'
 branch_labels = None
 depends_on = None
 
