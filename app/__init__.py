@@ -28,8 +28,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app.auth import principal
     from app.core import db as core_db
-    from app.core import errors, jobs
+    from app.core import errors, jobs, routing
+    from app.core.safejson import SafeJSONProvider
 
+    app.json = SafeJSONProvider(app)
+    routing.init_app(app)
     core_db.init_app(app)
     errors.init_app(app)
     principal.init_app(app)

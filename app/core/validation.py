@@ -1,14 +1,21 @@
 """Request parsing and response dumping with pydantic, errors as the envelope."""
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from flask import request
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from app.core.errors import BadRequest, ValidationFailed
 
 T = TypeVar("T", bound=BaseModel)
+
+# Every integer the API accepts is bounded, so none can overflow a column or a driver.
+# Ids and sequence numbers are INTEGER columns (32-bit signed on PostgreSQL).
+MAX_ID = 2**31 - 1
+MAX_SEQ = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Seq = Annotated[int, Field(ge=0, le=MAX_SEQ)]
 
 
 def _refuse_nul(value: Any) -> Any:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from app.core.validation import OutSchema, Schema
+from app.core.validation import MAX_ID, Id, OutSchema, Schema, Seq
 
 Status = Literal["open", "pending", "resolved", "snoozed"]
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -21,13 +21,13 @@ class MessageCreate(Schema):
     content: str = Field("", max_length=100_000)
     client_msg_id: str = CLIENT_MSG_ID
     private: bool = False
-    attachment_ids: list[int] = Field(default_factory=list, max_length=10)
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=10)
 
 
 class AgentSocketMessage(MessageCreate):
     """An agent's message over the /agent socket."""
 
-    conversation_id: int = Field(ge=1)
+    conversation_id: Id
 
 
 class WidgetMessageCreate(Schema):
@@ -35,33 +35,33 @@ class WidgetMessageCreate(Schema):
 
     content: str = Field("", max_length=100_000)
     client_msg_id: str = CLIENT_MSG_ID
-    conversation_id: int | None = Field(None, ge=1)
-    attachment_ids: list[int] = Field(default_factory=list, max_length=10)
+    conversation_id: Id | None = None
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=10)
 
 
 class MessagesQuery(Schema):
-    after_seq: int | None = Field(None, ge=0)
-    before_seq: int | None = Field(None, ge=1)
+    after_seq: Seq | None = None
+    before_seq: Seq | None = Field(None, ge=1)
     limit: int = Field(100, ge=1, le=500)
 
 
 class SyncRequest(Schema):
-    conversation_id: int = Field(ge=1)
-    after_seq: int = Field(0, ge=0)
+    conversation_id: Id
+    after_seq: Seq = 0
     limit: int = Field(500, ge=1, le=500)
 
 
 class ReadRequest(Schema):
-    seq: int = Field(ge=0)
+    seq: Seq
 
 
 class SocketReadRequest(ReadRequest):
-    conversation_id: int = Field(ge=1)
+    conversation_id: Id
 
 
 class TypingRequest(Schema):
     is_typing: bool
-    conversation_id: int | None = Field(None, ge=1)
+    conversation_id: Id | None = None
 
 
 class PresenceRequest(Schema):
@@ -72,7 +72,7 @@ class ConversationUpdate(Schema):
     """Only the fields given change; `assignee_id: null` unassigns."""
 
     status: Status | None = None
-    assignee_id: int | None = Field(None, ge=1)
+    assignee_id: Id | None = None
     priority: Priority | None = None
     tags: list[str] | None = Field(None, max_length=20)
     snoozed_until: datetime | None = None
@@ -94,9 +94,16 @@ class ConversationUpdate(Schema):
 
 class ConversationListQuery(Schema):
     status: Status | None = None
-    assignee: str | None = Field(None, pattern=r"^(me|none|any|\d{1,12})$")
+    assignee: str | None = Field(None, pattern=r"^(me|none|any|[1-9]\d{0,9})$")
+
+    @field_validator("assignee")
+    @classmethod
+    def _assignee_in_range(cls, value: str | None) -> str | None:
+        if value is not None and value.isdigit() and int(value) > MAX_ID:
+            raise ValueError(f"an assignee id is at most {MAX_ID}")
+        return value
     tag: str | None = Field(None, max_length=50)
-    visitor_id: int | None = Field(None, ge=1)
+    visitor_id: Id | None = None
     q: str | None = Field(None, min_length=1, max_length=200)
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)

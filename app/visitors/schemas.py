@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ MAX_ATTRIBUTES = 50
 MAX_ATTRIBUTE_KEY = 64
 MAX_ATTRIBUTE_VALUE = 500
 MAX_ATTRIBUTES_BYTES = 8 * 1024
+MAX_ATTRIBUTE_INT = 2**53 - 1
 
 
 def check_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -26,6 +28,11 @@ def check_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
             raise ValueError(f"attribute names must be 1 to {MAX_ATTRIBUTE_KEY} characters")
         if item is not None and not isinstance(item, (str, int, float, bool)):
             raise ValueError(f"attribute {key!r} must be a string, number, boolean or null")
+        if isinstance(item, int) and not isinstance(item, bool) and abs(item) > MAX_ATTRIBUTE_INT:
+            # Beyond 2^53 a number no longer survives a round trip through JavaScript or some drivers.
+            raise ValueError(f"attribute {key!r} is a number out of range (±{MAX_ATTRIBUTE_INT})")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"attribute {key!r} must be a finite number")
         if isinstance(item, str) and len(item) > MAX_ATTRIBUTE_VALUE:
             raise ValueError(f"attribute {key!r} is longer than {MAX_ATTRIBUTE_VALUE} characters")
     if len(json.dumps(value)) > MAX_ATTRIBUTES_BYTES:
