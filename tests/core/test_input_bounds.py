@@ -241,3 +241,34 @@ def test_the_dashboard_serves_only_non_api_gets(client):
     assert client.get("/inbox").status_code in (200, 503)  # 503: the dashboard is not built here
     response = client.get("/api/v1/no/such/thing")
     assert response.status_code == 404 and response.is_json
+
+
+def _raw_exchange(base_url: str, request: bytes) -> tuple[int, dict, dict]:
+    """Send raw bytes to the live server; (status, headers, JSON body) of its answer."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(base_url)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, json.loads(body)
+
+
+@pytest.mark.parametrize("request_bytes, status, code", [
+    (b"GET /api/v1/" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
+    (b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"v" * 20_000 + b"\r\n\r\n", 431, "headers_too_large"),
+    (b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: %s\r\n" % (i, b"v" * 900) for i in range(30))
+     + b"\r\n", 431, "headers_too_large"),
+    (b"NOT A REQUEST\r\n\r\n", 400, "bad_request"),
+], ids=["long url", "long header", "many headers", "garbage"])
+def test_requests_refused_by_the_web_server_get_the_envelope(live_server, request_bytes, status, code):
+    got_status, headers, body = _raw_exchange(live_server, request_bytes)
+    assert got_status == status
+    assert headers["content-type"] == "application/json"
+    assert body["error"]["code"] == code and set(body["error"]) == {"code", "message", "details"}
