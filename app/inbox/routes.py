@@ -96,7 +96,7 @@ def list_messages(project_id: int, conversation_id: int):
 @bp.post(CONVERSATION + "/messages")
 @authenticated
 @documented(summary="Send a reply or a private note (idempotent by client_msg_id)", body=MessageCreate,
-            response=MessageOut, status=201)
+            response=MessageOut, status=201, also={200: "A retry with a client_msg_id already stored: that message"})
 def post_message(project_id: int, conversation_id: int):
     """201 with the stored message; a retry with the same client_msg_id answers 200 with the same message."""
     project, _ = project_for(project_id)
@@ -169,7 +169,7 @@ def _bearer() -> str:
 @bp.post("/projects/<int:project_id>/attachments")
 @authenticated
 @documented(summary="Upload an attachment (multipart field `file`) to send with a message", response=AttachmentOut,
-            status=201)
+            status=201, upload={"file": "The file: an image, PDF, text, CSV, Office document or zip"})
 def upload_agent_attachment(project_id: int):
     """Then pass its id in `attachment_ids` of a message."""
     project, _ = project_for(project_id)
@@ -186,7 +186,7 @@ def _widget_upload_limit() -> str:
 @bp.post("/widget/attachments")
 @limiter.limit(_widget_upload_limit)
 @documented(summary="Upload a visitor attachment (multipart `file`, visitor token as Bearer)", response=AttachmentOut,
-            status=201, auth="none")
+            status=201, auth="none", upload={"file": "The file: an image, PDF, text, CSV, Office document or zip"})
 def upload_widget_attachment():
     """Then pass its id in `attachment_ids` of `message:send`."""
     from app.visitors import service as visitors
@@ -200,7 +200,7 @@ def upload_widget_attachment():
 
 @bp.get("/attachments/<int:attachment_id>")
 @documented(summary="Download an attachment (an agent's bearer token, or the visitor's token as Bearer)",
-            auth="none")
+            auth="none", produces=sorted(service.ALLOWED_TYPES))
 def download_attachment(attachment_id: int):
     """Served only to the visitor of its conversation and to the project's agents.
 

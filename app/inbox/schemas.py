@@ -3,20 +3,35 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
+from zoneinfo import available_timezones
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from app.core.validation import MAX_ID, Id, OutSchema, Schema, Seq
+from app.core.openapi import NON_BLANK_TEXT_PATTERN
+from app.core.validation import MAX_ID, MAX_SEQ, Id, OutSchema, RuleBroken, Schema, Seq, bounded_int
 
 Status = Literal["open", "pending", "resolved", "snoozed"]
 Priority = Literal["low", "normal", "high", "urgent"]
+_TIME_ZONES = sorted(available_timezones())
 CLIENT_MSG_ID = Field(min_length=1, max_length=64)
 _TAG = re.compile(r"^[\w][\w .:/-]{0,49}$", re.UNICODE)
+# The tag rule as the OpenAPI document states it (the server trims and lower-cases first).
+TAG_ITEMS = {"items": {"type": "string", "maxLength": 60, "pattern": r"^\s*[\w][\w .:/-]{0,49}\s*$"}}
+_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+# A message has text besides whitespace, or at least one attachment.
+_CONTENT_OR_ATTACHMENT = {"anyOf": [
+    {"required": ["content"], "properties": {"content": {"pattern": NON_BLANK_TEXT_PATTERN}}},
+    {"required": ["attachment_ids"], "properties": {"attachment_ids": {"minItems": 1}}},
+]}
 
 
 class MessageCreate(Schema):
     """An agent's message. `content` is plain text; its length limit is checked by the service."""
+
+    model_config = ConfigDict(json_schema_extra=_CONTENT_OR_ATTACHMENT)
 
     content: str = Field("", max_length=100_000)
     client_msg_id: str = CLIENT_MSG_ID
@@ -33,6 +48,8 @@ class AgentSocketMessage(MessageCreate):
 class WidgetMessageCreate(Schema):
     """A visitor's message over the socket."""
 
+    model_config = ConfigDict(json_schema_extra=_CONTENT_OR_ATTACHMENT)
+
     content: str = Field("", max_length=100_000)
     client_msg_id: str = CLIENT_MSG_ID
     conversation_id: Id | None = None
@@ -41,7 +58,7 @@ class WidgetMessageCreate(Schema):
 
 class MessagesQuery(Schema):
     after_seq: Seq | None = None
-    before_seq: Seq | None = Field(None, ge=1)
+    before_seq: bounded_int(1, MAX_SEQ) | None = None
     limit: int = Field(100, ge=1, le=500)
 
 
@@ -74,7 +91,7 @@ class ConversationUpdate(Schema):
     status: Status | None = None
     assignee_id: Id | None = None
     priority: Priority | None = None
-    tags: list[str] | None = Field(None, max_length=20)
+    tags: list[str] | None = Field(None, max_length=20, json_schema_extra=TAG_ITEMS)
     snoozed_until: datetime | None = None
 
     @field_validator("tags")
@@ -189,8 +206,10 @@ class ReadOut(OutSchema):
 class BusinessHours(Schema):
     """Opening hours per weekday (0 = Monday) in `timezone`, e.g. {"0": [["09:00", "17:00"]]}."""
 
-    timezone: str = Field("UTC", max_length=64)
-    days: dict[Literal["0", "1", "2", "3", "4", "5", "6"], list[tuple[str, str]]] = Field(default_factory=dict)
+    timezone: str = Field("UTC", max_length=64, json_schema_extra={"enum": _TIME_ZONES})
+    days: dict[Literal["0", "1", "2", "3", "4", "5", "6"],
+               list[tuple[Annotated[str, Field(pattern=_HHMM)], Annotated[str, Field(pattern=_HHMM)]]]] = Field(
+        default_factory=dict, description="Each range's start is before its end.")
 
     @field_validator("days")
     @classmethod
@@ -199,7 +218,7 @@ class BusinessHours(Schema):
         for ranges in value.values():
             for start, end in ranges:
                 if not pattern.match(start) or not pattern.match(end) or start >= end:
-                    raise ValueError("ranges are [\"HH:MM\", \"HH:MM\"] with start before end")
+                    raise RuleBroken("ranges are [\"HH:MM\", \"HH:MM\"] with start before end")
         return value
 
     @field_validator("timezone")
@@ -228,7 +247,7 @@ class Prechat(Schema):
 
 class InboxSettingsUpdate(Schema):
     auto_assign: bool | None = None
-    agent_capacity: int | None = Field(None, ge=1, le=1000)
+    agent_capacity: bounded_int(1, 1000) | None = None
     business_hours: BusinessHours | None = None
     prechat: Prechat | None = None
     locale: str | None = Field(None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")

@@ -83,6 +83,16 @@ def message_body(message: Message) -> dict:
     return MessageOut.model_validate(body).model_dump(mode="json")
 
 
+def visitor_message_body(message: dict | Message) -> dict:
+    """A message as a visitor may see it: its sender's name and avatar, never an agent's user id."""
+    body = dict(message if isinstance(message, dict) else message_body(message))
+    if body["sender_type"] != "visitor":
+        body["sender_id"] = None
+    if body.get("sender"):
+        body["sender"] = {"name": body["sender"].get("name"), "avatar_url": body["sender"].get("avatar_url")}
+    return body
+
+
 def conversation_body(conversation: Conversation) -> dict:
     """The conversation shape of ARCHITECTURE §6."""
     return ConversationOut.model_validate(conversation, from_attributes=True).model_dump(mode="json")
@@ -225,6 +235,19 @@ def _append(conversation: Conversation, *, sender_type: str, sender_id: int | No
         "visitor_id": conversation.visitor_id,
     })
     return message
+
+
+def _append_internal_note(conversation: Conversation, content: str) -> Message:
+    """A workflow line (status, assignment, an integration's doing) for agents only: stored private,
+    so neither the widget's stream nor its sync ever carries it."""
+    return _append(conversation, sender_type="system", sender_id=None, sender_name=None, content=content,
+                   is_private=True)
+
+
+def _append_joined(conversation: Conversation, agent_id: int) -> Message:
+    """The one line about staffing a visitor sees: "Carol joined the conversation" (a name, no id)."""
+    return _append(conversation, sender_type="system", sender_id=None, sender_name=None,
+                   content=f"{_agent_name(agent_id)} joined the conversation")
 
 
 def _publish_conversation(conversation: Conversation, event_type: str = "conversation.updated") -> None:
@@ -500,8 +523,9 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
     conversation = _lock_conversation(conversation_id)
     actor_name = actor.name if actor else "An integration"
     notes: list[str] = []
+    joined = None
     if "assignee_id" in fields and data.assignee_id != conversation.assignee_id:
-        conversation.assignee_id = data.assignee_id
+        conversation.assignee_id = joined = data.assignee_id
         notes.append(f"{actor_name} assigned this conversation to {_agent_name(data.assignee_id)}"
                      if data.assignee_id else f"{actor_name} unassigned this conversation")
     if data.status is not None and data.status != conversation.status:
@@ -520,8 +544,10 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
         conversation.priority = data.priority
     if data.tags is not None:
         conversation.tags = data.tags
+    if joined is not None:
+        _append_joined(conversation, joined)
     for note in notes:
-        _append(conversation, sender_type="system", sender_id=None, sender_name=None, content=note)
+        _append_internal_note(conversation, note)
     db.session.flush()
     _publish_conversation(conversation)
     db.session.commit()
@@ -552,8 +578,8 @@ def _auto_assign(conversation: Conversation) -> None:
         return
     chosen = min(candidates, key=lambda uid: (load.get(uid, 0), last_assigned.get(uid, 0), uid))
     conversation.assignee_id = chosen
-    _append(conversation, sender_type="system", sender_id=None, sender_name=None,
-            content=f"This conversation was assigned to {_agent_name(chosen)}")
+    _append_joined(conversation, chosen)
+    _append_internal_note(conversation, f"This conversation was assigned to {_agent_name(chosen)}")
 
 
 def conversation_messages(project: Project, conversation_id: int, after_seq: int | None, before_seq: int | None,
@@ -754,8 +780,7 @@ def wake_snoozed(now: datetime | None = None) -> int:
             continue
         conversation.status = "open"
         conversation.snoozed_until = None
-        _append(conversation, sender_type="system", sender_id=None, sender_name=None,
-                content="The snooze ended; this conversation is open again")
+        _append_internal_note(conversation, "The snooze ended; this conversation is open again")
         db.session.flush()
         _publish_conversation(conversation)
         db.session.commit()

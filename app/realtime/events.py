@@ -264,7 +264,7 @@ class WidgetNamespace(Gateway):
         visitor = self._visitor()
         messages = inbox.visitor_messages(visitor, data.conversation_id, data.after_seq, data.limit)
         conversation = inbox.visitor_conversation(visitor, data.conversation_id)
-        return {"messages": [inbox.message_body(m) for m in messages], "has_more": len(messages) == data.limit,
+        return {"messages": [inbox.visitor_message_body(m) for m in messages], "has_more": len(messages) == data.limit,
                 "conversation": inbox.widget_conversation_body(conversation)}
 
     @handler()

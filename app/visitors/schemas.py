@@ -17,6 +17,19 @@ MAX_ATTRIBUTES_BYTES = 8 * 1024
 MAX_ATTRIBUTE_INT = 2**53 - 1
 
 
+# The rules of check_attributes, as the OpenAPI document states them (the 8 KB total excepted).
+ATTRIBUTES_SCHEMA = {
+    "maxProperties": MAX_ATTRIBUTES,
+    "propertyNames": {"minLength": 1, "maxLength": MAX_ATTRIBUTE_KEY, "pattern": "^[^\\u0000]*$"},
+    "additionalProperties": {"anyOf": [
+        {"type": "string", "maxLength": MAX_ATTRIBUTE_VALUE, "pattern": "^[^\\u0000]*$"},
+        {"type": "number", "minimum": -MAX_ATTRIBUTE_INT, "maximum": MAX_ATTRIBUTE_INT},
+        {"type": "boolean"},
+        {"type": "null"},
+    ]},
+}
+
+
 def check_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
     """Custom attributes: a flat object of at most 50 short scalar values (null deletes a key)."""
     if value is None:
@@ -28,7 +41,7 @@ def check_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
             raise ValueError(f"attribute names must be 1 to {MAX_ATTRIBUTE_KEY} characters")
         if item is not None and not isinstance(item, (str, int, float, bool)):
             raise ValueError(f"attribute {key!r} must be a string, number, boolean or null")
-        if isinstance(item, int) and not isinstance(item, bool) and abs(item) > MAX_ATTRIBUTE_INT:
+        if isinstance(item, (int, float)) and not isinstance(item, bool) and abs(item) > MAX_ATTRIBUTE_INT:
             # Beyond 2^53 a number no longer survives a round trip through JavaScript or some drivers.
             raise ValueError(f"attribute {key!r} is a number out of range (±{MAX_ATTRIBUTE_INT})")
         if isinstance(item, float) and not math.isfinite(item):
@@ -53,7 +66,7 @@ class WidgetSessionCreate(Schema):
     identifier_hash: str | None = Field(None, max_length=128)
     name: str | None = Field(None, max_length=120)
     email: EmailStr | None = Field(None, max_length=254)
-    attributes: dict[str, Any] | None = None
+    attributes: dict[str, Any] | None = Field(None, json_schema_extra=ATTRIBUTES_SCHEMA)
     page: PageInfo | None = None
 
     _attributes = field_validator("attributes")(classmethod(lambda cls, v: check_attributes(v)))
@@ -62,7 +75,7 @@ class WidgetSessionCreate(Schema):
 class VisitorUpdate(Schema):
     name: str | None = Field(None, max_length=120)
     email: EmailStr | None = Field(None, max_length=254)
-    attributes: dict[str, Any] | None = None
+    attributes: dict[str, Any] | None = Field(None, json_schema_extra=ATTRIBUTES_SCHEMA)
 
     _attributes = field_validator("attributes")(classmethod(lambda cls, v: check_attributes(v)))
 
