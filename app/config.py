@@ -118,6 +118,11 @@ class Settings:
             "WIDGET_PROJECT_MESSAGE_RATE": os.environ.get("WIDGET_PROJECT_MESSAGE_RATE", "1200/minute"),
             "WIDGET_SESSION_RATE": os.environ.get("WIDGET_SESSION_RATE", "120 per minute"),
             "WIDGET_UPLOAD_RATE": os.environ.get("WIDGET_UPLOAD_RATE", "20 per minute"),
+            # Fair shares of anonymous traffic (issue 14): one address or one visitor cannot use up a project.
+            "WIDGET_IP_MESSAGE_RATE": os.environ.get("WIDGET_IP_MESSAGE_RATE", "120/minute"),
+            "WIDGET_NEW_VISITOR_RATE": os.environ.get("WIDGET_NEW_VISITOR_RATE", "60/hour"),
+            "WIDGET_NEW_CONVERSATION_RATE": os.environ.get("WIDGET_NEW_CONVERSATION_RATE", "6/minute"),
+            "WIDGET_VISITOR_UPLOAD_RATE": os.environ.get("WIDGET_VISITOR_UPLOAD_RATE", "10/minute"),
             "ATTACHMENTS_DIR": os.environ.get("ATTACHMENTS_DIR") or str(Path(self.instance_path) / "attachments"),
             "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),

@@ -194,6 +194,9 @@ def upload_widget_attachment():
     visitor = visitors.visitor_from_any_token(_bearer())
     if visitor is None:
         raise Unauthorized("Send the visitor token as `Authorization: Bearer …`.", code="invalid_visitor_token")
+    from app.realtime import limits
+
+    limits.admit_visitor_upload(visitor.project_id, visitor.id)
     attachment = service.store_attachment(visitor.project_id, "visitor", visitor.id, visitor.id, _upload())
     return service.attachment_body(attachment), 201
 

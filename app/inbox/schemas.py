@@ -54,6 +54,9 @@ class WidgetMessageCreate(Schema):
     client_msg_id: str = CLIENT_MSG_ID
     conversation_id: Id | None = None
     attachment_ids: list[Id] = Field(default_factory=list, max_length=10)
+    # Start a new conversation with this message even if one is still going on (the row is created now,
+    # with its first message: an empty "new conversation" lives only on the client).
+    new_conversation: bool = False
 
 
 class MessagesQuery(Schema):

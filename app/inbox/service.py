@@ -298,7 +298,7 @@ def send_visitor_message(visitor_id: int, data: WidgetMessageCreate) -> dict:
     Commits; returns the message body the ack carries.
     """
     content = _check_content(data.content, data.attachment_ids)
-    if data.conversation_id is not None and not data.attachment_ids:
+    if data.conversation_id is not None and not data.attachment_ids and not data.new_conversation:
         body = _append_to_open_conversation(visitor_id, data.conversation_id, content, data.client_msg_id)
         if body is not None:
             return body
@@ -382,11 +382,11 @@ def _send_visitor_message(visitor: Visitor, data: WidgetMessageCreate, content: 
         db.session.rollback()
         return existing
     conversation = None
-    if data.conversation_id is not None:
+    if data.conversation_id is not None and not data.new_conversation:
         conversation = visitor_conversation(visitor, data.conversation_id)
         if conversation.status == "resolved":
             conversation = None  # a resolved thread stays closed: the visitor starts a new one
-    if conversation is None:
+    if conversation is None and not data.new_conversation:
         conversation = db.session.scalar(
             select(Conversation)
             .where(Conversation.visitor_id == visitor.id, Conversation.status != "resolved")
@@ -431,17 +431,6 @@ def visitor_conversations(visitor: Visitor) -> list[Conversation]:
     return list(db.session.scalars(
         select(Conversation).where(Conversation.visitor_id == visitor.id).order_by(Conversation.id.desc()).limit(50)
     ))
-
-
-def start_visitor_conversation(visitor: Visitor) -> Conversation:
-    """An explicit new conversation from the widget (the previous ones stay as they are). Commits."""
-    _lock_visitor(visitor.id)
-    conversation = _new_conversation(visitor.project_id, visitor.id)
-    _auto_assign(conversation)
-    db.session.flush()
-    _publish_conversation(conversation, "conversation.created")
-    db.session.commit()
-    return conversation
 
 
 def visitor_messages(visitor: Visitor, conversation_id: int, after_seq: int, limit: int) -> list[Message]:

@@ -18,7 +18,7 @@ from flask_jwt_extended import decode_token
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from pydantic import BaseModel
 
-from app.core.errors import APIError, NotFound, TooManyRequests
+from app.core.errors import APIError, NotFound
 from app.core.pagination import PageQuery
 from app.core.validation import parse
 from app.extensions import db, socketio
@@ -36,7 +36,7 @@ from app.realtime import presence
 from app.realtime.fanout import AGENT_NAMESPACE, WIDGET_NAMESPACE, emit, project_room, visitor_room
 from app.realtime import limits
 from app.realtime.fanout import SERVER_EXTENSION
-from app.realtime.limits import allow_visitor_message
+from app.realtime import limits
 
 log = logging.getLogger(__name__)
 
@@ -230,8 +230,9 @@ class WidgetNamespace(Gateway):
     @handler(WidgetMessageCreate)
     def on_message_send(self, data: WidgetMessageCreate):
         visitor_id = session.get("visitor_id")
-        if not allow_visitor_message(session["project_key"], visitor_id):
-            raise TooManyRequests("You are sending messages too fast; wait a moment.", code="rate_limited")
+        limits.admit_visitor_message(session["project_key"], visitor_id, request.remote_addr)
+        if session.pop("start_new", False):
+            data = data.model_copy(update={"new_conversation": True})
         return {"message": inbox.send_visitor_message(visitor_id, data)}
 
     @handler(TypingRequest)
@@ -274,8 +275,11 @@ class WidgetNamespace(Gateway):
 
     @handler()
     def on_conversation_new(self, data=None):
-        conversation = inbox.start_visitor_conversation(self._visitor())
-        return {"conversation": inbox.widget_conversation_body(conversation)}
+        """Lazy, like the first conversation: the next `message:send` starts it (no empty rows)."""
+        visitor = self._visitor()
+        limits.admit_new_conversation(session["project_key"], visitor.id)
+        session["start_new"] = True
+        return {"conversation": None}
 
 
 class AgentNamespace(Gateway):
