@@ -125,6 +125,8 @@ class Settings:
             "WIDGET_VISITOR_UPLOAD_RATE": os.environ.get("WIDGET_VISITOR_UPLOAD_RATE", "10/minute"),
             "ATTACHMENTS_DIR": os.environ.get("ATTACHMENTS_DIR") or str(Path(self.instance_path) / "attachments"),
             "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+            # Uploads not sent with a message within this many hours are swept (files and rows).
+            "ATTACHMENT_UNATTACHED_HOURS": float(os.environ.get("ATTACHMENT_UNATTACHED_HOURS", "24")),
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),
             # How often each web process re-checks its agent sockets' sessions (sign-outs close them).
             "SOCKET_AUDIT_SECONDS": float(os.environ.get("SOCKET_AUDIT_SECONDS", "10")),

@@ -121,6 +121,8 @@ def prune() -> int:
 
 
 def _wake_snoozed() -> None:
+    """The sweep's housekeeping: reopen snoozed conversations, remove uploads never sent."""
+    from app.inbox import jobs as inbox_jobs
     from app.inbox import service as inbox
 
     try:
@@ -128,6 +130,11 @@ def _wake_snoozed() -> None:
     except Exception:
         db.session.rollback()
         log.exception("reopening snoozed conversations failed")
+    try:
+        inbox_jobs.sweep_unattached_uploads()
+    except Exception:
+        db.session.rollback()
+        log.exception("sweeping unattached uploads failed")
 
 
 # --- fast path and wake-ups -----------------------------------------------------

@@ -17,7 +17,7 @@ _TIME_ZONES = sorted(available_timezones())
 CLIENT_MSG_ID = Field(min_length=1, max_length=64)
 _TAG = re.compile(r"^[\w][\w .:/-]{0,49}$", re.UNICODE)
 # The tag rule as the OpenAPI document states it (the server trims and lower-cases first).
-TAG_ITEMS = {"items": {"type": "string", "maxLength": 60, "pattern": r"^\s*[\w][\w .:/-]{0,49}\s*$"}}
+TAG_ITEMS = {"items": {"type": "string", "pattern": r"^\s*[\w][\w .:/-]{0,49}\s*$"}}
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
@@ -90,6 +90,12 @@ class PresenceRequest(Schema):
 
 class ConversationUpdate(Schema):
     """Only the fields given change; `assignee_id: null` unassigns."""
+
+    # Snoozing needs the time it ends.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"status": {"const": "snoozed"}}, "required": ["status"]},
+        "then": {"properties": {"snoozed_until": {"type": "string"}}, "required": ["snoozed_until"]},
+    })
 
     status: Status | None = None
     assignee_id: Id | None = None

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import events
 from app.core.db import utcnow
-from app.core.errors import BadRequest, NotFound, PayloadTooLarge, ValidationFailed
+from app.core.errors import BadRequest, NotFound, PayloadTooLarge, Unprocessable, ValidationFailed
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
@@ -504,7 +504,7 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
     get_conversation(project, conversation_id)
     fields = data.model_fields_set
     if "assignee_id" in fields and data.assignee_id is not None and data.assignee_id not in projects.member_user_ids(project.id):
-        raise ValidationFailed("The assignee is not a member of this project.", code="invalid_assignee")
+        raise Unprocessable("The assignee is not a member of this project.", code="invalid_assignee")
     if data.status == "snoozed" and data.snoozed_until is None:
         raise ValidationFailed("Snoozing needs snoozed_until.", code="snoozed_until_required")
     if data.snoozed_until is not None and data.snoozed_until.tzinfo is None:

@@ -14,7 +14,7 @@ from user_agents import parse as parse_user_agent
 
 from app.core import events
 from app.core.db import utcnow
-from app.core.errors import Forbidden, NotFound, ValidationFailed
+from app.core.errors import Forbidden, NotFound, Unprocessable, ValidationFailed
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
@@ -165,7 +165,7 @@ def merge_attributes(current: dict, changes: dict) -> dict:
         else:
             merged[key] = value
     if len(merged) > 50:
-        raise ValidationFailed("A visitor has at most 50 attributes.", code="too_many_attributes")
+        raise Unprocessable("A visitor has at most 50 attributes.", code="too_many_attributes")
     return merged
 
 
