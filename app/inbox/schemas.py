@@ -191,6 +191,8 @@ class ConversationVisitorOut(OutSchema):
     name: str | None
     email: str | None
     online: bool
+    # Verified by the project's identity HMAC; otherwise name and e-mail are only what the visitor claims.
+    is_identity_verified: bool = False
 
 
 class LastMessageOut(OutSchema):

@@ -695,7 +695,8 @@ def conversation_rows(rows: list[Conversation], user: User | None) -> list[dict]
         body = conversation_body(conversation)
         visitor = visitors.get(conversation.visitor_id)
         body["visitor"] = visitor and {"id": visitor.id, "name": visitor.name, "email": visitor.email,
-                                       "online": visitor.id in online}
+                                       "online": visitor.id in online,
+                                       "is_identity_verified": visitor.is_identity_verified}
         last = last_messages.get(conversation.id)
         body["last_message"] = last and {"content": last.content, "sender_type": last.sender_type,
                                          "private": last.is_private, "created_at": last.created_at.isoformat()}

@@ -253,6 +253,12 @@ const en = {
     passwordChanged: "Password changed",
     preferences: "Preferences",
   },
+  identity: {
+    verified: "Verified",
+    verifiedHint: "Identity verified by your site (identity HMAC)",
+    claimed: "claimed",
+    claimedHint: "Given by the visitor, not verified",
+  },
 };
 
 export default en;

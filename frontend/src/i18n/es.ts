@@ -258,6 +258,12 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
     passwordChanged: "Contraseña cambiada",
     preferences: "Preferencias",
   },
+  identity: {
+    verified: "Verificado",
+    verifiedHint: "Identidad verificada por tu sitio (HMAC de identidad)",
+    claimed: "declarado",
+    claimedHint: "Indicado por el visitante, sin verificar",
+  },
 };
 
 export default es;
