@@ -196,7 +196,8 @@ def upload_widget_attachment():
         raise Unauthorized("Send the visitor token as `Authorization: Bearer …`.", code="invalid_visitor_token")
     from app.realtime import limits
 
-    limits.admit_visitor_upload(visitor.project_id, visitor.id)
+    # Ids can come back after a restore; with the first-seen time the key is this visitor's alone.
+    limits.admit_visitor_upload(visitor.project_id, f"{visitor.id}@{visitor.first_seen_at.timestamp():.0f}")
     attachment = service.store_attachment(visitor.project_id, "visitor", visitor.id, visitor.id, _upload())
     return service.attachment_body(attachment), 201
 

@@ -79,7 +79,7 @@ def admit_new_conversation(project_key: str, visitor_id: int) -> None:
            ("WIDGET_NEW_CONVERSATION_RATE", "widget-new-conversation", (project_key, str(visitor_id))))
 
 
-def admit_visitor_upload(project_id: int, visitor_id: int) -> None:
+def admit_visitor_upload(project_id: int, visitor_key: str) -> None:
     """Count one upload of a visitor (its address is limited by the route's own limit), or raise."""
     _admit("You are uploading files too fast; wait a moment.",
-           ("WIDGET_VISITOR_UPLOAD_RATE", "widget-visitor-upload", (str(project_id), str(visitor_id))))
+           ("WIDGET_VISITOR_UPLOAD_RATE", "widget-visitor-upload", (str(project_id), visitor_key)))

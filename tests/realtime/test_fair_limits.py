@@ -151,3 +151,22 @@ def test_conversation_new_is_throttled_and_stores_nothing(limited_server, opened
     assert throttled["ok"] is False and throttled["error"]["code"] == "rate_limited"
     assert throttled["error"]["details"]["retry_after"] >= 1
     assert widget.call("conversations:list")["conversations"] == []  # no ghost conversations
+
+
+def test_a_visitors_uploads_are_limited_with_a_retry_hint(app, api, make_widget_project, make_visitor, monkeypatch):
+    import io
+
+    monkeypatch.setitem(app.config, "WIDGET_VISITOR_UPLOAD_RATE", "2/minute")
+    project, _ = make_widget_project()
+    visitor, other = make_visitor(project), make_visitor(project)
+
+    def upload(session):
+        return api.post("/widget/attachments", data={"file": (io.BytesIO(b"hello"), "note.txt", "text/plain")},
+                        content_type="multipart/form-data",
+                        headers={"Authorization": f"Bearer {session['visitor_token']}"})
+
+    assert [upload(visitor).status_code for _ in range(2)] == [201, 201]
+    refused = upload(visitor)
+    assert refused.status_code == 429 and refused.json["error"]["code"] == "rate_limited"
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert upload(other).status_code == 201  # another visitor has its own allowance
