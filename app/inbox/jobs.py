@@ -1,17 +1,33 @@
-"""Attachment file housekeeping: files go with their project, their visitor, or when never sent."""
+"""The inbox's jobs: periodic wake-ups of snoozed conversations, and attachment file housekeeping
+(files go with their project, their visitor, or when never sent)."""
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import delete, select
 
+from app.core import jobs
 from app.core.db import on_commit, utcnow
 from app.extensions import db
+from app.inbox import service
 from app.inbox.models import Attachment
 from app.inbox.storage import storage
 
+WAKE_SNOOZED = "app.inbox.jobs.wake_snoozed"
+SWEEP_UPLOADS = "app.inbox.jobs.sweep_unattached_uploads"
 SWEEP_BATCH = 500
+
+
+def wake_snoozed() -> int:
+    """Reopen every conversation whose snooze has ended (idempotent); returns how many."""
+    return service.wake_snoozed()
+
+
+def init_app(app: Flask) -> None:
+    """Schedule the snooze wake-ups and the upload sweep on the core's periodic seam."""
+    jobs.every(app, app.config["SNOOZE_WAKE_SECONDS"], WAKE_SNOOZED)
+    jobs.every(app, app.config["UPLOAD_SWEEP_SECONDS"], SWEEP_UPLOADS)
 
 
 def remove_project_files(project_id: int) -> None:
