@@ -29,12 +29,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app.auth import principal
     from app.core import db as core_db
-    from app.core import errors, jobs, relay
     from app.audit import jobs as audit_jobs
+    from app.core import errors, jobs, relay, routing
+    from app.core.safejson import SafeJSONProvider
     from app.inbox import jobs as inbox_jobs
     from app.realtime import events as realtime_events
     from app.web import headers
 
+    app.json = SafeJSONProvider(app)
+    routing.init_app(app)
     core_db.init_app(app)
     errors.init_app(app)
     principal.init_app(app)

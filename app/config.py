@@ -115,11 +115,17 @@ class Settings:
             "OUTBOX_RETENTION_DAYS": int(os.environ.get("OUTBOX_RETENTION_DAYS", "7")),
             # How often the inbox's periodic job reopens conversations whose snooze ended.
             "SNOOZE_WAKE_SECONDS": float(os.environ.get("SNOOZE_WAKE_SECONDS", "5")),
+            "UPLOAD_SWEEP_SECONDS": float(os.environ.get("UPLOAD_SWEEP_SECONDS", "600")),
             "MESSAGE_MAX_CHARS": int(os.environ.get("MESSAGE_MAX_CHARS", "5000")),
             "WIDGET_VISITOR_MESSAGE_RATE": os.environ.get("WIDGET_VISITOR_MESSAGE_RATE", "30/minute"),
             "WIDGET_PROJECT_MESSAGE_RATE": os.environ.get("WIDGET_PROJECT_MESSAGE_RATE", "1200/minute"),
             "WIDGET_SESSION_RATE": os.environ.get("WIDGET_SESSION_RATE", "120 per minute"),
             "WIDGET_UPLOAD_RATE": os.environ.get("WIDGET_UPLOAD_RATE", "20 per minute"),
+            # Fair shares of anonymous traffic (issue 14): one address or one visitor cannot use up a project.
+            "WIDGET_IP_MESSAGE_RATE": os.environ.get("WIDGET_IP_MESSAGE_RATE", "120/minute"),
+            "WIDGET_NEW_VISITOR_RATE": os.environ.get("WIDGET_NEW_VISITOR_RATE", "60/hour"),
+            "WIDGET_NEW_CONVERSATION_RATE": os.environ.get("WIDGET_NEW_CONVERSATION_RATE", "6/minute"),
+            "WIDGET_VISITOR_UPLOAD_RATE": os.environ.get("WIDGET_VISITOR_UPLOAD_RATE", "10/minute"),
             "ATTACHMENTS_DIR": os.environ.get("ATTACHMENTS_DIR") or str(Path(self.instance_path) / "attachments"),
             "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
             # Account security (issue #8): brute-force limits of the auth routes.
@@ -142,6 +148,8 @@ class Settings:
             "OIDC_NAME": os.environ.get("OIDC_NAME", "").strip() or "Single sign-on",
             "MAIL_DIR": str(Path(self.instance_path) / "mail"),
             "EMAIL_VERIFY_TTL_SECONDS": 7 * 24 * 3600,
+            # Uploads not sent with a message within this many hours are swept (files and rows).
+            "ATTACHMENT_UNATTACHED_HOURS": float(os.environ.get("ATTACHMENT_UNATTACHED_HOURS", "24")),
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),
             # How often each web process re-checks its agent sockets' sessions (sign-outs close them).
             "SOCKET_AUDIT_SECONDS": float(os.environ.get("SOCKET_AUDIT_SECONDS", "10")),

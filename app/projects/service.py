@@ -75,8 +75,10 @@ def update_project(project: Project, data: ProjectUpdate, caller=None) -> Projec
 
 
 def delete_project(project: Project) -> None:
-    """Delete the project and, through cascades, everything it owns."""
-    db.session.execute(delete(Project).where(Project.id == project.id))
+    """Delete the project and, through cascades, everything it owns; its attachment files go in a job."""
+    project_id = project.id
+    db.session.execute(delete(Project).where(Project.id == project_id))
+    jobs.enqueue("app.inbox.jobs.remove_project_files", project_id)
     db.session.commit()
 
 

@@ -9,6 +9,7 @@ from app.core.pagination import page_body
 from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
 from app.extensions import limiter
+from app.realtime import limits
 from app.visitors import service
 from app.visitors.schemas import (
     PublicVisitorOut,
@@ -60,7 +61,10 @@ def widget_session():
     data = json_body(WidgetSessionCreate)
     project = service.project_for_key(data.project_key)
     service.check_origin(project, request.headers.get("Origin"))
-    visitor, token = service.start_session(project, data, request.headers.get("User-Agent"))
+    visitor, token = service.start_session(
+        project, data, request.headers.get("User-Agent"),
+        admit_new_visitor=lambda: limits.admit_new_visitor(project.public_key, request.remote_addr),
+    )
     return {
         "visitor_token": token,
         "visitor": dump(PublicVisitorOut, visitor),

@@ -95,6 +95,8 @@ export interface VisitorSummary {
   name: string | null;
   email: string | null;
   online: boolean;
+  /** Verified by the project's identity HMAC; otherwise name and e-mail are the visitor's claim. */
+  is_identity_verified?: boolean;
 }
 
 export interface Visitor extends VisitorSummary {

@@ -328,6 +328,12 @@ const en = {
       account_disabled: "This account is disabled.",
     },
   },
+  identity: {
+    verified: "Verified",
+    verifiedHint: "Identity verified by your site (identity HMAC)",
+    claimed: "claimed",
+    claimedHint: "Given by the visitor, not verified",
+  },
 };
 
 export default en;

@@ -333,6 +333,12 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
       account_disabled: "Esta cuenta está desactivada.",
     },
   },
+  identity: {
+    verified: "Verificado",
+    verifiedHint: "Identidad verificada por tu sitio (HMAC de identidad)",
+    claimed: "declarado",
+    claimedHint: "Indicado por el visitante, sin verificar",
+  },
 };
 
 export default es;
