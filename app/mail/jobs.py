@@ -1,30 +1,41 @@
-"""The mail job: one message through the SMTP server named by SMTP_URL."""
+"""The mail job: one message through the SMTP server named by SMTP_URL, retried with backoff.
+
+Without SMTP_URL (embedded mode) the message goes to the log and to `instance/mail/`, so a
+newcomer can open the verification or reset link.
+"""
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
+import time
 from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
+# Seconds to wait before each retry of a failed send; the last failure is logged with the mail.
+RETRY_DELAYS = (1, 4, 15, 60)
 
-def send_mail(to: str, subject: str, body: str, html: str | None = None) -> None:
-    """Send an email (plain text, plus an HTML alternative when given); without SMTP_URL, log it instead."""
+
+def _message(to: str, subject: str, text: str, html: str | None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
-    message.set_content(body)
-    if html is not None:
+    # One id for every attempt: a receiving server can drop a duplicate of a retried mail.
+    message["Message-ID"] = make_msgid(domain="livechat.local")
+    message.set_content(text)
+    if html:
         message.add_alternative(html, subtype="html")
+    return message
 
-    smtp_url = current_app.config["SMTP_URL"]
-    if not smtp_url:
-        log.warning("SMTP_URL is not set; this mail was not sent:\n%s", message)
-        return
+
+def _smtp_send(smtp_url: str, message: EmailMessage) -> None:
     url = urlsplit(smtp_url)
     options = parse_qs(url.query)
     smtp_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
@@ -36,23 +47,57 @@ def send_mail(to: str, subject: str, body: str, html: str | None = None) -> None
         smtp.send_message(message)
 
 
+def _keep_locally(message: EmailMessage) -> None:
+    folder = Path(current_app.config["MAIL_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{time.strftime('%Y%m%d-%H%M%S')}-{re.sub(r'[^A-Za-z0-9@._-]', '_', message['To'])}.eml"
+    (folder / name).write_bytes(bytes(message))
+    log.warning("SMTP_URL is not set; this mail was not sent (kept in %s):\n%s", folder / name, message)
+
+
+def deliver(to: str, subject: str, text: str, html: str | None = None) -> None:
+    """Send one mail, retrying transient failures with backoff; never dropped silently."""
+    message = _message(to, subject, text, html)
+    smtp_url = current_app.config["SMTP_URL"]
+    if not smtp_url:
+        _keep_locally(message)
+        return
+    delays = current_app.config.get("MAIL_RETRY_DELAYS", RETRY_DELAYS)
+    for attempt in range(len(delays) + 1):
+        try:
+            _smtp_send(smtp_url, message)
+            return
+        except (smtplib.SMTPException, OSError) as error:
+            if attempt == len(delays):
+                log.error("mail to %s could not be sent after %d attempts (%s); the mail:\n%s",
+                          to, attempt + 1, error, message)
+                raise
+            log.warning("mail to %s failed (attempt %d: %s); retrying in %ss", to, attempt + 1, error, delays[attempt])
+            time.sleep(delays[attempt])
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send a plain-text email (kept for jobs queued before templated mail existed)."""
+    deliver(to, subject, body, None)
+
+
 def send_transcript(conversation_id: int) -> None:
     """Mail a resolved conversation's transcript to its visitor (when they left an email)."""
-    from app.mail import service
+    from app.mail import conversations
 
-    service.send_transcript(conversation_id)
+    conversations.send_transcript(conversation_id)
 
 
 def send_away_digest(conversation_id: int) -> None:
     """Mail the team what a visitor wrote while it was away (at most once per 15 minutes)."""
-    from app.mail import service
+    from app.mail import conversations
 
-    service.send_away_digest(conversation_id)
+    conversations.send_away_digest(conversation_id)
 
 
 def init_app(app: Flask) -> None:
     """Transcripts and away digests hear every committed outbox row (durable subscriber)."""
     from app.core import outbox
-    from app.mail import service
+    from app.mail import conversations
 
-    outbox.subscribe("mail", service.on_outbox_event)
+    outbox.subscribe("mail", conversations.on_outbox_event)

@@ -1,175 +1,28 @@
-"""Mail the product sends on its own: transcripts on resolve and digests of messages left while the team is away.
-
-Both are fed by the outbox subscriber `on_outbox_event` and sent by jobs on the
-"mail" queue with text and HTML bodies. A transcript goes out once per
-resolution; an away digest at most once per conversation per 15 minutes.
-"""
+"""Composing mail: Jinja templates (HTML autoescaped) rendered now, sent later by the mail job."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from app.core.db import utcnow
-from app.core.errors import NotFound
-from app.core.jobs import enqueue
-from app.extensions import db
-from app.mail.models import AwayDigest, MailSettings, TranscriptMail
-from app.mail.templates import render
-from app.projects.models import Project
+from app.core import jobs
 
-DIGEST_INTERVAL = timedelta(minutes=15)
-TRANSCRIPT_LIMIT = 2000
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
 
 
-def settings_for(project_id: int) -> MailSettings:
-    """The project's mail settings (defaults until a manager saves some)."""
-    return db.session.get(MailSettings, project_id) or MailSettings(
-        project_id=project_id, send_transcripts=False, send_away_digests=True)
+def render(template: str, **context) -> tuple[str, str]:
+    """(text, html) bodies of `mail/<template>.txt|.html`; HTML values are escaped."""
+    text = _TEMPLATES.get_template(f"mail/{template}.txt").render(**context)
+    html = _TEMPLATES.get_template(f"mail/{template}.html").render(**context)
+    return text, html
 
 
-def update_settings(project: Project, data) -> MailSettings:
-    """Apply the given settings. Commits."""
-    settings = db.session.get(MailSettings, project.id)
-    if settings is None:
-        settings = settings_for(project.id)
-        db.session.add(settings)
-    if data.send_transcripts is not None:
-        settings.send_transcripts = data.send_transcripts
-    if data.send_away_digests is not None:
-        settings.send_away_digests = data.send_away_digests
-    db.session.commit()
-    return settings
-
-
-def on_outbox_event(record) -> None:
-    """Outbox subscriber: queue a transcript on resolve, note a visitor message left while the team is away."""
-    payload = record.payload or {}
-    if record.event_type in ("conversation.updated", "conversation.status_changed"):
-        conversation = payload.get("conversation") or {}
-        if conversation.get("status") == "resolved" and conversation.get("resolved_at"):
-            _queue_transcript(record.project_id, conversation["id"], conversation["resolved_at"])
-    elif record.event_type == "message.created":
-        message = payload.get("message") or {}
-        if message.get("sender_type") == "visitor" and not message.get("private"):
-            _note_away_message(record.project_id, message["conversation_id"], message["seq"])
-
-
-def _queue_transcript(project_id: int, conversation_id: int, resolved_at: str) -> None:
-    if not settings_for(project_id).send_transcripts:
-        return
-    try:
-        with db.session.begin_nested():  # the unique (conversation, resolved_at) makes a redispatch a no-op
-            db.session.add(TranscriptMail(project_id=project_id, conversation_id=conversation_id,
-                                          resolved_at=resolved_at))
-    except IntegrityError:
-        return
-    enqueue("app.mail.jobs.send_transcript", conversation_id, queue="mail")
-
-
-def team_is_away(project_id: int) -> bool:
-    """Outside business hours, or no agent of the project is online and available."""
-    from app.inbox import service as inbox
-    from app.projects import service as projects
-    from app.realtime import presence
-
-    if not inbox.within_business_hours(inbox.settings_for(project_id)):
-        return True
-    return not presence.available_agents(projects.member_user_ids(project_id))
-
-
-def _note_away_message(project_id: int, conversation_id: int, seq: int) -> None:
-    if not settings_for(project_id).send_away_digests or not team_is_away(project_id):
-        return
-    digest = db.session.get(AwayDigest, conversation_id, with_for_update=True)
-    if digest is None:
-        digest = AwayDigest(conversation_id=conversation_id, project_id=project_id, mailed_seq=seq - 1)
-        try:
-            with db.session.begin_nested():
-                db.session.add(digest)
-        except IntegrityError:
-            digest = db.session.get(AwayDigest, conversation_id, with_for_update=True)
-    if digest.scheduled_at is not None or digest.mailed_seq >= seq:
-        return  # a digest is on its way (and will carry this message), or this message was mailed already
-    # Messages the team saw while it was here are not news: the digest starts at this one.
-    digest.mailed_seq = max(digest.mailed_seq, seq - 1)
-    now = utcnow()
-    due = now if digest.last_sent_at is None else max(now, digest.last_sent_at + DIGEST_INTERVAL)
-    digest.scheduled_at = due
-    enqueue("app.mail.jobs.send_away_digest", conversation_id, queue="mail", delay=(due - now).total_seconds())
-
-
-def _lines(messages, visitor_label: str) -> list[dict]:
-    return [{"time": m.created_at.strftime("%Y-%m-%d %H:%M UTC"), "content": m.content,
-             "author": visitor_label if m.sender_type == "visitor" else (m.sender_name or "Agent")}
-            for m in messages if not m.is_private and m.sender_type in ("visitor", "agent")]
-
-
-def send_transcript(conversation_id: int) -> bool:
-    """Mail the conversation's transcript to its visitor when they left an email. True when mailed."""
-    from app.inbox.models import Conversation
-    from app.inbox import service as inbox
-    from app.visitors import service as visitors
-
-    from app.mail.jobs import send_mail
-
-    conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None:
-        return False
-    project = db.session.get(Project, conversation.project_id)
-    try:
-        visitor = visitors.get_visitor(project, conversation.visitor_id)
-    except NotFound:
-        return False
-    if not visitor.email:
-        return False
-    _, messages = inbox.conversation_messages(project, conversation_id, 0, None, TRANSCRIPT_LIMIT)
-    text, html = render("transcript", project_name=project.name, visitor_name=visitor.name,
-                        messages=_lines(messages, visitor.name or "You"))
-    send_mail(visitor.email, f"Your conversation with {project.name}", text, html)
-    return True
-
-
-def _recipients(project_id: int, assignee_id: int | None) -> list[str]:
-    from app.projects import service as projects
-    from app.users import service as users
-
-    ids = [assignee_id] if assignee_id else projects.member_user_ids(project_id)
-    return sorted({user.email for user in (users.get(uid) for uid in ids) if user is not None})
-
-
-def send_away_digest(conversation_id: int, now: datetime | None = None) -> int:
-    """Mail the visitor messages not mailed yet to the assignee (or every agent). Returns mails sent. Commits."""
-    from app.inbox import service as inbox
-    from app.visitors import service as visitors
-
-    from app.mail.jobs import send_mail
-
-    digest = db.session.get(AwayDigest, conversation_id, with_for_update=True)
-    if digest is None or digest.scheduled_at is None:
-        db.session.rollback()
-        return 0
-    project = db.session.get(Project, digest.project_id)
-    try:
-        conversation, messages = inbox.conversation_messages(project, conversation_id, digest.mailed_seq, None, 500)
-        visitor = visitors.get_visitor(project, conversation.visitor_id)
-    except NotFound:  # deleted meanwhile: nothing to tell
-        db.session.rollback()
-        return 0
-    label = visitor.name or visitor.email or f"Visitor #{visitor.id}"
-    lines = _lines([m for m in messages if m.sender_type == "visitor"], label)
-    sent = 0
-    if lines:
-        text, html = render("away_digest", project_name=project.name, visitor_label=label, messages=lines,
-                            conversation_url=f"{current_app.config['PUBLIC_URL']}/inbox/{conversation_id}")
-        for to in _recipients(project.id, conversation.assignee_id):
-            send_mail(to, f"[{project.name}] {label} wrote while you were away", text, html)
-            sent += 1
-        digest.last_sent_at = now or utcnow()
-    if messages:
-        digest.mailed_seq = max(m.seq for m in messages)
-    digest.scheduled_at = None
-    db.session.commit()
-    return sent
+def send(to: str, subject: str, template: str, **context) -> None:
+    """Queue a templated mail; it leaves once the current transaction commits."""
+    text, html = render(template, **context)
+    jobs.enqueue("app.mail.jobs.deliver", to, subject, text, html, queue="mail")

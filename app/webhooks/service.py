@@ -337,7 +337,7 @@ def _mail_managers(webhook: Webhook) -> None:
     members = db.session.scalars(select(ProjectMember).where(
         ProjectMember.project_id == webhook.project_id, ProjectMember.role == Role.MANAGER)).all()
     for member in members:
-        enqueue("app.mail.jobs.send_mail", member.user.email, f"[{project.name}] Webhook disabled",
+        enqueue("app.mail.jobs.deliver", member.user.email, f"[{project.name}] Webhook disabled",
                 f"Deliveries to {webhook.url} failed for {FAILING_DAYS_BEFORE_DISABLE} days in a row, so the "
                 f"webhook was disabled.\n\nFix the endpoint, then enable it again in the project's settings: "
                 f"{current_app.config['PUBLIC_URL']}/settings/webhooks", queue="mail")

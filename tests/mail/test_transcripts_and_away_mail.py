@@ -13,7 +13,7 @@ def _dispatch_new(app, project_id: int, seen: set[int]) -> None:
     """Hand the project's new outbox rows to the mail subscriber, as the outbox dispatcher does."""
     from app.core.models import OutboxEvent
     from app.extensions import db
-    from app.mail import service
+    from app.mail import conversations as service
 
     with app.app_context():
         rows = db.session.scalars(select(OutboxEvent).where(OutboxEvent.project_id == project_id)
@@ -157,7 +157,7 @@ def test_messages_left_while_away_are_mailed_to_every_agent_at_most_every_15_min
 
 def test_the_away_digest_goes_to_the_assignee_only(app, api, make_widget_project, make_visitor, make_conversation,
                                                    add_member, smtp_sink, live_server):
-    from app.mail import service
+    from app.mail import conversations as service
 
     project, manager = make_widget_project()
     agent = add_member(project, manager)

@@ -9,11 +9,14 @@ import { GeneralSettings } from "./GeneralSettings";
 import { InboxSettings } from "./InboxSettings";
 import { InvitationsSettings } from "./InvitationsSettings";
 import { MembersSettings } from "./MembersSettings";
+import { SecuritySettings } from "./SecuritySettings";
 import { WidgetSettings } from "./WidgetSettings";
 
-const TABS = ["general", "widget", "inbox", "members", "invitations", "api-keys", "email", "canned-responses", "webhooks"] as const;
+const TABS = [
+  "general", "widget", "inbox", "members", "invitations", "api-keys", "security", "email", "canned-responses", "webhooks",
+] as const;
 type Tab = (typeof TABS)[number];
-const MANAGER_ONLY: Tab[] = ["invitations", "api-keys", "webhooks"];
+const MANAGER_ONLY: Tab[] = ["invitations", "api-keys", "security", "webhooks"];
 
 /** Project settings; managers edit, agents read. Loaded lazily. */
 export default function SettingsPage({ project, tab }: { project: Project; tab: string }) {
@@ -45,6 +48,7 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
         {current === "members" && <MembersSettings project={project} />}
         {current === "invitations" && <InvitationsSettings project={project} />}
         {current === "api-keys" && <ApiKeysSettings project={project} />}
+        {current === "security" && <SecuritySettings project={project} />}
         {current === "canned-responses" && <CannedSettings project={project} />}
         {current === "webhooks" && <WebhooksSettings project={project} />}
       </main>

@@ -1,8 +1,8 @@
 """integrations: canned responses, visitor notes, webhooks, screenshots
 
-Revision ID: 0006_integrations
-Revises: 0005_outbox_dispatch
-Create Date: 2026-11-29 21:30:06.770455
+Revision ID: 0007_integrations
+Revises: 0006_security
+Create Date: 2026-11-29 21:46:29.417729
 
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_integrations'
-down_revision = '0005_outbox_dispatch'
+revision = '0007_integrations'
+down_revision = '0006_security'
 branch_labels = None
 depends_on = None
 
