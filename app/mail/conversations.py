@@ -2,11 +2,15 @@
 
 Both are fed by the outbox subscriber `on_outbox_event` and sent by jobs on the
 "mail" queue with text and HTML bodies. A transcript goes out once per
-resolution; an away digest at most once per conversation per 15 minutes.
+resolution (a row per resolution). An away digest goes out at most once per
+conversation per 15 minutes: the first message left while the team is away is
+mailed at once and takes the conversation's 15-minute claim (the jobs seam's
+`claim`, shared by every process); messages within that window make one
+trailing digest when it ends, which takes the claim again.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -16,7 +20,8 @@ from app.core.db import utcnow
 from app.core.errors import NotFound
 from app.core.jobs import enqueue
 from app.extensions import db
-from app.mail.models import AwayDigest, MailSettings, TranscriptMail
+from app.core import jobs
+from app.mail.models import MailSettings, TranscriptMail
 from app.mail.service import render
 from app.projects.models import Project
 
@@ -80,25 +85,26 @@ def team_is_away(project_id: int) -> bool:
     return not presence.available_agents(projects.member_user_ids(project_id))
 
 
+def _digest_key(conversation_id: int) -> str:
+    from app.inbox.models import Conversation
+
+    conversation = db.session.get(Conversation, conversation_id)
+    # The creation time too: SQLite may hand a deleted conversation's id to a new one.
+    stamp = int(conversation.created_at.timestamp() * 1_000_000) if conversation else 0
+    return f"away-digest:{conversation_id}:{stamp}"
+
+
 def _note_away_message(project_id: int, conversation_id: int, seq: int) -> None:
     if not settings_for(project_id).send_away_digests or not team_is_away(project_id):
         return
-    digest = db.session.get(AwayDigest, conversation_id, with_for_update=True)
-    if digest is None:
-        digest = AwayDigest(conversation_id=conversation_id, project_id=project_id, mailed_seq=seq - 1)
-        try:
-            with db.session.begin_nested():
-                db.session.add(digest)
-        except IntegrityError:
-            digest = db.session.get(AwayDigest, conversation_id, with_for_update=True)
-    if digest.scheduled_at is not None or digest.mailed_seq >= seq:
-        return  # a digest is on its way (and will carry this message), or this message was mailed already
-    # Messages the team saw while it was here are not news: the digest starts at this one.
-    digest.mailed_seq = max(digest.mailed_seq, seq - 1)
-    now = utcnow()
-    due = now if digest.last_sent_at is None else max(now, digest.last_sent_at + DIGEST_INTERVAL)
-    digest.scheduled_at = due
-    enqueue("app.mail.jobs.send_away_digest", conversation_id, queue="mail", delay=(due - now).total_seconds())
+    app = current_app._get_current_object()
+    window = DIGEST_INTERVAL.total_seconds()
+    key = _digest_key(conversation_id)
+    if jobs.claim(app, key, window):
+        enqueue("app.mail.jobs.send_away_digest", conversation_id, seq - 1, seq, queue="mail")
+    elif jobs.claim(app, key + ":next", window):
+        # A digest went out less than 15 minutes ago: this message and the next ones go in one more, later.
+        enqueue("app.mail.jobs.send_away_digest", conversation_id, seq - 1, None, queue="mail", delay=window)
 
 
 def _lines(messages, visitor_label: str) -> list[dict]:
@@ -140,36 +146,37 @@ def _recipients(project_id: int, assignee_id: int | None) -> list[str]:
     return sorted({user.email for user in (users.get(uid) for uid in ids) if user is not None})
 
 
-def send_away_digest(conversation_id: int, now: datetime | None = None) -> int:
-    """Mail the visitor messages not mailed yet to the assignee (or every agent). Returns mails sent. Commits."""
+def send_away_digest(conversation_id: int, after_seq: int, up_to_seq: int | None = None) -> int:
+    """Mail the visitor's messages after `after_seq` (up to `up_to_seq`) to the assignee, or every agent.
+
+    A trailing digest (no `up_to_seq`) takes the conversation's 15-minute claim again, so the next
+    one waits its turn. Returns how many mails were sent.
+    """
+    from app.inbox.models import Conversation
     from app.inbox import service as inbox
     from app.visitors import service as visitors
 
     from app.mail.jobs import deliver
 
-    digest = db.session.get(AwayDigest, conversation_id, with_for_update=True)
-    if digest is None or digest.scheduled_at is None:
-        db.session.rollback()
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None:
         return 0
-    project = db.session.get(Project, digest.project_id)
+    project = db.session.get(Project, conversation.project_id)
     try:
-        conversation, messages = inbox.conversation_messages(project, conversation_id, digest.mailed_seq, None, 500)
+        _, messages = inbox.conversation_messages(project, conversation_id, after_seq, None, 500)
         visitor = visitors.get_visitor(project, conversation.visitor_id)
     except NotFound:  # deleted meanwhile: nothing to tell
-        db.session.rollback()
         return 0
+    if up_to_seq is None:
+        jobs.claim(current_app._get_current_object(), _digest_key(conversation_id), DIGEST_INTERVAL.total_seconds())
     label = visitor.name or visitor.email or f"Visitor #{visitor.id}"
-    lines = _lines([m for m in messages if m.sender_type == "visitor"], label)
-    sent = 0
-    if lines:
-        text, html = render("away_digest", project_name=project.name, visitor_label=label, messages=lines,
-                            conversation_url=f"{current_app.config['PUBLIC_URL']}/inbox/{conversation_id}")
-        for to in _recipients(project.id, conversation.assignee_id):
-            deliver(to, f"[{project.name}] {label} wrote while you were away", text, html)
-            sent += 1
-        digest.last_sent_at = now or utcnow()
-    if messages:
-        digest.mailed_seq = max(m.seq for m in messages)
-    digest.scheduled_at = None
-    db.session.commit()
-    return sent
+    lines = _lines([m for m in messages if m.sender_type == "visitor" and (up_to_seq is None or m.seq <= up_to_seq)],
+                   label)
+    if not lines:
+        return 0
+    text, html = render("away_digest", project_name=project.name, visitor_label=label, messages=lines,
+                        conversation_url=f"{current_app.config['PUBLIC_URL']}/inbox/{conversation_id}")
+    recipients = _recipients(project.id, conversation.assignee_id)
+    for to in recipients:
+        deliver(to, f"[{project.name}] {label} wrote while you were away", text, html)
+    return len(recipients)

@@ -88,11 +88,11 @@ def send_transcript(conversation_id: int) -> None:
     conversations.send_transcript(conversation_id)
 
 
-def send_away_digest(conversation_id: int) -> None:
+def send_away_digest(conversation_id: int, after_seq: int, up_to_seq: int | None = None) -> None:
     """Mail the team what a visitor wrote while it was away (at most once per 15 minutes)."""
     from app.mail import conversations
 
-    conversations.send_away_digest(conversation_id)
+    conversations.send_away_digest(conversation_id, after_seq, up_to_seq)
 
 
 def init_app(app: Flask) -> None:

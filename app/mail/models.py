@@ -1,4 +1,4 @@
-"""Mail settings per project and the bookkeeping that keeps transcripts and away digests to one each."""
+"""Mail settings per project, and the bookkeeping that keeps a transcript to one per resolution."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -32,16 +32,3 @@ class TranscriptMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     __table_args__ = (UniqueConstraint("conversation_id", "resolved_at"),)
-
-
-class AwayDigest(db.Model):
-    """Per conversation: what the team was last mailed about, and whether a digest is on its way."""
-
-    __tablename__ = "away_digests"
-
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), nullable=False)
-    # Messages after this seq are not mailed yet.
-    mailed_seq: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

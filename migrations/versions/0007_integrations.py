@@ -2,7 +2,7 @@
 
 Revision ID: 0007_integrations
 Revises: 0006_security
-Create Date: 2026-11-29 21:46:29.417729
+Create Date: 2026-11-29 21:50:03.404890
 
 """
 from alembic import op
@@ -120,16 +120,6 @@ def upgrade():
         batch_op.create_index('ix_webhook_deliveries_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index('ix_webhook_deliveries_webhook_created', ['webhook_id', 'created_at'], unique=False)
 
-    op.create_table('away_digests',
-    sa.Column('conversation_id', sa.Integer(), nullable=False),
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('mailed_seq', sa.Integer(), nullable=False),
-    sa.Column('last_sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('scheduled_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_away_digests_conversation_id_conversations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_away_digests_project_id_projects'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('conversation_id', name=op.f('pk_away_digests'))
-    )
     op.create_table('transcript_mails',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -175,7 +165,6 @@ def downgrade():
 
     op.drop_table('webhook_attempts')
     op.drop_table('transcript_mails')
-    op.drop_table('away_digests')
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_deliveries_webhook_created')
         batch_op.drop_index('ix_webhook_deliveries_due')
