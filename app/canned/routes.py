@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from app.audit.service import audit_exempt, auditable
 from app.auth.principal import authenticated, principal
 from app.canned import service
 from app.canned.schemas import CannedCreate, CannedListQuery, CannedOut, CannedRender, CannedRenderOut, CannedUpdate
@@ -27,6 +28,7 @@ def list_responses(project_id: int):
 
 @bp.post("")
 @authenticated
+@auditable("canned_response.create", target="canned_response")
 @documented(summary="Create a canned response (project scope: managers)", body=CannedCreate, response=CannedOut,
             status=201)
 def create_response(project_id: int):
@@ -46,6 +48,7 @@ def get_response(project_id: int, response_id: int):
 
 @bp.patch("/<int:response_id>")
 @authenticated
+@auditable("canned_response.update", target=("canned_response", "response_id"))
 @documented(summary="Edit a canned response", body=CannedUpdate, response=CannedOut)
 def update_response(project_id: int, response_id: int):
     """Project scope: managers; personal: the owner."""
@@ -55,6 +58,7 @@ def update_response(project_id: int, response_id: int):
 
 @bp.delete("/<int:response_id>")
 @authenticated
+@auditable("canned_response.delete", target=("canned_response", "response_id"))
 @documented(summary="Delete a canned response", status=204)
 def delete_response(project_id: int, response_id: int):
     """Project scope: managers; personal: the owner."""
@@ -65,6 +69,7 @@ def delete_response(project_id: int, response_id: int):
 
 @bp.post("/<int:response_id>/render")
 @authenticated
+@audit_exempt("read-only: fills a response's variables, changes nothing")
 @documented(summary="Fill a canned response's variables for a conversation or visitor", body=CannedRender,
             response=CannedRenderOut)
 def render_response(project_id: int, response_id: int):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from app.audit.service import auditable
 from app.auth.principal import authenticated
 from app.core.openapi import documented
 from app.projects.access import project_for
@@ -25,6 +26,7 @@ def get_settings(project_id: int):
 
 @bp.patch("")
 @authenticated
+@auditable("mail_settings.update", target=("project", "project_id"))
 @documented(summary="Change the mail settings (managers)", body=MailSettingsUpdate, response=MailSettingsOut)
 def update_settings(project_id: int):
     """Only the given fields change."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from app.audit.service import auditable
 from app.auth.principal import authenticated, principal
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
@@ -26,6 +27,7 @@ def list_notes(project_id: int, visitor_id: int):
 
 @bp.post("")
 @authenticated
+@auditable("visitor_note.create", target="visitor_note")
 @documented(summary="Add a note on a visitor", body=NoteCreate, response=NoteOut, status=201)
 def create_note(project_id: int, visitor_id: int):
     """The project's agents hear `visitor_note:created`."""
@@ -35,6 +37,7 @@ def create_note(project_id: int, visitor_id: int):
 
 @bp.patch("/<int:note_id>")
 @authenticated
+@auditable("visitor_note.update", target=("visitor_note", "note_id"))
 @documented(summary="Edit your note", body=NoteUpdate, response=NoteOut)
 def update_note(project_id: int, visitor_id: int, note_id: int):
     """Authors edit their own notes only."""
@@ -44,6 +47,7 @@ def update_note(project_id: int, visitor_id: int, note_id: int):
 
 @bp.delete("/<int:note_id>")
 @authenticated
+@auditable("visitor_note.delete", target=("visitor_note", "note_id"))
 @documented(summary="Delete a note (its author or a manager)", status=204)
 def delete_note(project_id: int, visitor_id: int, note_id: int):
     """Managers delete any note."""

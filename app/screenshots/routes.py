@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, send_file
 
+from app.audit.service import auditable
 from app.auth.principal import authenticated, principal
 from app.core.openapi import documented
 from app.projects.access import project_for
@@ -15,6 +16,7 @@ bp = Blueprint("screenshots", __name__,
 
 @bp.post("")
 @authenticated
+@auditable("screenshot.request", target="screenshot")
 @documented(summary="Take a screenshot of the visitor's current page (rendered by a job)", response=ScreenshotOut,
             status=202)
 def request_screenshot(project_id: int, visitor_id: int):

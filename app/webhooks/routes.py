@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from app.audit.service import auditable
 from app.auth.principal import authenticated
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
@@ -42,6 +43,7 @@ def list_webhooks(project_id: int):
 
 @bp.post("")
 @authenticated
+@auditable("webhook.create", target="webhook")
 @documented(summary="Register a webhook endpoint; the answer shows its `whsec_` secret once", body=WebhookCreate,
             response=WebhookWithSecretOut, status=201)
 def create_webhook(project_id: int):
@@ -61,6 +63,7 @@ def get_webhook(project_id: int, webhook_id: int):
 
 @bp.patch("/<int:webhook_id>")
 @authenticated
+@auditable("webhook.update", target=("webhook", "webhook_id"))
 @documented(summary="Change a webhook's URL, events, description or enabled state", body=WebhookUpdate,
             response=WebhookOut)
 def update_webhook(project_id: int, webhook_id: int):
@@ -71,6 +74,7 @@ def update_webhook(project_id: int, webhook_id: int):
 
 @bp.delete("/<int:webhook_id>")
 @authenticated
+@auditable("webhook.delete", target=("webhook", "webhook_id"))
 @documented(summary="Delete a webhook endpoint and its delivery log", status=204)
 def delete_webhook(project_id: int, webhook_id: int):
     """Pending retries are dropped."""
@@ -81,6 +85,7 @@ def delete_webhook(project_id: int, webhook_id: int):
 
 @bp.post("/<int:webhook_id>/rotate-secret")
 @authenticated
+@auditable("webhook.rotate_secret", target=("webhook", "webhook_id"))
 @documented(summary="Rotate the signing secret (the old one signs too for 24 hours)", response=SecretOut)
 def rotate_secret(project_id: int, webhook_id: int):
     """The new secret is shown this once."""
@@ -92,6 +97,7 @@ def rotate_secret(project_id: int, webhook_id: int):
 
 @bp.post("/<int:webhook_id>/test")
 @authenticated
+@auditable("webhook.test", target=("webhook", "webhook_id"))
 @documented(summary="Send a `webhook.test` event to the endpoint", response=DeliveryOut, status=202)
 def send_test(project_id: int, webhook_id: int):
     """Delivered like any event, retries included."""
@@ -112,6 +118,7 @@ def list_deliveries(project_id: int, webhook_id: int):
 
 @bp.post("/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver")
 @authenticated
+@auditable("webhook.redeliver", target=("webhook_delivery", "delivery_id"))
 @documented(summary="Send a delivery again now, with the same webhook-id", response=DeliveryOut, status=202)
 def redeliver(project_id: int, webhook_id: int, delivery_id: int):
     """One manual attempt, logged as such."""
