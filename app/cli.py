@@ -6,6 +6,10 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.extensions import db
+from app.projects import service as projects
+from app.projects.models import Project, ProjectMember
+from app.projects.schemas import ProjectCreate
+from app.users import service as users
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"
@@ -14,10 +18,6 @@ DEMO_PROJECT = "Demo project"
 
 def seed_demo() -> tuple[str, str, object]:
     """Create (once) the demo manager and demo project; returns (email, password, project)."""
-    from app.projects import service as projects
-    from app.projects.schemas import ProjectCreate
-    from app.users import service as users
-
     user = users.find_by_email(DEMO_EMAIL)
     if user is None:
         user = users.create(DEMO_EMAIL, "Demo Manager", DEMO_PASSWORD)
@@ -33,9 +33,6 @@ def seed_demo() -> tuple[str, str, object]:
 
 def demo_project():
     """The demo project, when `seed-demo` has run."""
-    from app.projects.models import Project, ProjectMember
-    from app.users import service as users
-
     user = users.find_by_email(DEMO_EMAIL)
     if user is None:
         return None

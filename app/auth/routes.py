@@ -1,16 +1,20 @@
-"""/api/v1/auth: register, login, refresh, logout."""
+"""/api/v1/auth: register, login, refresh, logout; /api/v1/me: the signed-in user."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app
 
 from app.auth import service
+from app.auth.principal import current_family_id, current_user, user_required
 from app.auth.schemas import LoginIn, RefreshIn, RegisterIn, TokensOut
 from app.core.openapi import documented
 from app.core.validation import dump, json_body
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.users import service as users
+from app.users.schemas import MeOut, MeUpdate, PasswordChange
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
+# /me lives here rather than in `users`: it needs the signed-in principal, and auth sits above users.
+me_bp = Blueprint("users", __name__, url_prefix="/api/v1/me")
 
 
 def _auth_limit() -> str:
@@ -23,9 +27,7 @@ def _auth_limit() -> str:
 def register():
     """Create an account; answers with a first token pair."""
     data = json_body(RegisterIn)
-    user = users.create(data.email, data.name, data.password)
-    db.session.commit()
-    return dump(TokensOut, service.issue_tokens(user)), 201
+    return dump(TokensOut, service.register(data.email, data.name, data.password)), 201
 
 
 @bp.post("/login")
@@ -53,4 +55,31 @@ def logout():
     """Revoke the refresh token's family (and so its access tokens)."""
     data = json_body(RefreshIn)
     service.revoke(data.refresh_token)
+    return "", 204
+
+
+@me_bp.get("")
+@user_required
+@documented(summary="The signed-in user", response=MeOut)
+def me():
+    """Who am I."""
+    return dump(MeOut, current_user())
+
+
+@me_bp.patch("")
+@user_required
+@documented(summary="Update my profile", body=MeUpdate, response=MeOut)
+def update_me():
+    """Change my name."""
+    data = json_body(MeUpdate)
+    return dump(MeOut, users.update_profile(current_user(), name=data.name))
+
+
+@me_bp.post("/password")
+@user_required
+@documented(summary="Change my password (signs out my other sessions)", body=PasswordChange, status=204)
+def change_password():
+    """Set a new password and revoke every other session of mine."""
+    data = json_body(PasswordChange)
+    service.change_password(current_user(), data.current_password, data.new_password, current_family_id())
     return "", 204

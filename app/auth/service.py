@@ -119,3 +119,30 @@ def is_family_revoked(family_id: str | None) -> bool:
         return True
     family = db.session.get(TokenFamily, family_id)
     return family is None or family.is_revoked
+
+
+def socket_identity(token: str) -> tuple[User, dict]:
+    """The active user of an access token presented by a socket, and its claims; 401 when it is
+    invalid, expired, not an access token, signed out, or its account is gone."""
+    try:
+        claims = decode_token(token)
+    except Exception:
+        raise Unauthorized("The access token is invalid or expired.", code="invalid_token") from None
+    if claims.get("type") != "access" or is_family_revoked(claims.get(FAMILY_CLAIM)):
+        raise Unauthorized("The access token is invalid or revoked.", code="invalid_token")
+    user = users.get(int(claims["sub"])) if str(claims.get("sub", "")).isdigit() else None
+    if user is None or not user.is_active:
+        raise Unauthorized("The account no longer exists.", code="invalid_token")
+    return user, claims
+
+
+def register(email: str, name: str, password: str) -> dict:
+    """Create an account and sign it in; answers with its first token pair. Commits."""
+    return issue_tokens(users.create(email, name, password))
+
+
+def change_password(user: User, current_password: str, new_password: str, keep_family_id: str | None) -> None:
+    """Set a new password and sign out every other session of `user`. Commits."""
+    users.set_password(user, current_password, new_password)
+    revoke_other_sessions(user, keep_family_id=keep_family_id)
+    db.session.commit()

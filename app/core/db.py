@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from app.extensions import db
+from app.extensions import db, migrate
 
 
 def utcnow() -> datetime:
@@ -96,8 +96,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def init_app(app: Flask) -> None:
     """Bind SQLAlchemy and Flask-Migrate."""
-    from app.extensions import migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]), render_as_batch=True, compare_type=True)
 

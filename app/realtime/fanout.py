@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app
+from flask_socketio import SocketIO
 
 from app.core import relay
 from app.core.outbox import OutboxRecord
+from app.presence.service import AGENT_NAMESPACE, WIDGET_NAMESPACE
 
-AGENT_NAMESPACE = "/agent"
 SERVER_EXTENSION = "livechat_socketio_server"
-WIDGET_NAMESPACE = "/widget"
 
 
 
@@ -48,8 +48,6 @@ def init_app(app: Flask, server: Any) -> None:
 
 def use_external_emitter(app: Flask) -> None:
     """Worker processes publish through the Redis message queue without serving sockets."""
-    from flask_socketio import SocketIO
-
     app.extensions[SERVER_EXTENSION] = SocketIO(message_queue=app.config["REDIS_URL"],
                                                 channel=app.config["SOCKETIO_CHANNEL"])
 
