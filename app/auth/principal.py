@@ -16,7 +16,7 @@ from flask_login import UserMixin
 from flask_login import current_user as login_identity
 
 from app.auth.service import FAMILY_CLAIM, is_family_revoked
-from app.core.errors import Forbidden, Unauthorized
+from app.core.errors import Forbidden, Unauthorized, envelope
 from app.extensions import jwt, login_manager
 from app.users import service as users
 
@@ -106,7 +106,7 @@ def current_family_id() -> str | None:
 
 
 def _envelope(code: str, message: str):
-    return jsonify({"error": {"code": code, "message": message, "details": {}}}), 401
+    return jsonify(envelope(code, message)), 401
 
 
 def init_app(app: Flask) -> None:

@@ -17,7 +17,7 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, Namespace
 from pydantic import BaseModel
 
-from app.core.errors import APIError
+from app.core.errors import APIError, envelope
 from app.core.validation import parse
 from app.extensions import db, socketio
 from app.presence import service as presence
@@ -34,7 +34,7 @@ IDENTITY_GONE = frozenset({"visitor_not_found", "invalid_token"})
 
 def error_ack(code: str, message: str, details: dict | None = None) -> dict:
     """The ack of a failed event."""
-    return {"ok": False, "error": {"code": code, "message": message, "details": details or {}}}
+    return {"ok": False, **envelope(code, message, details)}
 
 
 def refuse(code: str, message: str) -> ConnectionRefusedError:
