@@ -10,7 +10,14 @@ from app.auth import service as auth_service
 from app.core.errors import APIError
 from app.extensions import db, socketio
 from app.inbox import service as inbox
-from app.inbox.schemas import AgentSocketMessage, MessageCreate, PresenceRequest, SocketReadRequest, SyncRequest, TypingRequest
+from app.inbox.schemas import (
+    AgentSocketMessage,
+    MessageCreate,
+    PresenceRequest,
+    SocketReadRequest,
+    SyncRequest,
+    TypingRequest,
+)
 from app.presence import service as presence
 from app.presence.service import AGENT_NAMESPACE, WIDGET_NAMESPACE
 from app.projects import service as projects
