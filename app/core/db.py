@@ -70,6 +70,8 @@ def savepoint() -> Iterator[None]:
 
 @event.listens_for(Session, "after_commit")
 def _run_on_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # SQLAlchemy fires after_commit when a SAVEPOINT is released too: wait for the real commit
     callbacks = session.info.pop(_ON_COMMIT_KEY, [])
     for callback in callbacks:
         callback()
