@@ -16,7 +16,7 @@ from app.realtime import contract
 from app.users import service as users
 
 DEMO_EMAIL = "demo@example.com"
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "livechat-demo-2026"
 DEMO_PROJECT = "Demo project"
 
 

@@ -5,7 +5,8 @@ from flask import Flask
 
 from app.extensions import socketio
 from app.presence.service import AGENT_NAMESPACE, WIDGET_NAMESPACE
-from app.realtime import fanout, limits
+from app.realtime import fanout
+from app.visitors import limits
 from app.realtime.agent import AgentNamespace
 from app.realtime.widget import WidgetNamespace
 
@@ -28,4 +29,4 @@ def init_app(app: Flask) -> None:
     socketio.on_namespace(AgentNamespace(AGENT_NAMESPACE))
     # The extension object is a process-wide singleton; each app keeps its own server for emits.
     fanout.init_app(app, socketio.server)
-    limits.init_app(app)
+    limits.init_app(app)  # the widget's abuse limits (visitors), which the gateway enforces

@@ -7,6 +7,7 @@ from flask import request, session
 from flask_socketio import join_room
 
 from app.auth import service as auth_service
+from app.auth.mfa import projects_requiring_enrolment
 from app.core.errors import APIError
 from app.extensions import db, socketio
 from app.inbox import service as inbox
@@ -27,6 +28,15 @@ from app.realtime.gateway import Gateway, handler, refuse
 from app.users import service as users
 
 
+def _apply_2fa_policy(user, project_ids: list[int]) -> list[int]:
+    """Leave out projects that require 2FA of a member without it; refuse when none is left."""
+    blocked = projects_requiring_enrolment(user, project_ids)
+    if blocked and len(blocked) == len(project_ids):
+        raise refuse("mfa_enrolment_required",
+                     "Your projects require two-factor authentication: enable it on your profile first.")
+    return [project_id for project_id in project_ids if project_id not in blocked]
+
+
 class AgentNamespace(Gateway):
     """/agent: a signed-in agent, in the `project:{id}` room of each of its projects."""
 
@@ -44,7 +54,7 @@ class AgentNamespace(Gateway):
             user, claims = auth_service.socket_identity(token)
         except APIError as error:
             raise refuse(error.code, error.message) from None
-        project_ids = projects.project_ids_of(user)
+        project_ids = _apply_2fa_policy(user, projects.project_ids_of(user))
         session.update(user_id=user.id, user_name=user.name, project_ids=project_ids)
         for project_id in project_ids:
             join_room(project_room(project_id))

@@ -248,8 +248,10 @@ class ConversationsAck(Envelope):
 
 
 class ConversationAck(Envelope):
+    """`conversation:new`: none yet (the next `message:send` starts it)."""
+
     ok: Literal[True]
-    conversation: WidgetConversation
+    conversation: WidgetConversation | None
 
 
 class PresenceAck(Envelope):

@@ -14,6 +14,7 @@ from flask_socketio import SocketIO
 
 from app.core import relay
 from app.core.outbox import OutboxRecord
+from app.inbox.service import visitor_message_body
 from app.presence.service import AGENT_NAMESPACE, WIDGET_NAMESPACE
 
 SERVER_EXTENSION = "livechat_socketio_server"
@@ -34,10 +35,7 @@ def visitor_room(visitor_id: int) -> str:
 
 
 def _widget_message(message: dict) -> dict:
-    body = dict(message)
-    if body.get("sender"):
-        body["sender"] = {"name": body["sender"].get("name"), "avatar_url": body["sender"].get("avatar_url")}
-    return body
+    return visitor_message_body(message)
 
 
 def init_app(app: Flask, server: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request, session
 from flask_socketio import join_room
 
-from app.core.errors import APIError, NotFound, TooManyRequests
+from app.core.errors import APIError, NotFound
 from app.extensions import db
 from app.inbox import service as inbox
 from app.inbox.schemas import SocketReadRequest, SyncRequest, TypingRequest, WidgetMessageCreate
@@ -12,7 +12,7 @@ from app.presence import service as presence
 from app.presence.service import AGENT_NAMESPACE
 from app.realtime.fanout import emit, project_room, visitor_room
 from app.realtime.gateway import Gateway, handler, refuse
-from app.realtime.limits import allow_visitor_message
+from app.visitors import limits
 from app.visitors import service as visitors
 from app.visitors.models import Visitor
 
@@ -52,8 +52,9 @@ class WidgetNamespace(Gateway):
     @handler(WidgetMessageCreate)
     def on_message_send(self, data: WidgetMessageCreate):
         visitor_id = session.get("visitor_id")
-        if not allow_visitor_message(session["project_key"], visitor_id):
-            raise TooManyRequests("You are sending messages too fast; wait a moment.", code="rate_limited")
+        limits.admit_visitor_message(session["project_key"], visitor_id, request.remote_addr)
+        if session.pop("start_new", False):
+            data = data.model_copy(update={"new_conversation": True})
         return {"message": inbox.send_visitor_message(visitor_id, data)}
 
     @handler(TypingRequest)
@@ -86,7 +87,7 @@ class WidgetNamespace(Gateway):
         visitor = self._visitor()
         messages = inbox.visitor_messages(visitor, data.conversation_id, data.after_seq, data.limit)
         conversation = inbox.visitor_conversation(visitor, data.conversation_id)
-        return {"messages": [inbox.message_body(m) for m in messages], "has_more": len(messages) == data.limit,
+        return {"messages": [inbox.visitor_message_body(m) for m in messages], "has_more": len(messages) == data.limit,
                 "conversation": inbox.widget_conversation_body(conversation)}
 
     @handler()
@@ -96,5 +97,8 @@ class WidgetNamespace(Gateway):
 
     @handler()
     def on_conversation_new(self, data=None):
-        conversation = inbox.start_visitor_conversation(self._visitor())
-        return {"conversation": inbox.widget_conversation_body(conversation)}
+        """Lazy, like the first conversation: the next `message:send` starts it (no empty rows)."""
+        visitor = self._visitor()
+        limits.admit_new_conversation(session["project_key"], visitor.id)
+        session["start_new"] = True
+        return {"conversation": None}

