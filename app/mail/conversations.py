@@ -78,7 +78,7 @@ def team_is_away(project_id: int) -> bool:
     """Outside business hours, or no agent of the project is online and available."""
     from app.inbox import service as inbox
     from app.projects import service as projects
-    from app.realtime import presence
+    from app.presence import service as presence
 
     if not inbox.within_business_hours(inbox.settings_for(project_id)):
         return True
