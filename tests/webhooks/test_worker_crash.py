@@ -179,10 +179,10 @@ def test_killing_the_process_mid_delivery_loses_no_event(crashable):
             owner = users.create(f"owner-{uuid.uuid4().hex[:8]}@example.com", "Owner", "correct horse battery")
             db.session.commit()
             project = projects.create_project(owner, ProjectCreate(name="Crash"))
-            hook = webhooks.create_webhook(project, WebhookCreate(url=receiver.url, events=["message.created"]))
+            hook = webhooks.create_webhook(project, WebhookCreate(url=receiver.url, events=["visitor.created"]))
             secret = hook.secret
-            outbox.publish(project.id, "message.created", {"message": {"id": 1, "conversation_id": 1, "seq": 1,
-                                                                       "content": "survive", "private": False}})
+            # An event only subscribers hear (the sockets' fan-out has nothing to emit for it).
+            outbox.publish(project.id, "visitor.created", {"visitor": {"id": 1, "name": "survive"}})
             db.session.commit()
             db.session.remove()
         server.start()
@@ -192,7 +192,7 @@ def test_killing_the_process_mid_delivery_loses_no_event(crashable):
         server.start()
         second = receiver.wait_for(2, timeout=60)[1]
         assert second["headers"]["webhook-id"] == first["headers"]["webhook-id"]
-        assert StandardWebhook(secret).verify(second["body"], second["headers"])["data"]["message"]["content"] == "survive"
+        assert StandardWebhook(secret).verify(second["body"], second["headers"])["data"]["visitor"]["name"] == "survive"
         deadline = time.monotonic() + 30
         with app.app_context():
             while True:
