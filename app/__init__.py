@@ -28,19 +28,21 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app.auth import principal
     from app.core import db as core_db
-    from app.core import errors, jobs
+    from app.core import errors, jobs, relay
+    from app.inbox import jobs as inbox_jobs
+    from app.realtime import events as realtime_events
 
     core_db.init_app(app)
     errors.init_app(app)
     principal.init_app(app)
     extensions.limiter.init_app(app)
     jobs.init_app(app)
+    relay.init_app(app)
     cli.init_app(app)
     _register_models()
     _register_blueprints(app)
-    from app.realtime import events as realtime_events
-
     realtime_events.init_app(app)
+    inbox_jobs.init_app(app)
     return app
 
 
@@ -48,7 +50,6 @@ def _register_models() -> None:
     """Import every module's models so metadata (and Alembic) sees all tables."""
     from app.auth import models as _auth  # noqa: F401
     from app.core import models as _core  # noqa: F401
-    from app.core import relay as _relay  # noqa: F401  (its session hooks run the fast path)
     from app.inbox import models as _inbox  # noqa: F401
     from app.projects import models as _projects  # noqa: F401
     from app.users import models as _users  # noqa: F401
