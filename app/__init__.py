@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.core import db as core_db
     from app.core import errors, jobs, relay
     from app.inbox import jobs as inbox_jobs
+    from app.inbox import messages as inbox_messages
     from app.realtime import events as realtime_events
 
     core_db.init_app(app)
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     realtime_events.init_app(app)
     inbox_jobs.init_app(app)
+    inbox_messages.init_app(app)
     return app
 
 

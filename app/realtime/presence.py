@@ -75,9 +75,11 @@ class RedisPresence:
     """Production mode: a sorted set per person (member = socket id, score = expiry)."""
 
     def __init__(self, url: str, ttl: int) -> None:
-        from redis import Redis
+        from redis import BlockingConnectionPool, Redis
 
-        self.redis = Redis.from_url(url)
+        # When hundreds of sockets come or go at once, wait for a free connection (redis-py's default pool
+        # raises "Too many connections" past 100).
+        self.redis = Redis(connection_pool=BlockingConnectionPool.from_url(url, max_connections=50, timeout=20))
         self.ttl = ttl
 
     @staticmethod
