@@ -4,12 +4,12 @@ A message is stored, with its outbox event, before its ack; `seq` is gap-free
 per conversation; a retried `client_msg_id` answers with the stored message.
 
 The common send, a visitor's text into its open conversation, goes through the
-group commit: the socket handler queues it and waits; one writer per process
-takes everything queued, and in one transaction reads the senders' names,
-bumps each conversation's `last_seq` by its number of new messages
-(row-locking it), inserts the messages and their outbox rows with one
-statement each, commits, answers every waiting send, then emits the batch (the
-fast path). The guarantees are those of a send on its own: the bump and the
+group commit: the socket handler queues it and waits; the writer that owns its
+conversation (a few per process, so commits overlap) takes everything queued,
+and in one transaction reads the senders' names, bumps each conversation's
+`last_seq` by its number of new messages (row-locking it), inserts the
+messages and their outbox rows with one statement each, commits, answers every
+waiting send, then emits the batch (the fast path). The guarantees are those of a send on its own: the bump and the
 rows commit or roll back together, and a batch that meets the unique
 `client_msg_id` constraint is rolled back and written one send at a time by
 the single-send path below, which answers a retry with the stored message.
@@ -148,6 +148,8 @@ def send_visitor_message(visitor_id: int, data: WidgetMessageCreate) -> dict:
 _EXTENSION = "livechat_group_commit"
 # How long a send outside the batch waits for a slot before it is refused as overloaded.
 GENERAL_WAIT_SECONDS = 2.0
+# How often visitors' last_seen_at is stamped for the sends of the group commit.
+LAST_SEEN_SECONDS = 1.0
 _DATETIME = TypeAdapter(datetime)
 
 
@@ -173,32 +175,29 @@ class _Send:
 
 
 class GroupCommit:
-    """The process's send queue and its writer (a greenlet under gevent, a thread otherwise)."""
+    """The process's send path: SEND_WRITERS writers, each owning the conversations whose id falls to it.
+
+    One conversation, one writer: its sends are written in order, and two
+    writers never wait on each other's row locks, while their commits overlap.
+    """
 
     def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.queue: deque[_Send] = deque()
-        self.wake = threading.Event()
-        self.lock = threading.Lock()
-        self.running = False
-        self.batch_max = app.config["SEND_BATCH_MAX"]
+        self.writers = [_Writer(app) for _ in range(max(1, app.config["SEND_WRITERS"]))]
         self.queue_max = app.config["SEND_QUEUE_MAX"]
         self.general = threading.BoundedSemaphore(app.config["SEND_GENERAL_MAX"])
-        # Messages written per second, smoothed: how long a full queue takes to drain.
-        self.rate = 200.0
+        self.last_seen = _LastSeen(app)
 
     def submit(self, send: _Send) -> dict | None:
         """Queue a send and wait for its outcome: the body, or None when the single-send path must decide."""
-        if len(self.queue) >= self.queue_max:
-            retry_after_ms = int(min(5000, max(100, 1000 * len(self.queue) / max(self.rate, 1.0))))
+        waiting = sum(len(writer.queue) for writer in self.writers)
+        if waiting >= self.queue_max:
+            rate = sum(writer.rate for writer in self.writers)
+            retry_after_ms = int(min(5000, max(100, 1000 * waiting / max(rate, 1.0))))
             raise Overloaded(details={"retry_after_ms": retry_after_ms})
-        self.queue.append(send)
-        self._start()
-        self.wake.set()
-        send.done.wait()
-        if send.error is not None:
-            raise send.error
-        return send.body
+        body = self.writers[send.conversation_id % len(self.writers)].submit(send)
+        if body is not None:
+            self.last_seen.add(send.visitor_id)
+        return body
 
     @contextmanager
     def admitted(self) -> Iterator[None]:
@@ -213,6 +212,29 @@ class GroupCommit:
             yield
         finally:
             self.general.release()
+
+
+class _Writer:
+    """A queue of sends and the greenlet (a thread outside gevent) that writes them in batches."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.queue: deque[_Send] = deque()
+        self.wake = threading.Event()
+        self.lock = threading.Lock()
+        self.running = False
+        self.batch_max = app.config["SEND_BATCH_MAX"]
+        # Messages written per second, smoothed: how long a full queue takes to drain.
+        self.rate = 200.0
+
+    def submit(self, send: _Send) -> dict | None:
+        self.queue.append(send)
+        self._start()
+        self.wake.set()
+        send.done.wait()
+        if send.error is not None:
+            raise send.error
+        return send.body
 
     def _start(self) -> None:
         with self.lock:
@@ -310,7 +332,6 @@ class GroupCommit:
         self._answer_copies(copies)
         for record in records:
             outbox.committed(record)
-        _stamp_last_seen([send.visitor_id for send in stored], now)
 
     def _one_by_one(self, sends: list[_Send]) -> None:
         """Each send in its own transaction through the single-send path (retries, a failed batch)."""
@@ -394,15 +415,41 @@ def _bump(counts: dict[tuple[int, int], int], now: datetime) -> dict[tuple[int, 
     return {(cid, vid): (last_seq, project_id) for cid, vid, last_seq, project_id in result}
 
 
-def _stamp_last_seen(visitor_ids: list[int], now: datetime) -> None:
-    """Visitors' last_seen_at, once per batch after the acks: nothing waits on it."""
-    try:
-        db.session.execute(update(Visitor).where(Visitor.id.in_(set(visitor_ids))).values(last_seen_at=now),
-                           execution_options={"synchronize_session": False})
-        db.session.commit()
-    except Exception:  # noqa: BLE001 - a missed stamp is corrected by the visitor's next send
-        db.session.rollback()
-        log.exception("could not stamp visitors' last_seen_at")
+class _LastSeen:
+    """Visitors' last_seen_at, stamped in one UPDATE at most once a second: no send waits for it."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.pending: set[int] = set()
+        self.lock = threading.Lock()
+        self.running = False
+
+    def add(self, visitor_id: int) -> None:
+        with self.lock:
+            self.pending.add(visitor_id)
+            if self.running:
+                return
+            self.running = True
+        threading.Thread(target=self._flush, name="last-seen", daemon=True).start()
+
+    def _flush(self) -> None:
+        while True:
+            time.sleep(LAST_SEEN_SECONDS)
+            with self.lock:
+                visitor_ids, self.pending = self.pending, set()
+                if not visitor_ids:
+                    self.running = False
+                    return
+            with self.app.app_context():
+                try:
+                    db.session.execute(update(Visitor).where(Visitor.id.in_(visitor_ids)).values(last_seen_at=utcnow()),
+                                       execution_options={"synchronize_session": False})
+                    db.session.commit()
+                except Exception:  # noqa: BLE001 - a missed stamp is made good by the visitor's next send
+                    db.session.rollback()
+                    log.exception("could not stamp visitors' last_seen_at")
+                finally:
+                    db.session.remove()
 
 
 def init_app(app: Flask) -> None:
