@@ -24,9 +24,10 @@ if not app.config["REDIS_URL"] and (__name__ == "__main__" or "gunicorn" in sys.
 
 if __name__ == "__main__":
     from gevent.pywsgi import WSGIServer
-    from geventwebsocket.handler import WebSocketHandler
+
+    from app.core.http_server import JSONErrorHandler
 
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     print(f"Live chat listening on http://{host}:{port}", flush=True)
-    WSGIServer((host, port), app, handler_class=WebSocketHandler).serve_forever()
+    WSGIServer((host, port), app, handler_class=JSONErrorHandler).serve_forever()

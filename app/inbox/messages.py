@@ -132,7 +132,7 @@ def send_visitor_message(visitor_id: int, data: WidgetMessageCreate) -> dict:
     """
     content = _check_content(data.content, data.attachment_ids)
     group = current_app.extensions[_EXTENSION]
-    if data.conversation_id is not None and not data.attachment_ids:
+    if data.conversation_id is not None and not data.attachment_ids and not data.new_conversation:
         body = group.submit(_Send(visitor_id, data.conversation_id, content, data.client_msg_id))
         if body is not None:
             return body
@@ -537,11 +537,11 @@ def _send_visitor_message(visitor: Visitor, data: WidgetMessageCreate, content: 
         db.session.rollback()
         return existing
     conversation = None
-    if data.conversation_id is not None:
+    if data.conversation_id is not None and not data.new_conversation:
         conversation = conversations.visitor_conversation(visitor, data.conversation_id)
         if conversation.status == "resolved":
             conversation = None  # a resolved thread stays closed: the visitor starts a new one
-    if conversation is None:
+    if conversation is None and not data.new_conversation:
         conversation = db.session.scalar(
             select(Conversation)
             .where(Conversation.visitor_id == visitor.id, Conversation.status != "resolved")

@@ -1,73 +1,147 @@
-"""Abuse limits on anonymous widget traffic: messages per visitor and per project, moving windows in the process.
+"""Abuse limits on anonymous widget traffic, moving windows.
 
-A send costs no round trip: each web process keeps the recent send times of
-each visitor and each project (a visitor's socket lives in one process, so its
-limit is exact; a project's is per process, so at most WEB_CONCURRENCY times
-the setting). "N/period" allows N sends in any window of that period.
+Each message counts against its visitor, its address's share of the project and
+the project: the address share (WIDGET_IP_MESSAGE_RATE, a tenth of the project cap
+by default) keeps one address, however many visitors it opens, from using up the
+project's cap for everybody else. Those three are counted in the web process, in
+memory: a message costs no round trip (a visitor's socket lives in one process,
+so its limit is exact; the address and project caps hold per process, so at most
+WEB_CONCURRENCY times the setting). New visitors per address and project, new
+conversations and uploads per visitor, rare by comparison, are limited the same
+way in Redis, shared by every web process. A refusal is a `TooManyRequests`
+(429 / `rate_limited`) whose details carry `retry_after` seconds.
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
 
 from flask import Flask, current_app
-from limits import parse
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from app.core.errors import TooManyRequests
 
 _EXTENSION = "livechat_widget_limits"
-# Every this many hits, forget keys whose window is empty, so memory follows the live traffic.
+_MESSAGES_EXTENSION = "livechat_widget_message_limits"
+# The per-message windows, in the process.
+_MESSAGE_RATES = (
+    ("WIDGET_VISITOR_MESSAGE_RATE", "visitor"),
+    ("WIDGET_IP_MESSAGE_RATE", "address"),
+    ("WIDGET_PROJECT_MESSAGE_RATE", "project"),
+)
+# Every this many checks, forget keys whose window is empty, so memory follows the live traffic.
 _PRUNE_EVERY = 10_000
 
 
 class MovingWindow:
-    """At most `amount` hits per key in any `period` seconds."""
+    """At most `amount` hits per key in any `period` seconds, in memory."""
 
     def __init__(self, rate: str) -> None:
         item = parse(rate)
         self.amount = item.amount
         self.period = float(item.get_expiry())
         self.hits: dict[object, deque[float]] = {}
+
+    def wait(self, key: object, now: float) -> float:
+        """Seconds until `key` has room (0: it has room now)."""
+        hits = self.hits.get(key)
+        if hits is None:
+            return 0.0
+        while hits and hits[0] <= now - self.period:
+            hits.popleft()
+        return 0.0 if len(hits) < self.amount else hits[0] + self.period - now
+
+    def hit(self, key: object, now: float) -> None:
+        self.hits.setdefault(key, deque()).append(now)
+
+    def prune(self, now: float) -> None:
+        self.hits = {k: v for k, v in self.hits.items() if v and v[-1] > now - self.period}
+
+
+class _MessageLimits:
+    """The three per-message windows of one process, checked and counted together."""
+
+    def __init__(self, app: Flask) -> None:
+        self.windows = [MovingWindow(app.config[setting]) for setting, _ in _MESSAGE_RATES]
         self.lock = threading.Lock()
-        self.calls = 0
+        self.checks = 0
 
-    def hit(self, key: object) -> bool:
-        """Count a hit for `key`; False (and not counted) when the window is full."""
+    def admit(self, keys: list[object]) -> None:
         now = time.monotonic()
-        horizon = now - self.period
         with self.lock:
-            hits = self.hits.get(key)
-            if hits is None:
-                hits = self.hits[key] = deque()
-            while hits and hits[0] <= horizon:
-                hits.popleft()
-            allowed = len(hits) < self.amount
-            if allowed:
-                hits.append(now)
-            self.calls += 1
-            if self.calls % _PRUNE_EVERY == 0:
-                self.hits = {k: v for k, v in self.hits.items() if v and v[-1] > horizon}
-            return allowed
-
-    def undo(self, key: object) -> None:
-        """Take back the last hit of `key` (the other limit refused the send)."""
-        with self.lock:
-            hits = self.hits.get(key)
-            if hits:
-                hits.pop()
+            self.checks += 1
+            if self.checks % _PRUNE_EVERY == 0:
+                for window in self.windows:
+                    window.prune(now)
+            wait = max(window.wait(key, now) for window, key in zip(self.windows, keys))
+            if wait > 0:
+                retry_after = max(1, math.ceil(wait))
+                raise TooManyRequests(
+                    f"You are sending messages too fast; wait a moment. Try again in {retry_after} s.",
+                    code="rate_limited", details={"retry_after": retry_after})
+            for window, key in zip(self.windows, keys):
+                window.hit(key, now)
 
 
 def init_app(app: Flask) -> None:
-    """One pair of windows per app (so per web process)."""
-    app.extensions[_EXTENSION] = (MovingWindow(app.config["WIDGET_VISITOR_MESSAGE_RATE"]),
-                                  MovingWindow(app.config["WIDGET_PROJECT_MESSAGE_RATE"]))
+    """Redis-backed in production (shared by every web process), memory in embedded mode; messages in memory."""
+    storage = storage_from_string(app.config["REDIS_URL"] or "memory://")
+    app.extensions[_EXTENSION] = MovingWindowRateLimiter(storage)
+    app.extensions[_MESSAGES_EXTENSION] = _MessageLimits(app)
 
 
-def allow_visitor_message(project_key: str, visitor_id: int) -> bool:
-    """Count one widget message; False once the visitor or the project is over its limit."""
-    per_visitor, per_project = current_app.extensions[_EXTENSION]
-    if not per_visitor.hit((project_key, visitor_id)):
-        return False
-    if not per_project.hit(project_key):
-        per_visitor.undo((project_key, visitor_id))
+def _admit(message: str, *checks: tuple[str, str, tuple[str, ...]]) -> None:
+    """Count one hit on every (setting, name, key) when all have room; else refuse, counting none."""
+    limiter: MovingWindowRateLimiter = current_app.extensions[_EXTENSION]
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "livechat")
+    items: list[tuple[RateLimitItem, tuple[str, ...]]] = [
+        (parse(current_app.config[setting]), (prefix, name, *key)) for setting, name, key in checks
+    ]
+    for item, key in items:
+        if not limiter.test(item, *key):
+            reset_at, _ = limiter.get_window_stats(item, *key)
+            retry_after = max(1, math.ceil(reset_at - time.time()))
+            raise TooManyRequests(f"{message} Try again in {retry_after} s.", code="rate_limited",
+                                  details={"retry_after": retry_after})
+    for item, key in items:
+        limiter.hit(item, *key)
+
+
+def admit_visitor_message(project_key: str, visitor_id: int, address: str | None) -> None:
+    """Count one widget message against the visitor, its address's share and the project, or raise.
+
+    Keys use the project's public key, which is never reused, rather than ids a restore could recycle.
+    """
+    current_app.extensions[_MESSAGES_EXTENSION].admit(
+        [(project_key, visitor_id), (project_key, address or "-"), project_key])
+
+
+def allow_visitor_message(project_key: str, visitor_id: int, address: str | None = None) -> bool:
+    """admit_visitor_message as a yes/no."""
+    try:
+        admit_visitor_message(project_key, visitor_id, address)
+    except TooManyRequests:
         return False
     return True
+
+
+def admit_new_visitor(project_key: str, address: str | None) -> None:
+    """Count one new visitor of a project from an address, or raise (resuming visitors are not counted)."""
+    _admit("Too many new chats from your network; try again later.",
+           ("WIDGET_NEW_VISITOR_RATE", "widget-new-visitor", (project_key, address or "-")))
+
+
+def admit_new_conversation(project_key: str, visitor_id: int) -> None:
+    """Count one `conversation:new` of a visitor, or raise."""
+    _admit("You are starting conversations too fast; wait a moment.",
+           ("WIDGET_NEW_CONVERSATION_RATE", "widget-new-conversation", (project_key, str(visitor_id))))
+
+
+def admit_visitor_upload(project_id: int, visitor_key: str) -> None:
+    """Count one upload of a visitor (its address is limited by the route's own limit), or raise."""
+    _admit("You are uploading files too fast; wait a moment.",
+           ("WIDGET_VISITOR_UPLOAD_RATE", "widget-visitor-upload", (str(project_id), visitor_key)))
