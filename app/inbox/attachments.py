@@ -7,6 +7,7 @@ from app.core.errors import NotFound, PayloadTooLarge, ValidationFailed
 from app.core.tenancy import scoped
 from app.extensions import db
 from app.inbox.models import Attachment, Message
+from app.inbox.storage import storage
 from app.visitors.models import Visitor
 
 
@@ -57,8 +58,6 @@ _SIGNATURES = {
 
 def store_attachment(project_id: int, uploader_type: str, uploader_id: int, visitor_id: int | None, upload) -> Attachment:
     """Keep an uploaded file after checking its type and size. Commits."""
-    from app.inbox.storage import storage
-
     if upload is None or not upload.filename:
         raise ValidationFailed("Send the file as multipart field `file`.", code="file_required")
     content_type = (upload.mimetype or "").lower()

@@ -22,7 +22,7 @@ from app.inbox.models import Conversation, ConversationRead, InboxSettings, Mess
 from app.inbox.schemas import ConversationListQuery, ConversationOut, ConversationUpdate, InboxSettingsUpdate
 from app.projects import service as projects
 from app.projects.models import Project
-from app.realtime import presence
+from app.presence import service as presence
 from app.users.models import User
 from app.visitors.models import Visitor
 
