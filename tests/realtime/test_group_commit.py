@@ -140,11 +140,12 @@ def test_two_hundred_concurrent_sends_into_twenty_conversations(roomy_server, so
             cid: (m["id"], m["seq"]) for cid, m in mine.items()}
     # Every agent got each message once.
     expected = {(ack["message"]["conversation_id"], ack["message"]["seq"]) for ack in acks}
+    def key(event):  # agents get {event_id, project_id, message}
+        return event["message"]["conversation_id"], event["message"]["seq"]
+
     for agent in agents:
-        agent.wait_for("message:new", lambda m, seen=set(): (seen.add((m["conversation_id"], m["seq"])) or
-                                                            expected <= seen), timeout=30)
-        got = Counter((m["conversation_id"], m["seq"]) for m in agent.received("message:new")
-                      if (m["conversation_id"], m["seq"]) in expected)
+        agent.wait_for("message:new", lambda m, seen=set(): seen.add(key(m)) or expected <= seen, timeout=30)
+        got = Counter(key(m) for m in agent.received("message:new") if key(m) in expected)
         assert set(got) == expected and set(got.values()) == {1}
 
 
