@@ -23,6 +23,7 @@ from app.core.safejson import SafeJSONProvider
 from app.core.api import bp as api_bp
 from app.core.health import bp as health_bp
 from app.inbox import jobs as inbox_jobs
+from app.inbox import messages as inbox_messages
 from app.inbox import models as _inbox_models  # noqa: F401
 from app.inbox.routes import bp as inbox_bp
 from app.projects import access as project_access
@@ -70,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     presence.init_app(app)
     realtime.init_app(app)
     inbox_jobs.init_app(app)
+    inbox_messages.init_app(app)
     audit_jobs.init_app(app)
     return app
 

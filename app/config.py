@@ -115,6 +115,13 @@ class Settings:
             "OUTBOX_RETENTION_DAYS": int(os.environ.get("OUTBOX_RETENTION_DAYS", "7")),
             # How often the inbox's periodic job reopens conversations whose snooze ended.
             "SNOOZE_WAKE_SECONDS": float(os.environ.get("SNOOZE_WAKE_SECONDS", "5")),
+            # The group commit: writers (each a database connection), sends per transaction, and how many
+            # may wait before sends are refused as overloaded; sends outside it (new conversations,
+            # attachments) running at once.
+            "SEND_WRITERS": int(os.environ.get("SEND_WRITERS", "4")),
+            "SEND_BATCH_MAX": int(os.environ.get("SEND_BATCH_MAX", "200")),
+            "SEND_QUEUE_MAX": int(os.environ.get("SEND_QUEUE_MAX", "1000")),
+            "SEND_GENERAL_MAX": int(os.environ.get("SEND_GENERAL_MAX", "8")),
             "UPLOAD_SWEEP_SECONDS": float(os.environ.get("UPLOAD_SWEEP_SECONDS", "600")),
             "MESSAGE_MAX_CHARS": int(os.environ.get("MESSAGE_MAX_CHARS", "5000")),
             "WIDGET_VISITOR_MESSAGE_RATE": os.environ.get("WIDGET_VISITOR_MESSAGE_RATE", "30/minute"),
