@@ -48,8 +48,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.as_flask_config())
     app.config.update(
         MIGRATIONS_DIR=ROOT / "migrations",
-        # When set, replaces every auth limit (tests lift them with it); see app/auth/limits.py.
-        AUTH_RATE_LIMIT=None,
         RATELIMIT_KEY_PREFIX="livechat",
     )
     if test_config:

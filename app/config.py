@@ -135,7 +135,9 @@ class Settings:
             "WIDGET_VISITOR_UPLOAD_RATE": os.environ.get("WIDGET_VISITOR_UPLOAD_RATE", "10/minute"),
             "ATTACHMENTS_DIR": os.environ.get("ATTACHMENTS_DIR") or str(Path(self.instance_path) / "attachments"),
             "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
-            # Account security (issue #8): brute-force limits of the auth routes.
+            # Account security (issue #8): brute-force limits of the auth routes. AUTH_RATE_LIMIT, when set,
+            # replaces all of them (test servers and load tests lift them with it); see app/auth/limits.py.
+            "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "").strip() or None,
             "LOGIN_RATE_PER_EMAIL": os.environ.get("LOGIN_RATE_PER_EMAIL", "5 per 5 minutes"),
             "LOGIN_RATE_PER_IP": os.environ.get("LOGIN_RATE_PER_IP", "20 per 5 minutes"),
             "REGISTER_RATE_PER_IP": os.environ.get("REGISTER_RATE_PER_IP", "10 per hour"),
