@@ -28,6 +28,7 @@ from app.inbox.schemas import (
 from app.extensions import limiter
 from app.inbox.storage import storage
 from app.rbac.roles import Role
+from app.audit import audit_exempt, auditable
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/v1")
 
@@ -72,6 +73,7 @@ def get_conversation(project_id: int, conversation_id: int):
 
 @bp.patch(CONVERSATION)
 @authenticated
+@auditable("conversation.update", target="conversation")
 @documented(summary="Change status, assignee, priority, tags or snooze", body=ConversationUpdate,
             response=ConversationRowOut)
 def update_conversation(project_id: int, conversation_id: int):
@@ -95,6 +97,7 @@ def list_messages(project_id: int, conversation_id: int):
 
 @bp.post(CONVERSATION + "/messages")
 @authenticated
+@audit_exempt("conversation content: the message itself is the record (sender, time)")
 @documented(summary="Send a reply or a private note (idempotent by client_msg_id)", body=MessageCreate,
             response=MessageOut, status=201, also={200: "A retry with a client_msg_id already stored: that message"})
 def post_message(project_id: int, conversation_id: int):
@@ -106,6 +109,7 @@ def post_message(project_id: int, conversation_id: int):
 
 @bp.post(CONVERSATION + "/read")
 @authenticated
+@audit_exempt("a personal read marker; changes nothing others rely on")
 @documented(summary="Mark a conversation read up to seq", body=ReadRequest, response=ReadOut)
 def mark_read(project_id: int, conversation_id: int):
     """Stores my last read seq; the visitor sees the read receipt."""
@@ -135,6 +139,7 @@ def get_settings(project_id: int):
 
 @bp.patch("/projects/<int:project_id>/inbox-settings")
 @authenticated
+@auditable("inbox_settings.update", target=None)
 @documented(summary="Change inbox settings (managers)", body=InboxSettingsUpdate, response=InboxSettingsOut)
 def update_settings(project_id: int):
     """Only the fields given change."""
@@ -168,6 +173,7 @@ def _bearer() -> str:
 
 @bp.post("/projects/<int:project_id>/attachments")
 @authenticated
+@audit_exempt("content upload; it becomes part of a message, which is the record")
 @documented(summary="Upload an attachment (multipart field `file`) to send with a message", response=AttachmentOut,
             status=201, upload={"file": "The file: an image, PDF, text, CSV, Office document or zip"})
 def upload_agent_attachment(project_id: int):
@@ -185,6 +191,7 @@ def _widget_upload_limit() -> str:
 
 @bp.post("/widget/attachments")
 @limiter.limit(_widget_upload_limit)
+@audit_exempt("anonymous visitor upload, rate limited; part of the conversation")
 @documented(summary="Upload a visitor attachment (multipart `file`, visitor token as Bearer)", response=AttachmentOut,
             status=201, auth="none", upload={"file": "The file: an image, PDF, text, CSV, Office document or zip"})
 def upload_widget_attachment():

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, func, literal_column, select, table, update
 from sqlalchemy.exc import IntegrityError
 
+from app import audit
 from app.core import outbox
 from app.core.db import utcnow
 from app.core.errors import BadRequest, NotFound, PayloadTooLarge, Unprocessable, ValidationFailed
@@ -134,6 +135,8 @@ def update_settings(project: Project, data: InboxSettingsUpdate) -> InboxSetting
         settings = settings_for(project.id)
         db.session.add(settings)
     fields = data.model_fields_set
+    audit.record("inbox_settings.update", project_id=project.id, target=("inbox_settings", project.id),
+                 changes=audit.diff(settings, data.model_dump(include=fields, exclude={"business_hours", "prechat"})))
     if data.auto_assign is not None:
         settings.auto_assign = data.auto_assign
     if data.agent_capacity is not None:
@@ -510,6 +513,9 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
     if data.snoozed_until is not None and data.snoozed_until.tzinfo is None:
         raise ValidationFailed("snoozed_until needs a time zone (e.g. 2030-01-01T09:00:00Z).", code="naive_datetime")
     conversation = _lock_conversation(conversation_id)
+    audit.record("conversation.update", project_id=project.id, target=("conversation", conversation.id),
+                 changes=audit.diff(conversation, data.model_dump(include=fields)),
+                 actor=("user", actor.id) if actor else None)
     actor_name = actor.name if actor else "An integration"
     notes: list[str] = []
     joined = None

@@ -59,6 +59,8 @@ class ProjectUpdate(Schema):
     allowed_origins: list[str] | None = Field(None, max_length=50, json_schema_extra=ORIGIN_ITEMS)
     widget: WidgetSettings | None = None
     identity_required: bool | None = None
+    require_2fa: bool | None = None
+    audit_retention_days: int | None = Field(None, ge=1, le=3650)
 
     _origins = field_validator("allowed_origins")(
         classmethod(lambda cls, v: _check_origins(v) if v is not None else None)
@@ -72,6 +74,7 @@ class ProjectOut(OutSchema):
     allowed_origins: list[str]
     widget: WidgetSettings
     identity_required: bool
+    require_2fa: bool
     role: Role
     created_at: datetime
 
@@ -80,6 +83,7 @@ class ProjectSecretsOut(ProjectOut):
     """What managers see: the secret the site uses to sign visitor identities."""
 
     identity_secret: str
+    audit_retention_days: int
 
 
 class MemberOut(OutSchema):

@@ -280,6 +280,17 @@ class WidgetNamespace(Gateway):
         return {"conversation": None}
 
 
+def _apply_2fa_policy(user, project_ids: list[int]) -> list[int]:
+    """Leave out projects that require 2FA of a member without it; refuse when none is left."""
+    from app.auth.mfa import projects_requiring_enrolment
+
+    blocked = projects_requiring_enrolment(user, project_ids)
+    if blocked and len(blocked) == len(project_ids):
+        raise _refuse("mfa_enrolment_required",
+                      "Your projects require two-factor authentication: enable it on your profile first.")
+    return [project_id for project_id in project_ids if project_id not in blocked]
+
+
 class AgentNamespace(Gateway):
     """/agent: a signed-in agent, in the `project:{id}` room of each of its projects."""
 
@@ -312,6 +323,7 @@ class AgentNamespace(Gateway):
             project_ids += [project.id for project, _ in rows]
             if cursor is None:
                 break
+        project_ids = _apply_2fa_policy(user, project_ids)
         session.update(user_id=user.id, user_name=user.name, project_ids=project_ids)
         for project_id in project_ids:
             join_room(project_room(project_id))

@@ -19,6 +19,7 @@ from app.visitors.schemas import (
     WidgetSessionCreate,
     WidgetSessionOut,
 )
+from app.audit import audit_exempt, auditable
 
 bp = Blueprint("visitors", __name__, url_prefix="/api/v1")
 
@@ -52,6 +53,7 @@ def _cors(response):
 
 @bp.post("/widget/session")
 @limiter.limit(_session_limit)
+@audit_exempt("anonymous widget session start, rate limited per IP")
 @documented(summary="Start or resume a widget visitor (public key + page Origin)", body=WidgetSessionCreate,
             response=WidgetSessionOut, auth="none")
 def widget_session():
@@ -92,6 +94,7 @@ def get_visitor(project_id: int, visitor_id: int):
 
 @bp.patch("/projects/<int:project_id>/visitors/<int:visitor_id>")
 @authenticated
+@auditable("visitor.update", target="visitor")
 @documented(summary="Update a visitor's name, email or attributes", body=VisitorUpdate, response=VisitorOut)
 def update_visitor(project_id: int, visitor_id: int):
     """Attributes merge; a null value removes one."""

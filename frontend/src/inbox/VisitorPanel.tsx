@@ -10,6 +10,7 @@ import { ClaimedLabel, VerifiedBadge } from "./IdentityBadge";
 import { peopleApi } from "./inboxApi";
 import { useInboxStore } from "./useInboxStore";
 import { useVisitorStore } from "./visitorStore";
+import { VisitorDataRights } from "../privacy/VisitorDataRights";
 
 function displayValue(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -96,6 +97,7 @@ export function VisitorPanel({ project, conversation }: { project: Project; conv
           ))}
         </ul>
       )}
+      <VisitorDataRights project={project} visitorId={conversation.visitor_id} />
     </aside>
   );
 }
