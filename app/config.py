@@ -48,6 +48,7 @@ class Settings:
     mail_from: str
     is_embedded: bool
     instance_path: str
+    outbound_allowlist: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -81,6 +82,7 @@ class Settings:
             mail_from=env.get("MAIL_FROM", "Live Chat <no-reply@localhost>"),
             is_embedded=is_embedded,
             instance_path=str(instance),
+            outbound_allowlist=_split_list(env.get("OUTBOUND_ALLOWLIST", "")),
         )
 
     def as_flask_config(self) -> dict:
@@ -162,6 +164,15 @@ class Settings:
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),
             # How often each web process re-checks its agent sockets' sessions (sign-outs close them).
             "SOCKET_AUDIT_SECONDS": float(os.environ.get("SOCKET_AUDIT_SECONDS", "10")),
+            # Integrations (issue #9): hosts or CIDRs outbound HTTP may reach although private.
+            "OUTBOUND_ALLOWLIST": self.outbound_allowlist,
+            "SCREENSHOT_BROWSER": os.environ.get("SCREENSHOT_BROWSER", "/usr/bin/chromium"),
+            "SCREENSHOT_TIMEOUT_SECONDS": float(os.environ.get("SCREENSHOT_TIMEOUT_SECONDS", "15")),
+            "SCREENSHOT_MAX_BYTES": int(os.environ.get("SCREENSHOT_MAX_BYTES", str(5 * 1024 * 1024))),
+            "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
+            # A delivery overdue this long lost its job (a killed worker); the sweep runs this often.
+            "WEBHOOK_STUCK_SECONDS": float(os.environ.get("WEBHOOK_STUCK_SECONDS", "60")),
+            "WEBHOOK_RESUME_SECONDS": float(os.environ.get("WEBHOOK_RESUME_SECONDS", "30")),
         }
 
 
@@ -171,6 +182,11 @@ def _socketio_channel(database_url: str) -> str:
     parts = urlsplit(database_url)
     where = f"{parts.hostname}:{parts.port}{parts.path}"
     return "livechat-socketio-" + hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    """A comma- or space-separated setting as a tuple of its non-empty parts."""
+    return tuple(part for part in value.replace(",", " ").split() if part)
 
 
 def _env_flag(name: str, default: bool) -> bool:
