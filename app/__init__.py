@@ -25,6 +25,7 @@ from app.core.safejson import SafeJSONProvider
 from app.core.api import bp as api_bp
 from app.core.health import bp as health_bp
 from app.inbox import jobs as inbox_jobs
+from app.inbox import messages as inbox_messages
 from app.inbox import models as _inbox_models  # noqa: F401
 from app.inbox.routes import bp as inbox_bp
 from app.mail import jobs as mail_jobs
@@ -59,8 +60,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.as_flask_config())
     app.config.update(
         MIGRATIONS_DIR=ROOT / "migrations",
-        # When set, replaces every auth limit (tests lift them with it); see app/auth/limits.py.
-        AUTH_RATE_LIMIT=None,
         RATELIMIT_KEY_PREFIX="livechat",
     )
     if test_config:
@@ -82,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     presence.init_app(app)
     realtime.init_app(app)
     inbox_jobs.init_app(app)
+    inbox_messages.init_app(app)
     audit_jobs.init_app(app)
     webhook_jobs.init_app(app)
     mail_jobs.init_app(app)

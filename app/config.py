@@ -117,6 +117,13 @@ class Settings:
             "OUTBOX_RETENTION_DAYS": int(os.environ.get("OUTBOX_RETENTION_DAYS", "7")),
             # How often the inbox's periodic job reopens conversations whose snooze ended.
             "SNOOZE_WAKE_SECONDS": float(os.environ.get("SNOOZE_WAKE_SECONDS", "5")),
+            # The group commit: writers (each a database connection), sends per transaction, and how many
+            # may wait before sends are refused as overloaded; sends outside it (new conversations,
+            # attachments) running at once.
+            "SEND_WRITERS": int(os.environ.get("SEND_WRITERS", "4")),
+            "SEND_BATCH_MAX": int(os.environ.get("SEND_BATCH_MAX", "200")),
+            "SEND_QUEUE_MAX": int(os.environ.get("SEND_QUEUE_MAX", "1000")),
+            "SEND_GENERAL_MAX": int(os.environ.get("SEND_GENERAL_MAX", "8")),
             "UPLOAD_SWEEP_SECONDS": float(os.environ.get("UPLOAD_SWEEP_SECONDS", "600")),
             "MESSAGE_MAX_CHARS": int(os.environ.get("MESSAGE_MAX_CHARS", "5000")),
             "WIDGET_VISITOR_MESSAGE_RATE": os.environ.get("WIDGET_VISITOR_MESSAGE_RATE", "30/minute"),
@@ -130,7 +137,9 @@ class Settings:
             "WIDGET_VISITOR_UPLOAD_RATE": os.environ.get("WIDGET_VISITOR_UPLOAD_RATE", "10/minute"),
             "ATTACHMENTS_DIR": os.environ.get("ATTACHMENTS_DIR") or str(Path(self.instance_path) / "attachments"),
             "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
-            # Account security (issue #8): brute-force limits of the auth routes.
+            # Account security (issue #8): brute-force limits of the auth routes. AUTH_RATE_LIMIT, when set,
+            # replaces all of them (test servers and load tests lift them with it); see app/auth/limits.py.
+            "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "").strip() or None,
             "LOGIN_RATE_PER_EMAIL": os.environ.get("LOGIN_RATE_PER_EMAIL", "5 per 5 minutes"),
             "LOGIN_RATE_PER_IP": os.environ.get("LOGIN_RATE_PER_IP", "20 per 5 minutes"),
             "REGISTER_RATE_PER_IP": os.environ.get("REGISTER_RATE_PER_IP", "10 per hour"),
