@@ -50,6 +50,8 @@ def _environment(backend: str, tmp_path: Path, worker_id: str, smtp_port: int) -
         "AUTH_RATE_LIMIT": "10000 per minute",
         "DATABASE_URL": "",
         "REDIS_URL": "",
+        # Outbound HTTP may reach the suite's loopback receivers (webhooks, screenshots).
+        "OUTBOUND_ALLOWLIST": "127.0.0.1",
     }
     if backend == "postgres":
         error = services.postgres_error() or services.redis_error()

@@ -67,6 +67,12 @@ class TooManyRequests(APIError):
     status, code, message = 429, "rate_limited", "Too many requests; slow down."
 
 
+class Overloaded(APIError):
+    """The server is saturated and stored nothing: retry after `details.retry_after_ms`."""
+
+    status, code, message = 503, "overloaded", "The server is busy; retry shortly."
+
+
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
