@@ -48,7 +48,8 @@ class MfaCodeVerifyIn(Schema):
 
 class MfaRecoveryVerifyIn(Schema):
     mfa_token: str = Field(min_length=1, max_length=1024)
-    recovery_code: str = Field(min_length=10, max_length=32)
+    # The codes are hex in groups (see app/auth/mfa.py); dashes, spaces and case are ignored.
+    recovery_code: str = Field(min_length=10, max_length=32, pattern=r"^[0-9A-Fa-f -]+$")
 
 
 class MfaVerifyIn(RootModel[MfaCodeVerifyIn | MfaRecoveryVerifyIn]):

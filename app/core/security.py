@@ -40,7 +40,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; a missing hash still costs one verification."""
     try:
         return _hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
 
 

@@ -13,6 +13,10 @@ MIN_SCORE = 3
 
 def check(password: str, *, field: str = "password", user_inputs: tuple[str, ...] = ()) -> None:
     """Raise 422 weak_password with the reason (and zxcvbn's suggestions) when `password` is refused."""
+    try:
+        password.encode()
+    except UnicodeEncodeError:
+        _refuse(field, "The password contains characters that cannot be stored (unpaired surrogates).", [])
     if len(password) < MIN_LENGTH:
         _refuse(field, f"The password must be at least {MIN_LENGTH} characters long.", [])
     if len(password) > MAX_LENGTH:
