@@ -28,6 +28,20 @@ def _embedded_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def listen_url(env: dict[str, str]) -> str:
+    """The address the server listens on (`HOST`:`PORT`), as a URL a browser on this machine can open.
+
+    A wildcard bind (0.0.0.0, ::) is not an address anyone can type, so loopback stands in for it.
+    """
+    host = env.get("HOST", "").strip() or "127.0.0.1"
+    port = env.get("PORT", "").strip() or "5000"
+    if host in ("0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote."""
     for prefix in ("postgres://", "postgresql://"):
@@ -69,7 +83,7 @@ class Settings:
             secret_key = _embedded_secret(instance)
         if len(secret_key) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters long.")
-        public_url = env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        public_url = (env.get("PUBLIC_URL", "").strip() or listen_url(env)).rstrip("/")
         if urlsplit(public_url).scheme not in ("http", "https"):
             raise ConfigError("PUBLIC_URL must start with http:// or https://")
         return cls(
