@@ -5,6 +5,14 @@ WebSocket, so a worker must accept far more than gunicorn's default 1,000
 connections. Override with the usual environment variables or flags.
 """
 import os
+import shutil
+import tempfile
+
+# Metrics of several workers: prometheus_client keeps each worker's values in files here (it must be set
+# before any worker imports it) and /metrics adds them up. An operator's own directory is emptied at start.
+_OWN_METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _OWN_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="livechat-metrics-")
 
 worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}")
@@ -24,3 +32,25 @@ def post_worker_init(worker):
     import gc
 
     gc.freeze()
+
+
+def on_starting(server):
+    """Start with empty metric files: values of a previous run's processes would be added in."""
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    """A worker is gone: its live gauges (connected sockets) no longer count."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """Remove the metrics directory this master made for itself."""
+    if _OWN_METRICS_DIR:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

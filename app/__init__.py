@@ -1,7 +1,6 @@
 """The application factory."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -24,23 +23,29 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
     from app.auth import principal
     from app.core import db as core_db
-    from app.core import errors, jobs
+    from app.core import errors, jobs, logs, metrics
 
+    logs.init_app(app)
     core_db.init_app(app)
     errors.init_app(app)
     principal.init_app(app)
     extensions.limiter.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    metrics.init_app(app)
     _register_models()
     _register_blueprints(app)
     from app.realtime import events as realtime_events
 
     realtime_events.init_app(app)
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        # Behind nginx: client addresses (rate limits, audit, /metrics' loopback rule) come from X-Forwarded-*.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
 
 

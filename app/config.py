@@ -137,6 +137,11 @@ class Settings:
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),
             # How often each web process re-checks its agent sockets' sessions (sign-outs close them).
             "SOCKET_AUDIT_SECONDS": float(os.environ.get("SOCKET_AUDIT_SECONDS", "10")),
+            # Operations (issue #12): metrics access, proxies in front, log format.
+            "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip(),
+            # How many proxies (nginx …) stand in front: their X-Forwarded-* headers are then trusted.
+            "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
+            "LOG_FORMAT": os.environ.get("LOG_FORMAT", "").strip().lower() or ("text" if self.is_embedded else "json"),
         }
 
 
