@@ -31,7 +31,25 @@ def post_worker_init(worker):
     """
     import gc
 
+    import gevent
+
     gc.freeze()
+    gevent.spawn(_drain_when_stopping, worker)
+
+
+def _drain_when_stopping(worker):
+    """On SIGTERM gunicorn clears `alive` and stops accepting; then finish sends and move the sockets on.
+
+    Half of graceful_timeout goes to in-flight sends; the rest is gunicorn's own wait for the
+    connections to close, which they now do at once.
+    """
+    import gevent
+
+    while worker.alive:
+        gevent.sleep(0.1)
+    from app.core import lifecycle
+
+    lifecycle.drain(worker.wsgi, timeout=worker.cfg.graceful_timeout / 2)
 
 
 def on_starting(server):

@@ -25,7 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     from app.auth import principal
     from app.core import db as core_db
-    from app.core import errors, jobs, logs, metrics
+    from app.core import errors, jobs, lifecycle, logs, metrics
 
     logs.init_app(app)
     core_db.init_app(app)
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.realtime import events as realtime_events
 
     realtime_events.init_app(app)
+    lifecycle.init_app(app)
     if app.config["TRUSTED_PROXY_COUNT"]:
         # Behind nginx: client addresses (rate limits, audit, /metrics' loopback rule) come from X-Forwarded-*.
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -56,6 +56,9 @@ def init_app(app: Flask) -> None:
     """Configure the root logger once per process, and give every request an id."""
     # basicConfig does nothing where logging is already set up (a test runner, an embedding app).
     logging.basicConfig(level=logging.INFO, handlers=[_handler(app.config.get("LOG_FORMAT", "text"))])
+    if app.config.get("LOG_FORMAT") == "json":
+        # The WebSocket server's own access lines (raw paths, query strings included) give way to ours.
+        logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
 
     @app.before_request
     def _assign_request_id():
