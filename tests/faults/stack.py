@@ -42,7 +42,8 @@ def _wait(predicate, timeout: float, what: str) -> None:
 
 def require(binary: str, hint: str) -> str:
     """The binary's path, or skip (locally) / fail (CI) saying how to install it."""
-    path = shutil.which(binary) or (str(PG_BIN / binary) if (PG_BIN / binary).exists() else None)
+    path = shutil.which(binary) or next(
+        (str(folder / binary) for folder in (PG_BIN, Path("/usr/sbin")) if (folder / binary).exists()), None)
     if path is None:
         services.unavailable(f"{binary} is not installed ({hint})")
     return path
@@ -200,6 +201,54 @@ class Web(Process):
         return [int(pid) for pid in found.split()]
 
 
+class Nginx(Process):
+    """Debian's nginx running deploy/nginx.conf as it is, on loopback in front of the given web processes."""
+
+    def __init__(self, webs: list[Web], log_dir: Path, port: int | None = None) -> None:
+        binary = require("nginx", "apt-get install nginx-light")
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.dir = Path(tempfile.mkdtemp(prefix="livechat-nginx-", dir=log_dir))
+        site = (ROOT / "deploy" / "nginx.conf").read_text()
+        upstreams = ["127.0.0.1:8001", "127.0.0.1:8002"]
+        assert len(webs) == len(upstreams)
+        for upstream, web in zip(upstreams, webs):
+            site = site.replace(f"server {upstream} ", f"server 127.0.0.1:{web.port} ")
+        site = site.replace("listen 80;", f"listen 127.0.0.1:{self.port};").replace("listen [::]:80;", "")
+        site = site.replace("/srv/livechat/", f"{ROOT}/")
+        (self.dir / "livechat.conf").write_text(site)
+        user = "user root;" if os.geteuid() == 0 else ""
+        (self.dir / "nginx.conf").write_text(f"""
+{user}
+worker_processes 1;
+daemon off;
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log warn;
+events {{ worker_connections 2048; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {self.dir}/access.log;
+    client_body_temp_path {self.dir}/body;
+    proxy_temp_path {self.dir}/proxy;
+    fastcgi_temp_path {self.dir}/fastcgi;
+    uwsgi_temp_path {self.dir}/uwsgi;
+    scgi_temp_path {self.dir}/scgi;
+    include {self.dir}/livechat.conf;
+}}
+""")
+        super().__init__("nginx", [binary, "-c", str(self.dir / "nginx.conf"), "-p", str(self.dir)],
+                         dict(os.environ), log_dir)
+
+        def answers() -> bool:
+            assert self.is_running(), (self.dir / "error.log").read_text() if (self.dir / "error.log").exists() else ""
+            try:
+                return requests.get(f"{self.url}/readyz", timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+
+        _wait(answers, 30, "nginx answers")
+
+
 class Stack:
     """A production-mode deployment on private servers: N web processes, M workers."""
 
@@ -239,15 +288,16 @@ class Stack:
         self.workers.append(worker)
         return worker
 
-    def project(self, url: str) -> dict:
+    def project(self, url: str, origins: list[str] | None = None) -> dict:
         """A manager and a project whose widget may run on ORIGIN: {project, token, manager}."""
         email = f"manager-{uuid.uuid4().hex[:8]}@faults.example.com"
         manager = requests.post(f"{url}/api/v1/auth/register", json={"email": email, "password": "fault password 1",
                                                                      "name": "Manager"}, timeout=30).json()
         headers = {"Authorization": f"Bearer {manager['access_token']}"}
-        project = requests.post(f"{url}/api/v1/projects", json={"name": "Faults", "allowed_origins": [ORIGIN]},
+        project = requests.post(f"{url}/api/v1/projects", json={"name": "Faults", "allowed_origins": origins or [ORIGIN]},
                                 headers=headers, timeout=30).json()
-        return {"project": project, "token": manager["access_token"], "manager": manager}
+        return {"project": project, "token": manager["access_token"],
+                "manager": manager | {"email": email, "password": "fault password 1"}}
 
     def sql(self, query: str, *params) -> list[tuple]:
         with psycopg.connect(self.database_url, connect_timeout=10) as conn:
