@@ -119,6 +119,8 @@ class Settings:
             "INVITATION_TTL_HOURS": 72,
             "PASSWORD_HASH_COST": "default",
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            # While Redis restarts, HTTP rate limits count in each process's memory instead of failing requests.
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
             "RATELIMIT_HEADERS_ENABLED": True,
             "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL") or _socketio_channel(self.database_url),
             # Messaging core (issue #3); each can be overridden from the environment.

@@ -63,6 +63,16 @@ class TooManyRequests(APIError):
     status, code, message = 429, "rate_limited", "Too many requests; slow down."
 
 
+class ServiceUnavailable(APIError):
+    status, code, message = 503, "service_unavailable", "The service is briefly unavailable; try again shortly."
+
+    def to_response(self):
+        """The envelope, with Retry-After so clients and proxies back off a moment."""
+        body, status = super().to_response()
+        body.headers["Retry-After"] = "2"
+        return body, status
+
+
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -99,6 +109,37 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
+        if is_outage(error):
+            rollback_quietly()
+            log.warning("service unavailable: %s", outage_reason(error))
+            return ServiceUnavailable().to_response()
         log.exception("Unhandled error")
         body = {"error": {"code": "internal_error", "message": "Something went wrong on our side.", "details": {}}}
         return jsonify(body), 500
+
+
+def is_outage(error: BaseException) -> bool:
+    """True when `error` means the database or Redis cannot be reached (a restart, a network cut), not a bug."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated):
+        return True
+    return isinstance(error, (RedisConnectionError, RedisTimeoutError, ConnectionError))
+
+
+def outage_reason(error: BaseException) -> str:
+    """A one-line reason for the logs (the driver's message, no stack)."""
+    cause = getattr(error, "orig", None) or error
+    return f"{type(cause).__name__}: {str(cause).splitlines()[0][:200] if str(cause) else ''}"
+
+
+def rollback_quietly() -> None:
+    """Roll the session back, ignoring a connection that is already gone."""
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool discards it
+        pass

@@ -58,7 +58,11 @@ class RQExecutor:
         }
 
     def submit(self, path: str, args: tuple, queue: str) -> None:
-        self.queues[queue].enqueue("app.core.jobs.run", path, list(args), retry=None, failure_ttl=7 * 24 * 3600)
+        from rq import Retry
+
+        # A job whose work horse dies (a killed or crashed worker) or that raises runs again; jobs are idempotent.
+        self.queues[queue].enqueue("app.core.jobs.run", path, list(args), retry=Retry(max=3, interval=[1, 10, 60]),
+                                   failure_ttl=7 * 24 * 3600)
 
 
 def run(path: str, args: list[Any]) -> None:

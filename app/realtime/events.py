@@ -18,7 +18,8 @@ from flask_jwt_extended import decode_token
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from pydantic import BaseModel
 
-from app.core.errors import APIError, NotFound, TooManyRequests
+from app.core.errors import (APIError, NotFound, ServiceUnavailable, TooManyRequests, is_outage, outage_reason,
+                             rollback_quietly)
 from app.core.pagination import PageQuery
 from app.core.validation import parse
 from app.extensions import db, socketio
@@ -77,7 +78,11 @@ def handler(schema: type[BaseModel] | None = None) -> Callable:
                 else:
                     self.strike()
                 return _error(error.code, error.message, error.details)
-            except Exception:
+            except Exception as error:
+                if is_outage(error):  # the database or Redis is restarting: a clean, retryable error ack
+                    rollback_quietly()
+                    log.warning("socket handler %s: service unavailable (%s)", fn.__name__, outage_reason(error))
+                    return _error(ServiceUnavailable.code, ServiceUnavailable.message)
                 db.session.rollback()
                 log.exception("socket handler %s failed", fn.__name__)
                 return _error("internal_error", "Something went wrong on our side.")

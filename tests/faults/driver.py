@@ -199,7 +199,8 @@ def _stop_requested(config: dict, started: float) -> bool:
 def main(config_path: str, result_path: str) -> int:
     config = json.load(open(config_path))
     urls = config["urls"]
-    agents = [Agent(urls[i % len(urls)], token) for i, token in enumerate(config.get("agent_tokens", []))]
+    agent_urls = config.get("agent_urls") or urls
+    agents = [Agent(agent_urls[i % len(agent_urls)], token) for i, token in enumerate(config.get("agent_tokens", []))]
     pool = gevent.pool.Pool(100)
     visitors = pool.map(lambda i: Visitor(urls[i % len(urls)], config["project_key"], config["origin"]),
                         range(config["visitors"]))

@@ -179,10 +179,11 @@ class Process:
 class Web(Process):
     """gunicorn with gunicorn.conf.py (gevent-websocket worker) on its own port."""
 
-    def __init__(self, name: str, env: dict, log_dir: Path, port: int | None = None) -> None:
+    def __init__(self, name: str, env: dict, log_dir: Path, port: int | None = None,
+                 config: str = "gunicorn.conf.py") -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        super().__init__(name, [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b",
+        super().__init__(name, [sys.executable, "-m", "gunicorn", "-c", config, "-b",
                                 f"127.0.0.1:{self.port}", "wsgi:app"], env, log_dir)
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -194,6 +195,14 @@ class Web(Process):
                 return False
 
         _wait(ready, timeout, f"{self.name} ready")
+
+    def statuses(self) -> list[int]:
+        """The HTTP statuses this process answered, from its JSON access log."""
+        found = []
+        for line in self.output().splitlines():
+            if line.startswith("{") and '"request"' in line:
+                found.append(json.loads(line).get("status"))
+        return found
 
     def worker_pids(self) -> list[int]:
         """gunicorn's worker processes (children of the master)."""
@@ -278,13 +287,15 @@ class Stack:
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=self.env,
                        check=True, capture_output=True, timeout=120)
 
-    def add_web(self, name: str | None = None, port: int | None = None, **env: str) -> Web:
-        web = Web(name or f"web{len(self.webs) + 1}", self.env | env, self.logs, port)
+    def add_web(self, name: str | None = None, port: int | None = None, config: str = "gunicorn.conf.py",
+                **env: str) -> Web:
+        web = Web(name or f"web{len(self.webs) + 1}", self.env | env, self.logs, port, config)
         self.webs.append(web)
         return web
 
-    def add_worker(self, **env: str) -> Process:
-        worker = Process(f"worker{len(self.workers) + 1}", [sys.executable, "worker.py"], self.env | env, self.logs)
+    def add_worker(self, command: list[str] | None = None, **env: str) -> Process:
+        worker = Process(f"worker{len(self.workers) + 1}", [sys.executable, *(command or ["worker.py"])],
+                         self.env | env, self.logs)
         self.workers.append(worker)
         return worker
 
@@ -318,10 +329,11 @@ class Load:
     """The driver (tests/faults/driver.py) in its own process: start, wait until its visitors are in, stop."""
 
     def __init__(self, stack: Stack, urls: list[str], project: dict, agent_tokens: list[str], *, visitors: int,
-                 rate: float, senders: int | None = None, max_seconds: float = 120) -> None:
+                 rate: float, senders: int | None = None, max_seconds: float = 120,
+                 agent_urls: list[str] | None = None) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="livechat-load-", dir=stack.tmp))
         self.config = {
-            "urls": urls, "project_key": project["public_key"], "origin": ORIGIN, "agent_tokens": agent_tokens,
+            "urls": urls, "agent_urls": agent_urls or urls, "project_key": project["public_key"], "origin": ORIGIN, "agent_tokens": agent_tokens,
             "visitors": visitors, "rate": rate, "senders": senders or visitors, "max_seconds": max_seconds,
             "stop_file": str(self.dir / "stop"), "ready_file": str(self.dir / "ready"),
         }
