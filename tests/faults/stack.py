@@ -26,7 +26,9 @@ from tests import services
 from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path(os.environ.get("LIVECHAT_PG_BIN", "/usr/lib/postgresql/15/bin"))
+PG_BIN = Path(os.environ.get("LIVECHAT_PG_BIN") or next(
+    iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), reverse=True)),
+    Path("/usr/lib/postgresql/15/bin")))
 ORIGIN = "https://faults.example.com"
 SECRET = "fault-suite-secret-" + "x" * 40
 
