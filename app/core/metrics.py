@@ -17,6 +17,7 @@ import ipaddress
 import logging
 import os
 import time
+from contextlib import contextmanager
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import (
@@ -80,6 +81,18 @@ def message_acked(channel: str, started: float) -> None:
     """A send on `channel` ("widget", "agent", "api") was committed and acked; `started` is its time.monotonic()."""
     MESSAGES_ACKED.labels(channel).inc()
     ACK_LATENCY.labels(channel).observe(time.monotonic() - started)
+
+
+@contextmanager
+def timed_send(channel: str):
+    """Wrap a send: counted and timed once it returns (stored, about to be acked), and finished before a
+    graceful exit drops the process's sockets."""
+    from app.core import lifecycle
+
+    started = time.monotonic()
+    with lifecycle.send_in_flight():
+        yield
+    message_acked(channel, started)
 
 
 def send_failed(code: str) -> None:

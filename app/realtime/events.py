@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from app.core.errors import (APIError, NotFound, ServiceUnavailable, TooManyRequests, is_outage, outage_reason,
                              rollback_quietly)
+from app.core import metrics
 from app.core.pagination import PageQuery
 from app.core.validation import parse
 from app.extensions import db, socketio
@@ -146,6 +147,7 @@ class Gateway(Namespace):
     def track(self, key: int) -> bool:
         """Record this socket for presence; True when the person just came online."""
         self.live[request.sid] = key
+        metrics.socket_connected(self.namespace)
         self._start_refresher()
         return presence.connect(self.kind, key, request.sid)
 
@@ -154,6 +156,7 @@ class Gateway(Namespace):
         key = self.live.pop(request.sid, None)
         if key is None:
             return None, False
+        metrics.socket_disconnected(self.namespace)
         return key, presence.disconnect(self.kind, key, request.sid)
 
     def _start_refresher(self) -> None:
@@ -237,7 +240,8 @@ class WidgetNamespace(Gateway):
         visitor_id = session.get("visitor_id")
         if not allow_visitor_message(session["project_key"], visitor_id):
             raise TooManyRequests("You are sending messages too fast; wait a moment.", code="rate_limited")
-        return {"message": inbox.send_visitor_message(visitor_id, data)}
+        with metrics.timed_send("widget"):
+            return {"message": inbox.send_visitor_message(visitor_id, data)}
 
     @handler(TypingRequest)
     def on_typing(self, data: TypingRequest):
@@ -412,8 +416,9 @@ class AgentNamespace(Gateway):
     def on_message_send(self, data: AgentSocketMessage):
         conversation = self._conversation(data.conversation_id)
         fields = data.model_dump(exclude={"conversation_id"})
-        message, _ = inbox.send_agent_message(self._project(conversation.project_id), conversation.id,
-                                              self._agent(), MessageCreate(**fields))
+        with metrics.timed_send("agent"):
+            message, _ = inbox.send_agent_message(self._project(conversation.project_id), conversation.id,
+                                                  self._agent(), MessageCreate(**fields))
         return {"message": inbox.message_body(message)}
 
 
