@@ -15,11 +15,12 @@ except ConfigError as error:
     sys.exit(f"Configuration error: {error}")
 
 if not app.config["REDIS_URL"] and (__name__ == "__main__" or "gunicorn" in sys.modules):
-    # Embedded mode: no worker process, so the serving process relays the outbox itself
-    # (not `flask --app wsgi …` commands, which only import this module).
-    from app.core import relay  # noqa: E402
+    # Embedded mode: no worker process, so the serving process relays the outbox and runs the
+    # periodic jobs itself (not `flask --app wsgi …` commands, which only import this module).
+    from app.core import jobs, relay  # noqa: E402
 
     relay.start_in_process(app)
+    jobs.start_scheduler(app)
 
 if __name__ == "__main__":
     from gevent.pywsgi import WSGIServer

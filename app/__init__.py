@@ -25,7 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     from app.auth import principal
     from app.core import db as core_db
-    from app.core import errors, jobs, lifecycle, logs, metrics
+    from app.core import errors, jobs, lifecycle, logs, metrics, relay
+    from app.inbox import jobs as inbox_jobs
+    from app.realtime import events as realtime_events
 
     logs.init_app(app)
     core_db.init_app(app)
@@ -33,13 +35,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     principal.init_app(app)
     extensions.limiter.init_app(app)
     jobs.init_app(app)
+    relay.init_app(app)
     cli.init_app(app)
     metrics.init_app(app)
     _register_models()
     _register_blueprints(app)
-    from app.realtime import events as realtime_events
-
     realtime_events.init_app(app)
+    inbox_jobs.init_app(app)
     lifecycle.init_app(app)
     if app.config["TRUSTED_PROXY_COUNT"]:
         # Behind nginx: client addresses (rate limits, audit, /metrics' loopback rule) come from X-Forwarded-*.
@@ -54,7 +56,6 @@ def _register_models() -> None:
     """Import every module's models so metadata (and Alembic) sees all tables."""
     from app.auth import models as _auth  # noqa: F401
     from app.core import models as _core  # noqa: F401
-    from app.core import relay as _relay  # noqa: F401  (its session hooks run the fast path)
     from app.inbox import models as _inbox  # noqa: F401
     from app.projects import models as _projects  # noqa: F401
     from app.users import models as _users  # noqa: F401

@@ -129,6 +129,8 @@ class Settings:
             # With the fast path on, the relay leaves rows this young to it (no double emits).
             "RELAY_GRACE_SECONDS": float(os.environ.get("RELAY_GRACE_SECONDS", "1")),
             "OUTBOX_RETENTION_DAYS": int(os.environ.get("OUTBOX_RETENTION_DAYS", "7")),
+            # How often the inbox's periodic job reopens conversations whose snooze ended.
+            "SNOOZE_WAKE_SECONDS": float(os.environ.get("SNOOZE_WAKE_SECONDS", "5")),
             "MESSAGE_MAX_CHARS": int(os.environ.get("MESSAGE_MAX_CHARS", "5000")),
             "WIDGET_VISITOR_MESSAGE_RATE": os.environ.get("WIDGET_VISITOR_MESSAGE_RATE", "30/minute"),
             "WIDGET_PROJECT_MESSAGE_RATE": os.environ.get("WIDGET_PROJECT_MESSAGE_RATE", "1200/minute"),

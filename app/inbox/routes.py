@@ -8,7 +8,7 @@ from app.core import metrics
 from app.core.errors import Forbidden, NotFound, Unauthorized
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.core.tenancy import project_for
+from app.projects.access import project_for, role_in
 from app.core.validation import dump, json_body, query_args
 from app.inbox import service
 from app.inbox.schemas import (
@@ -209,7 +209,6 @@ def download_attachment(attachment_id: int):
     Tokens go in the Authorization header only, never in the URL, where they
     would outlive the page in history, proxy logs and referrers.
     """
-    from app.core.tenancy import role_in
     from app.visitors import service as visitors
 
     visitor = visitors.visitor_from_any_token(_bearer())

@@ -1,6 +1,6 @@
 """Conversations and messages: ordered, idempotent, durable sends and everything agents do to threads.
 
-Every change writes its outbox events in the same transaction (`events.publish`)
+Every change writes its outbox events in the same transaction (`outbox.publish`)
 and commits once; the relay (and the fast path) deliver them after commit.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, func, literal_column, select, table, update
 from sqlalchemy.exc import IntegrityError
 
-from app.core import events
+from app.core import outbox
 from app.core.db import utcnow
 from app.core.errors import BadRequest, NotFound, PayloadTooLarge, ValidationFailed
 from app.core.pagination import PageQuery, paginate
@@ -219,7 +219,7 @@ def _append(conversation: Conversation, *, sender_type: str, sender_id: int | No
     db.session.flush()
     body = message_body(message)
     message.__dict__[_BODY_KEY] = body  # survives the commit's expiry: it is not a mapped attribute
-    events.publish(conversation.project_id, "message.created", {
+    outbox.publish(conversation.project_id, "message.created", {
         "message": body,
         "conversation_id": conversation.id,
         "visitor_id": conversation.visitor_id,
@@ -233,7 +233,7 @@ def _publish_conversation(conversation: Conversation, event_type: str = "convers
         body = conversation_rows([conversation], None)[0]  # nobody has read a brand-new thread
     else:
         body = conversation_body(conversation)
-    events.publish(conversation.project_id, event_type, {
+    outbox.publish(conversation.project_id, event_type, {
         "conversation": body,
         "widget_conversation": widget_conversation_body(conversation),
         "visitor_id": conversation.visitor_id,
@@ -342,7 +342,7 @@ def _append_to_open_conversation(visitor_id: int, conversation_id: int, content:
         "sender_id": visitor_id, "sender": None, "content": content, "private": False,
         "client_msg_id": client_msg_id, "created_at": now, "attachments": [],
     }).model_dump(mode="json")
-    events.publish(project_id, "message.created",
+    outbox.publish(project_id, "message.created",
                    {"message": body, "conversation_id": conversation_id, "visitor_id": visitor_id})
     db.session.commit()
     return body
@@ -442,7 +442,7 @@ def mark_read_by_visitor(visitor: Visitor, conversation_id: int, seq: int) -> Co
             .values(visitor_last_read_seq=seq),
             execution_options={"synchronize_session": False},
         )
-        events.publish(conversation.project_id, "conversation.read", {
+        outbox.publish(conversation.project_id, "conversation.read", {
             "conversation_id": conversation.id, "visitor_id": conversation.visitor_id,
             "seq": seq, "reader_type": "visitor", "reader_id": visitor.id,
         })
@@ -594,7 +594,7 @@ def mark_read_by_agent(project: Project, conversation_id: int, agent: User, seq:
     for attempt in range(2):
         try:
             last_read = _set_agent_read(conversation.id, agent.id, seq)
-            events.publish(project.id, "conversation.read", {
+            outbox.publish(project.id, "conversation.read", {
                 "conversation_id": conversation.id, "visitor_id": conversation.visitor_id,
                 "seq": last_read, "reader_type": "agent", "reader_id": agent.id,
             })
@@ -745,7 +745,7 @@ def latest_open_conversation(visitor: Visitor) -> Conversation | None:
 
 
 def wake_snoozed(now: datetime | None = None) -> int:
-    """Reopen conversations whose snooze has ended (run by the relay's sweep). Commits."""
+    """Reopen conversations whose snooze has ended (the periodic `inbox.jobs.wake_snoozed`). Commits."""
     due = list(db.session.scalars(select(Conversation.id).where(
         Conversation.status == "snoozed", Conversation.snoozed_until <= (now or utcnow()))))
     for conversation_id in due:

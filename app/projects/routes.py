@@ -7,7 +7,7 @@ from app.auth.principal import authenticated, current_user, principal, user_requ
 from app.core.errors import Forbidden
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.core.tenancy import project_for
+from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
 from app.projects import service
 from app.projects.models import Project

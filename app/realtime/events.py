@@ -36,8 +36,7 @@ from app.inbox.schemas import (
 )
 from app.realtime import presence
 from app.realtime.fanout import AGENT_NAMESPACE, WIDGET_NAMESPACE, emit, project_room, visitor_room
-from app.realtime import limits
-from app.realtime.fanout import SERVER_EXTENSION
+from app.realtime import fanout, limits
 from app.realtime.limits import allow_visitor_message
 
 log = logging.getLogger(__name__)
@@ -439,6 +438,6 @@ def init_app(app) -> None:
     socketio.on_namespace(WidgetNamespace(WIDGET_NAMESPACE))
     socketio.on_namespace(AgentNamespace(AGENT_NAMESPACE))
     # The extension object is a process-wide singleton; each app keeps its own server for emits.
-    app.extensions[SERVER_EXTENSION] = socketio.server
+    fanout.init_app(app, socketio.server)
     presence.init_app(app)
     limits.init_app(app)

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, request
 from app.auth.principal import authenticated
 from app.core.openapi import documented
 from app.core.pagination import page_body
-from app.core.tenancy import project_for
+from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
 from app.extensions import limiter
 from app.visitors import service

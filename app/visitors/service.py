@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from user_agents import parse as parse_user_agent
 
-from app.core import events
+from app.core import outbox
 from app.core.db import utcnow
 from app.core.errors import Forbidden, NotFound, ValidationFailed
 from app.core.pagination import PageQuery, paginate
@@ -193,7 +193,7 @@ def start_session(project: Project, data: WidgetSessionCreate, user_agent: str |
         visitor.is_identity_verified = is_verified
     _apply_details(visitor, data, user_agent)
     db.session.flush()
-    events.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
+    outbox.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
     db.session.commit()
     return visitor, issue_token(visitor)
 
@@ -232,7 +232,7 @@ def publish_presence(visitor_id: int, is_online: bool) -> None:
     if visitor is None:
         return
     visitor.last_seen_at = utcnow()
-    events.publish(visitor.project_id, "visitor.updated", {"visitor": visitor_summary(visitor, online=is_online)})
+    outbox.publish(visitor.project_id, "visitor.updated", {"visitor": visitor_summary(visitor, online=is_online)})
     try:
         db.session.commit()
     except IntegrityError:
@@ -274,6 +274,6 @@ def update_visitor(project: Project, visitor_id: int, data: VisitorUpdate) -> Vi
     if data.attributes is not None:
         visitor.attributes = merge_attributes(visitor.attributes, data.attributes)
     db.session.flush()
-    events.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
+    outbox.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
     db.session.commit()
     return visitor

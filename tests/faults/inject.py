@@ -1,7 +1,7 @@
 """Fault injection from outside the product: hooks the fault suite loads into real processes.
 
-* `gunicorn.conf.py` for web processes: the project's own settings and hooks, plus a SQLAlchemy
-  `after_commit` listener placed *before* the relay's: when the trigger file exists, the first commit
+* `gunicorn_faults.py` for web processes: the project's own settings and hooks, plus a SQLAlchemy
+  `after_commit` listener placed *before* the one that runs `on_commit` callbacks (the fast path's emits): when the trigger file exists, the first commit
   that wrote outbox rows kills the process (SIGKILL) after the commit and before the fast path emits.
 * `python -m tests.faults.inject worker`: worker.py, plus a `before_commit` listener in RQ's work
   horses: when the trigger file exists, a relay drain that has emitted its rows dies (SIGKILL)
@@ -30,12 +30,13 @@ def _triggered() -> bool:
         return False
 
 
-def _pending_key() -> str:
-    try:
-        from app.core.outbox import PENDING_KEY
-    except ImportError:
-        from app.core.events import PENDING_KEY
-    return PENDING_KEY
+def _wrote_outbox_rows(session) -> bool:
+    """True when the committing transaction wrote outbox rows (their fast-path emits wait for the commit)."""
+    from app.core import outbox
+    from app.core.db import _ON_COMMIT_KEY
+
+    return any(getattr(callback, "func", None) is outbox._committed
+               for callback in session.info.get(_ON_COMMIT_KEY, []))
 
 
 def install_kill_between_commit_and_emit() -> None:
@@ -43,11 +44,9 @@ def install_kill_between_commit_and_emit() -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    key = _pending_key()
-
     @event.listens_for(Session, "after_commit", insert=True)
     def _die_after_commit(session):
-        if session.info.get(key) and _triggered():
+        if _wrote_outbox_rows(session) and _triggered():
             os.kill(os.getpid(), signal.SIGKILL)
 
 
