@@ -119,12 +119,16 @@ def init_app(app: Flask) -> None:
 
 
 def is_outage(error: BaseException) -> bool:
-    """True when `error` means the database or Redis cannot be reached (a restart, a network cut), not a bug."""
+    """True when `error` means the database or Redis cannot be reached (a restart, a network cut, an
+    exhausted connection pool), not a bug."""
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
     from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-    if isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated):
+    # PoolTimeout: every database connection of the process stayed busy (overload): retry later, as for an outage.
+    if isinstance(error, (OperationalError, PoolTimeout)) or (isinstance(error, DBAPIError)
+                                                               and error.connection_invalidated):
         return True
     return isinstance(error, (RedisConnectionError, RedisTimeoutError, ConnectionError))
 

@@ -30,7 +30,7 @@ import gevent.pool  # noqa: E402
 import requests  # noqa: E402
 import socketio  # noqa: E402
 
-ACK_TIMEOUT = 5.0
+ACK_TIMEOUT = 15.0  # a loaded server acks late; a widget waits before it retries
 
 
 def _client(origin: str | None = None) -> socketio.Client:
@@ -153,8 +153,15 @@ class Visitor(Participant):
         self.pending: list[str] = []  # sent, not acknowledged yet: retried first, in order
         self.contents: dict[str, str] = {}
         self.errors: dict[str, int] = {}
-        self.sio.connect(url, namespaces=["/widget"], transports=["websocket"], wait_timeout=20,
-                         auth={"project_key": project_key, "visitor_token": session["visitor_token"]})
+        for attempt in range(30):  # a busy server may turn a connection away: try again, as the widget does
+            try:
+                self.sio.connect(url, namespaces=["/widget"], transports=["websocket"], wait_timeout=20,
+                                 auth={"project_key": project_key, "visitor_token": session["visitor_token"]})
+                break
+            except socketio.exceptions.ConnectionError:
+                if attempt == 29:
+                    raise
+                gevent.sleep(0.5)
 
     def conversations(self) -> list[int]:
         return [self.conversation_id] if self.conversation_id else []
@@ -201,13 +208,15 @@ def main(config_path: str, result_path: str) -> int:
     urls = config["urls"]
     agent_urls = config.get("agent_urls") or urls
     agents = [Agent(agent_urls[i % len(agent_urls)], token) for i, token in enumerate(config.get("agent_tokens", []))]
-    pool = gevent.pool.Pool(100)
+    pool = gevent.pool.Pool(50)
     visitors = pool.map(lambda i: Visitor(urls[i % len(urls)], config["project_key"], config["origin"]),
                         range(config["visitors"]))
-    # Every visitor opens its conversation before the measured load.
+    # Every visitor opens its conversation before the measured load (a first message creates it), a few at
+    # a time as real visitors arrive.
     for visitor in visitors:
         visitor.new_message()
-    pool.map(lambda v: [v.send_pending() or gevent.sleep(0.2) for _ in range(20) if v.pending], visitors)
+    opening = gevent.pool.Pool(20)
+    opening.map(lambda v: [v.send_pending() or gevent.sleep(0.5) for _ in range(20) if v.pending], visitors)
     open(config["ready_file"], "w").close()
 
     started = time.monotonic()

@@ -274,6 +274,7 @@ class Stack:
         self.database_url = self.postgres.create_database()
         self.webs: list[Web] = []
         self.workers: list[Process] = []
+        self.loads: list[Process] = []
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "PROMETHEUS"))} | {
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis.url,
@@ -320,7 +321,7 @@ class Stack:
         return "\n".join(f"===== {p.name}\n{p.output()[-4000:]}" for p in [*self.webs, *self.workers])
 
     def close(self) -> None:
-        for process in [*self.webs, *self.workers]:
+        for process in [*self.loads, *self.webs, *self.workers]:
             process.stop(timeout=5)
         if self.owns_servers:
             self.redis.close()
@@ -344,6 +345,7 @@ class Load:
         self.process = Process(f"load-{uuid.uuid4().hex[:4]}", [sys.executable, "-m", "tests.faults.driver",
                                                                  str(self.dir / "config.json"), str(self.result_path)],
                                dict(os.environ), stack.logs)
+        stack.loads.append(self.process)
 
     def wait_ready(self, timeout: float = 180) -> None:
         def ready() -> bool:
