@@ -7,9 +7,10 @@ mid-send. `drain()` (called by gunicorn.conf.py once the worker stops accepting)
 marks the process not ready, waits for in-flight sends to commit and ack, then
 closes every Engine.IO connection at the transport level: clients see a dropped
 transport (not a server "disconnect" or an Engine.IO "close", after either of
-which a client would stay away), reconnect through the proxy to another process and resume by `seq`. A
-send whose ack the close still cut off is retried by its client with the same
-`client_msg_id` and answered with the stored message.
+which a client would stay away), reconnect through the proxy to another
+process and resume by `seq`. A send whose ack the close still cut off is
+retried by its client with the same `client_msg_id` and answered with the
+stored message.
 """
 from __future__ import annotations
 

@@ -35,8 +35,9 @@ ACK_TIMEOUT = 15.0  # a loaded server acks late; a widget waits before it retrie
 
 def _client(origin: str | None = None) -> socketio.Client:
     extra = {"websocket_extra_options": {"origin": origin}} if origin else {}
-    return socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1.0,
-                           randomization_factor=0.5, request_timeout=5, **extra)
+    # socket.io-client's own back-off (1 s doubling to 5 s, ±50 %): a storm of reconnects spreads out.
+    return socketio.Client(reconnection=True, reconnection_delay=1, reconnection_delay_max=5,
+                           randomization_factor=0.5, request_timeout=15, **extra)
 
 
 class Seen:
@@ -94,8 +95,15 @@ class Participant:
         for conversation_id in self.conversations():
             self.resume_conversation(conversation_id)
 
-    def resume_conversation(self, conversation_id: int) -> None:
-        """Ask for everything after the last seq seen without a gap."""
+    def resume_until_done(self, deadline: float) -> None:
+        """The final resume: like a client that keeps its socket, retried while the server is busy."""
+        for conversation_id in self.conversations():
+            while not self.resume_conversation(conversation_id) and time.monotonic() < deadline:
+                gevent.sleep(1)
+                self.wait_connected(max(0.1, deadline - time.monotonic()))
+
+    def resume_conversation(self, conversation_id: int) -> bool:
+        """Ask for everything after the last seq seen without a gap; False when the server did not answer."""
         while True:
             try:
                 ack = self.sio.call("sync", {"conversation_id": conversation_id,
@@ -103,14 +111,14 @@ class Participant:
                                     namespace=self.namespace, timeout=ACK_TIMEOUT)
             except Exception:  # noqa: BLE001 - disconnected meanwhile: the next connect resumes
                 self.resume_errors += 1
-                return
+                return False
             if not ack.get("ok"):
                 self.resume_errors += 1
-                return
+                return False
             for message in ack["messages"]:
                 self.seen.add(message)
             if not ack.get("has_more"):
-                return
+                return True
 
     def wait_connected(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -243,24 +251,24 @@ def main(config_path: str, result_path: str) -> int:
 
     # Wrap up as clients would: reconnect, retry what is unacknowledged, resume.
     everyone = agents + visitors
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + config.get("wrap_up_seconds", 120)
     for participant in everyone:
         participant.wait_connected(max(0.1, deadline - time.monotonic()))
 
     def finish(visitor: Visitor) -> None:
-        deadline = time.monotonic() + 60
-        while visitor.pending and visitor.sio.connected and time.monotonic() < deadline:
-            if not visitor.send_pending():
+        while visitor.pending and time.monotonic() < deadline + 60:
+            if not visitor.sio.connected or not visitor.send_pending():
                 gevent.sleep(0.5)
 
     pool.map(finish, visitors)
     gevent.sleep(config.get("settle_seconds", 2))
-    pool.map(lambda p: p.resume(), everyone)
+    pool.map(lambda p: p.resume_until_done(deadline + 60), everyone)
     for agent in agents:  # conversations an agent never heard of live are in the visitors' acks
         for visitor in visitors:
             if visitor.conversation_id and visitor.conversation_id not in agent.seen.by_conversation:
                 agent.seen.by_conversation[visitor.conversation_id] = {}
-                agent.resume_conversation(visitor.conversation_id)
+                while not agent.resume_conversation(visitor.conversation_id) and time.monotonic() < deadline + 60:
+                    gevent.sleep(1)
 
     result = {
         "elapsed": elapsed,
