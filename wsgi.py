@@ -24,11 +24,12 @@ if not app.config["REDIS_URL"] and (__name__ == "__main__" or "gunicorn" in sys.
 
 if __name__ == "__main__":
     from gevent.pywsgi import WSGIServer
-    from geventwebsocket.handler import WebSocketHandler
+
+    from app.core.http_server import JSONErrorHandler
 
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
-    server = WSGIServer((host, port), app, handler_class=WebSocketHandler)
+    server = WSGIServer((host, port), app, handler_class=JSONErrorHandler)
     try:
         server.init_socket()
     except OSError as error:

@@ -18,22 +18,29 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.as_flask_config())
     app.config.update(
         MIGRATIONS_DIR=ROOT / "migrations",
-        AUTH_RATE_LIMIT="30 per minute",
+        # When set, replaces every auth limit (tests lift them with it); see app/auth/limits.py.
+        AUTH_RATE_LIMIT=None,
         RATELIMIT_KEY_PREFIX="livechat",
     )
     if test_config:
         app.config.update(test_config)
     from app.auth import principal
     from app.core import db as core_db
-    from app.core import errors, jobs, lifecycle, logs, metrics, relay
+    from app.audit import jobs as audit_jobs
+    from app.core import errors, jobs, lifecycle, logs, metrics, relay, routing
+    from app.core.safejson import SafeJSONProvider
     from app.inbox import jobs as inbox_jobs
     from app.realtime import events as realtime_events
+    from app.web import headers
 
     logs.init_app(app)
+    app.json = SafeJSONProvider(app)
+    routing.init_app(app)
     core_db.init_app(app)
     errors.init_app(app)
     principal.init_app(app)
     extensions.limiter.init_app(app)
+    headers.init_app(app)
     jobs.init_app(app)
     relay.init_app(app)
     cli.init_app(app)
@@ -42,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     realtime_events.init_app(app)
     inbox_jobs.init_app(app)
+    audit_jobs.init_app(app)
     lifecycle.init_app(app)
     if app.config["TRUSTED_PROXY_COUNT"]:
         # Behind nginx: client addresses (rate limits, audit, /metrics' loopback rule) come from X-Forwarded-*.
@@ -54,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_models() -> None:
     """Import every module's models so metadata (and Alembic) sees all tables."""
+    from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.core import models as _core  # noqa: F401
     from app.inbox import models as _inbox  # noqa: F401
@@ -63,7 +72,10 @@ def _register_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.audit.routes import bp as audit_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.auth.routes import bp as auth_bp
+    from app.auth.routes import browser_bp as oidc_browser_bp
     from app.core.api import bp as api_bp
     from app.core.health import bp as health_bp
     from app.inbox.routes import bp as inbox_bp
@@ -72,5 +84,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.visitors.routes import bp as visitors_bp
     from app.web.routes import bp as web_bp
 
-    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp):
+    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp, audit_bp,
+                      privacy_bp, oidc_browser_bp):
         app.register_blueprint(blueprint)

@@ -18,9 +18,8 @@ from flask_jwt_extended import decode_token
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from pydantic import BaseModel
 
-from app.core.errors import (APIError, NotFound, ServiceUnavailable, TooManyRequests, is_outage, outage_reason,
-                             rollback_quietly)
 from app.core import metrics
+from app.core.errors import APIError, NotFound, ServiceUnavailable, is_outage, outage_reason, rollback_quietly
 from app.core.pagination import PageQuery
 from app.core.validation import parse
 from app.extensions import db, socketio
@@ -37,7 +36,6 @@ from app.inbox.schemas import (
 from app.realtime import presence
 from app.realtime.fanout import AGENT_NAMESPACE, WIDGET_NAMESPACE, emit, project_room, visitor_room
 from app.realtime import fanout, limits
-from app.realtime.limits import allow_visitor_message
 
 log = logging.getLogger(__name__)
 
@@ -237,8 +235,9 @@ class WidgetNamespace(Gateway):
     @handler(WidgetMessageCreate)
     def on_message_send(self, data: WidgetMessageCreate):
         visitor_id = session.get("visitor_id")
-        if not allow_visitor_message(session["project_key"], visitor_id):
-            raise TooManyRequests("You are sending messages too fast; wait a moment.", code="rate_limited")
+        limits.admit_visitor_message(session["project_key"], visitor_id, request.remote_addr)
+        if session.pop("start_new", False):
+            data = data.model_copy(update={"new_conversation": True})
         with metrics.timed_send("widget"):
             return {"message": inbox.send_visitor_message(visitor_id, data)}
 
@@ -272,7 +271,7 @@ class WidgetNamespace(Gateway):
         visitor = self._visitor()
         messages = inbox.visitor_messages(visitor, data.conversation_id, data.after_seq, data.limit)
         conversation = inbox.visitor_conversation(visitor, data.conversation_id)
-        return {"messages": [inbox.message_body(m) for m in messages], "has_more": len(messages) == data.limit,
+        return {"messages": [inbox.visitor_message_body(m) for m in messages], "has_more": len(messages) == data.limit,
                 "conversation": inbox.widget_conversation_body(conversation)}
 
     @handler()
@@ -282,8 +281,22 @@ class WidgetNamespace(Gateway):
 
     @handler()
     def on_conversation_new(self, data=None):
-        conversation = inbox.start_visitor_conversation(self._visitor())
-        return {"conversation": inbox.widget_conversation_body(conversation)}
+        """Lazy, like the first conversation: the next `message:send` starts it (no empty rows)."""
+        visitor = self._visitor()
+        limits.admit_new_conversation(session["project_key"], visitor.id)
+        session["start_new"] = True
+        return {"conversation": None}
+
+
+def _apply_2fa_policy(user, project_ids: list[int]) -> list[int]:
+    """Leave out projects that require 2FA of a member without it; refuse when none is left."""
+    from app.auth.mfa import projects_requiring_enrolment
+
+    blocked = projects_requiring_enrolment(user, project_ids)
+    if blocked and len(blocked) == len(project_ids):
+        raise _refuse("mfa_enrolment_required",
+                      "Your projects require two-factor authentication: enable it on your profile first.")
+    return [project_id for project_id in project_ids if project_id not in blocked]
 
 
 class AgentNamespace(Gateway):
@@ -318,6 +331,7 @@ class AgentNamespace(Gateway):
             project_ids += [project.id for project, _ in rows]
             if cursor is None:
                 break
+        project_ids = _apply_2fa_policy(user, project_ids)
         session.update(user_id=user.id, user_name=user.name, project_ids=project_ids)
         for project_id in project_ids:
             join_room(project_room(project_id))

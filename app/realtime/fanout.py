@@ -34,10 +34,9 @@ def visitor_room(visitor_id: int) -> str:
 
 
 def _widget_message(message: dict) -> dict:
-    body = dict(message)
-    if body.get("sender"):
-        body["sender"] = {"name": body["sender"].get("name"), "avatar_url": body["sender"].get("avatar_url")}
-    return body
+    from app.inbox.service import visitor_message_body
+
+    return visitor_message_body(message)
 
 
 def init_app(app: Flask, server: Any) -> None:

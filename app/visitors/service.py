@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -13,7 +14,7 @@ from user_agents import parse as parse_user_agent
 
 from app.core import outbox
 from app.core.db import utcnow
-from app.core.errors import Forbidden, NotFound, ValidationFailed
+from app.core.errors import Forbidden, NotFound, Unprocessable, ValidationFailed
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
@@ -164,12 +165,16 @@ def merge_attributes(current: dict, changes: dict) -> dict:
         else:
             merged[key] = value
     if len(merged) > 50:
-        raise ValidationFailed("A visitor has at most 50 attributes.", code="too_many_attributes")
+        raise Unprocessable("A visitor has at most 50 attributes.", code="too_many_attributes")
     return merged
 
 
-def start_session(project: Project, data: WidgetSessionCreate, user_agent: str | None) -> tuple[Visitor, str]:
-    """Start or resume the visitor of a widget; returns it with a fresh token. Commits."""
+def start_session(project: Project, data: WidgetSessionCreate, user_agent: str | None,
+                  admit_new_visitor: Callable[[], None] | None = None) -> tuple[Visitor, str]:
+    """Start or resume the visitor of a widget; returns it with a fresh token. Commits.
+
+    `admit_new_visitor` is called before a visitor is created (it raises to refuse one: rate limits).
+    """
     is_verified = _verified_identity(project, data)
     visitor = visitor_for_token(project, data.visitor_token)
     if is_verified:
@@ -186,6 +191,8 @@ def start_session(project: Project, data: WidgetSessionCreate, user_agent: str |
     elif visitor is not None and visitor.is_identity_verified and data.identifier not in (None, visitor.identifier):
         visitor = None
     if visitor is None:
+        if admit_new_visitor is not None:
+            admit_new_visitor()
         visitor = Visitor(project_id=project.id, attributes={})
         db.session.add(visitor)
     if data.identifier is not None and not visitor.is_identity_verified:
