@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from app.cli import DEMO_EMAIL, DEMO_PASSWORD
 from app.config import Settings
 from tests.helpers import free_port, stop_processes, wait_until_ready
 
@@ -90,7 +91,7 @@ def test_demo_on_port_5077_opens_a_widget_session_and_a_message_reaches_the_proj
         send(widget_frame(page), text)
 
         login = requests.post(f"{base}/api/v1/auth/login",
-                              json={"email": "demo@example.com", "password": "demo-password"}, timeout=10).json()
+                              json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}, timeout=10).json()
         headers = {"Authorization": f"Bearer {login['access_token']}"}
         project = requests.get(f"{base}/api/v1/projects", headers=headers, timeout=10).json()["items"][0]
         from tests.e2e.pages import Agent
