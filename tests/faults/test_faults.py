@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
 import uuid
 
@@ -189,6 +188,3 @@ def test_a_thousand_clients_reconnect_at_once_and_resume(stack):
     print(f"\n{clients} clients reconnecting at once: {reconnected} reconnected and resumed; {outcome}")
     assert reconnected == clients
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("run with pytest")
