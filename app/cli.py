@@ -1,6 +1,8 @@
-"""Flask CLI commands: `flask --app wsgi seed-demo`."""
+"""Flask CLI commands: `flask --app wsgi seed-demo`, `flask --app wsgi realtime-schema`."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
@@ -8,6 +10,11 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.extensions import db
+from app.projects import service as projects
+from app.projects.models import Project, ProjectMember
+from app.projects.schemas import ProjectCreate, ProjectUpdate
+from app.realtime import contract
+from app.users import service as users
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "livechat-demo-2026"
@@ -16,10 +23,6 @@ DEMO_PROJECT = "Demo project"
 
 def seed_demo() -> tuple[str, str, object]:
     """Create (once) the demo manager and demo project; returns (email, password, project)."""
-    from app.projects import service as projects
-    from app.projects.schemas import ProjectCreate, ProjectUpdate
-    from app.users import service as users
-
     user = users.find_by_email(DEMO_EMAIL)
     if user is None:
         user = users.create(DEMO_EMAIL, "Demo Manager", DEMO_PASSWORD)
@@ -45,9 +48,6 @@ def demo_origins(public_url: str) -> list[str]:
 
 def demo_project():
     """The demo project, when `seed-demo` has run."""
-    from app.projects.models import Project, ProjectMember
-    from app.users import service as users
-
     user = users.find_by_email(DEMO_EMAIL)
     if user is None:
         return None
@@ -70,3 +70,13 @@ def init_app(app: Flask) -> None:
             f"Demo ready.\n  Dashboard: {public_url}/\n  Login:     {email} / {password}\n"
             f"  Project:   {project.name} (public key {project.public_key})\n  Demo page: {public_url}/demo"
         )
+
+    @app.cli.command("realtime-schema")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+    def realtime_schema_command(output: str | None):
+        """Print the JSON Schema of every Socket.IO event, payload and ack (for generating client types)."""
+        text = json.dumps(contract.json_schema(), indent=2, sort_keys=True) + "\n"
+        if output:
+            Path(output).write_text(text)
+        else:
+            click.echo(text, nl=False)
