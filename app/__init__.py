@@ -73,7 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     lifecycle.init_app(app)
     if app.config["TRUSTED_PROXY_COUNT"]:
         # Behind nginx: client addresses (rate limits, audit, /metrics' loopback rule) come from X-Forwarded-*.
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from werkzeug.middleware.proxy_fix import ProxyFix  # only behind a proxy
 
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -126,10 +126,10 @@ def init_app(app: Flask) -> None:
 def is_outage(error: BaseException) -> bool:
     """True when `error` means the database or Redis cannot be reached (a restart, a network cut, an
     exhausted connection pool), not a bug."""
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-    from sqlalchemy.exc import DBAPIError, OperationalError
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
+    from redis.exceptions import ConnectionError as RedisConnectionError  # only when an error happens
+    from redis.exceptions import TimeoutError as RedisTimeoutError  # only when an error happens
+    from sqlalchemy.exc import DBAPIError, OperationalError  # only when an error happens
+    from sqlalchemy.exc import TimeoutError as PoolTimeout  # only when an error happens
 
     # PoolTimeout: every database connection of the process stayed busy (overload): retry later, as for an outage.
     if isinstance(error, (OperationalError, PoolTimeout)) or (isinstance(error, DBAPIError)
@@ -146,7 +146,7 @@ def outage_reason(error: BaseException) -> str:
 
 def rollback_quietly() -> None:
     """Roll the session back, ignoring a connection that is already gone."""
-    from app.extensions import db
+    from app.extensions import db  # extensions import errors' users
 
     try:
         db.session.rollback()

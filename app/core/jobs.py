@@ -75,7 +75,7 @@ class RQExecutor:
         }
 
     def submit(self, path: str, args: tuple, queue: str) -> None:
-        from rq import Retry
+        from rq import Retry  # rq only in production mode
 
         # A job whose work horse dies (a killed or crashed worker) or that raises runs again; jobs are idempotent.
         self.queues[queue].enqueue("app.core.jobs.run", path, list(args), retry=Retry(max=3, interval=[1, 10, 60]),

@@ -51,7 +51,7 @@ def drain(app: Flask, timeout: float) -> None:
 
     Closing repeats until the process ends (or `timeout` more seconds pass).
     """
-    from app.extensions import socketio
+    from app.extensions import socketio  # the server exists once the app is built
 
     state = _state(app)
     state["draining"] = True

@@ -87,7 +87,7 @@ def message_acked(channel: str, started: float) -> None:
 def timed_send(channel: str):
     """Wrap a send: counted and timed once it returns (stored, about to be acked), and finished before a
     graceful exit drops the process's sockets."""
-    from app.core import lifecycle
+    from app.core import lifecycle  # lifecycle is loaded after metrics
 
     started = time.monotonic()
     with lifecycle.send_in_flight():
@@ -114,9 +114,9 @@ class _LiveCollector:
         self.app = app
 
     def collect(self):
-        from app.core.models import OutboxEvent
-        from app.core.db import utcnow
-        from app.extensions import db
+        from app.core.models import OutboxEvent  # at scrape time only
+        from app.core.db import utcnow  # at scrape time only
+        from app.extensions import db  # at scrape time only
 
         database_up = GaugeMetricFamily("livechat_database_up", "1 when the database answered this scrape.")
         lag = GaugeMetricFamily(
@@ -141,7 +141,7 @@ class _LiveCollector:
         yield from self._queues()
 
     def _queues(self):
-        from app.core.jobs import QUEUES, _EXTENSION
+        from app.core.jobs import QUEUES, _EXTENSION  # jobs imports metrics' users
 
         executor = self.app.extensions.get(_EXTENSION)
         redis = getattr(executor, "redis", None)
