@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 
 FRONT_ENDS := widget frontend
 
-.PHONY: run test setup setup-dev build test-front-ends migrate seed worker clean bench
+.PHONY: run test setup setup-dev build test-front-ends migrate seed worker clean lint bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,12 @@ endif
 BENCH_ARGS ?=
 bench: setup-dev bench/node_modules/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## lint and type checks: ruff (lint + format check) and mypy, strict on app/core (config in pyproject.toml)
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy app/core
 
 clean:
 	rm -rf $(VENV) instance widget/dist frontend/dist

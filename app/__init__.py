@@ -14,6 +14,8 @@ from app.auth import principal
 from app.auth.me_routes import bp as me_bp
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import browser_bp as oidc_browser_bp
+from app.canned import models as _canned_models  # noqa: F401
+from app.canned.routes import bp as canned_bp
 from app.config import Settings
 from app.core import db as core_db
 from app.core import errors, jobs, lifecycle, logs, metrics, relay, routing
@@ -22,18 +24,29 @@ from app.core.safejson import SafeJSONProvider
 from app.core.api import bp as api_bp
 from app.core.health import bp as health_bp
 from app.inbox import jobs as inbox_jobs
+from app.inbox import messages as inbox_messages
 from app.inbox import models as _inbox_models  # noqa: F401
 from app.inbox.routes import bp as inbox_bp
+from app.mail import jobs as mail_jobs
+from app.mail import models as _mail_models  # noqa: F401
+from app.mail.routes import bp as mail_bp
+from app.notes import models as _notes_models  # noqa: F401
+from app.notes.routes import bp as notes_bp
 from app.projects import access as project_access
 from app.projects import models as _projects_models  # noqa: F401
 from app.presence import service as presence
 from app.privacy.routes import bp as privacy_bp
 from app.projects.routes import bp as projects_bp
+from app.screenshots import models as _screenshots_models  # noqa: F401
+from app.screenshots.routes import bp as screenshots_bp
 from app.users import models as _users_models  # noqa: F401
 from app.visitors import models as _visitors_models  # noqa: F401
 from app.visitors.routes import bp as visitors_bp
 from app.web import headers
 from app.web.routes import bp as web_bp
+from app.webhooks import jobs as webhook_jobs
+from app.webhooks import models as _webhooks_models  # noqa: F401
+from app.webhooks.routes import bp as webhooks_bp
 from app.widget.routes import bp as widget_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,8 +59,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.as_flask_config())
     app.config.update(
         MIGRATIONS_DIR=ROOT / "migrations",
-        # When set, replaces every auth limit (tests lift them with it); see app/auth/limits.py.
-        AUTH_RATE_LIMIT=None,
         RATELIMIT_KEY_PREFIX="livechat",
     )
     if test_config:
@@ -69,7 +80,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     presence.init_app(app)
     realtime.init_app(app)
     inbox_jobs.init_app(app)
+    inbox_messages.init_app(app)
     audit_jobs.init_app(app)
+    webhook_jobs.init_app(app)
+    mail_jobs.init_app(app)
     lifecycle.init_app(app)
     if app.config["TRUSTED_PROXY_COUNT"]:
         # Behind nginx: client addresses (rate limits, audit, /metrics' loopback rule) come from X-Forwarded-*.
@@ -83,4 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     for blueprint in (health_bp, api_bp, auth_bp, me_bp, projects_bp, web_bp, visitors_bp, widget_bp, inbox_bp,
                       audit_bp, privacy_bp, oidc_browser_bp):
+        app.register_blueprint(blueprint)
+    # Integrations and agent tools (issue #9).
+    for blueprint in (canned_bp, notes_bp, webhooks_bp, screenshots_bp, mail_bp):
         app.register_blueprint(blueprint)

@@ -62,6 +62,7 @@ class Settings:
     mail_from: str
     is_embedded: bool
     instance_path: str
+    outbound_allowlist: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -95,6 +96,7 @@ class Settings:
             mail_from=env.get("MAIL_FROM", "Live Chat <no-reply@localhost>"),
             is_embedded=is_embedded,
             instance_path=str(instance),
+            outbound_allowlist=_split_list(env.get("OUTBOUND_ALLOWLIST", "")),
         )
 
     def as_flask_config(self) -> dict:
@@ -131,6 +133,13 @@ class Settings:
             "OUTBOX_RETENTION_DAYS": int(os.environ.get("OUTBOX_RETENTION_DAYS", "7")),
             # How often the inbox's periodic job reopens conversations whose snooze ended.
             "SNOOZE_WAKE_SECONDS": float(os.environ.get("SNOOZE_WAKE_SECONDS", "5")),
+            # The group commit: writers (each a database connection), sends per transaction, and how many
+            # may wait before sends are refused as overloaded; sends outside it (new conversations,
+            # attachments) running at once.
+            "SEND_WRITERS": int(os.environ.get("SEND_WRITERS", "4")),
+            "SEND_BATCH_MAX": int(os.environ.get("SEND_BATCH_MAX", "200")),
+            "SEND_QUEUE_MAX": int(os.environ.get("SEND_QUEUE_MAX", "1000")),
+            "SEND_GENERAL_MAX": int(os.environ.get("SEND_GENERAL_MAX", "8")),
             "UPLOAD_SWEEP_SECONDS": float(os.environ.get("UPLOAD_SWEEP_SECONDS", "600")),
             "MESSAGE_MAX_CHARS": int(os.environ.get("MESSAGE_MAX_CHARS", "5000")),
             "WIDGET_VISITOR_MESSAGE_RATE": os.environ.get("WIDGET_VISITOR_MESSAGE_RATE", "30/minute"),
@@ -144,7 +153,9 @@ class Settings:
             "WIDGET_VISITOR_UPLOAD_RATE": os.environ.get("WIDGET_VISITOR_UPLOAD_RATE", "10/minute"),
             "ATTACHMENTS_DIR": os.environ.get("ATTACHMENTS_DIR") or str(Path(self.instance_path) / "attachments"),
             "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
-            # Account security (issue #8): brute-force limits of the auth routes.
+            # Account security (issue #8): brute-force limits of the auth routes. AUTH_RATE_LIMIT, when set,
+            # replaces all of them (test servers and load tests lift them with it); see app/auth/limits.py.
+            "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "").strip() or None,
             "LOGIN_RATE_PER_EMAIL": os.environ.get("LOGIN_RATE_PER_EMAIL", "5 per 5 minutes"),
             "LOGIN_RATE_PER_IP": os.environ.get("LOGIN_RATE_PER_IP", "20 per 5 minutes"),
             "REGISTER_RATE_PER_IP": os.environ.get("REGISTER_RATE_PER_IP", "10 per hour"),
@@ -174,6 +185,15 @@ class Settings:
             # How many proxies (nginx …) stand in front: their X-Forwarded-* headers are then trusted.
             "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
             "LOG_FORMAT": os.environ.get("LOG_FORMAT", "").strip().lower() or ("text" if self.is_embedded else "json"),
+            # Integrations (issue #9): hosts or CIDRs outbound HTTP may reach although private.
+            "OUTBOUND_ALLOWLIST": self.outbound_allowlist,
+            "SCREENSHOT_BROWSER": os.environ.get("SCREENSHOT_BROWSER", "/usr/bin/chromium"),
+            "SCREENSHOT_TIMEOUT_SECONDS": float(os.environ.get("SCREENSHOT_TIMEOUT_SECONDS", "15")),
+            "SCREENSHOT_MAX_BYTES": int(os.environ.get("SCREENSHOT_MAX_BYTES", str(5 * 1024 * 1024))),
+            "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
+            # A delivery overdue this long lost its job (a killed worker); the sweep runs this often.
+            "WEBHOOK_STUCK_SECONDS": float(os.environ.get("WEBHOOK_STUCK_SECONDS", "60")),
+            "WEBHOOK_RESUME_SECONDS": float(os.environ.get("WEBHOOK_RESUME_SECONDS", "30")),
         }
 
 
@@ -183,6 +203,11 @@ def _socketio_channel(database_url: str) -> str:
     parts = urlsplit(database_url)
     where = f"{parts.hostname}:{parts.port}{parts.path}"
     return "livechat-socketio-" + hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    """A comma- or space-separated setting as a tuple of its non-empty parts."""
+    return tuple(part for part in value.replace(",", " ").split() if part)
 
 
 def _env_flag(name: str, default: bool) -> bool:

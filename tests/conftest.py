@@ -45,8 +45,13 @@ def _environment(backend: str, tmp_path: Path, worker_id: str, smtp_port: int) -
         "LIVECHAT_INSTANCE": str(tmp_path / "instance"),
         "PUBLIC_URL": "http://127.0.0.1:5999",
         "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+        # Test servers sign up and in far more often than one person could; tests of the real limits
+        # lift this in the test app's config.
+        "AUTH_RATE_LIMIT": "10000 per minute",
         "DATABASE_URL": "",
         "REDIS_URL": "",
+        # Outbound HTTP may reach the suite's loopback receivers (webhooks, screenshots).
+        "OUTBOUND_ALLOWLIST": "127.0.0.1",
     }
     if backend == "postgres":
         error = services.postgres_error() or services.redis_error()

@@ -14,7 +14,7 @@ from sqlalchemy import delete, or_, select, update
 from app import audit
 from app.auth.models import RecoveryCode
 from app.core.db import utcnow
-from app.core.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
+from app.core.errors import Conflict, Forbidden, Unauthorized
 from app.core.security import digest, verify_password
 from app.extensions import db
 from app.users.models import User
@@ -209,5 +209,5 @@ def enforce_project_policy(user: User, project_id: int) -> None:
 def check_can_require(user: User) -> None:
     """A manager turns the policy on only with 2FA of their own, so nobody locks themselves out."""
     if not user.two_factor_enabled:
-        raise ValidationFailed("Enable two-factor authentication on your own account first.",
-                               code="mfa_enrolment_required")
+        raise Forbidden("Enable two-factor authentication on your own account first.",
+                        code="mfa_enrolment_required")

@@ -163,7 +163,7 @@ def _claim_unverified_account(user: User, claims: dict) -> None:
 
 
 def exchange(code: str) -> User:
-    """The account a one-time callback code belongs to (spent now), or 400."""
+    """The account a one-time callback code belongs to (spent now), or 422."""
     from app.auth.service import _spend_link_token
 
     return _spend_link_token(code, EXCHANGE)

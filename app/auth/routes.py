@@ -71,8 +71,9 @@ def login():
             response=TokensOut, auth="none")
 def verify_2fa():
     """The mfa_token from /auth/login plus one code; each code works once."""
-    data = json_body(MfaVerifyIn)
-    return _signed_in(mfa.complete_sign_in(data.mfa_token, data.code, data.recovery_code))
+    data = json_body(MfaVerifyIn).root
+    code, recovery_code = getattr(data, "code", None), getattr(data, "recovery_code", None)
+    return _signed_in(mfa.complete_sign_in(data.mfa_token, code, recovery_code))
 
 
 @bp.post("/refresh")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field, RootModel, model_validator
+from pydantic import Field, RootModel
 
 from app.core.validation import OutSchema, Schema
 from app.users.schemas import NAME, PASSWORD, EmailField, Password, UserOut
@@ -41,20 +41,18 @@ class LoginOut(RootModel[TokensOut | MfaRequiredOut]):
     """Tokens, or the 2FA step."""
 
 
-CODE = Field(None, min_length=6, max_length=8, pattern=r"^[0-9]+$")
-RECOVERY = Field(None, min_length=10, max_length=32)
-
-
-class MfaVerifyIn(Schema):
+class MfaCodeVerifyIn(Schema):
     mfa_token: str = Field(min_length=1, max_length=1024)
-    code: str | None = CODE
-    recovery_code: str | None = RECOVERY
+    code: str = Field(min_length=6, max_length=8, pattern=r"^[0-9]+$")
 
-    @model_validator(mode="after")
-    def _one_of(self):
-        if (self.code is None) == (self.recovery_code is None):
-            raise ValueError("give exactly one of code and recovery_code")
-        return self
+
+class MfaRecoveryVerifyIn(Schema):
+    mfa_token: str = Field(min_length=1, max_length=1024)
+    recovery_code: str = Field(min_length=10, max_length=32)
+
+
+class MfaVerifyIn(RootModel[MfaCodeVerifyIn | MfaRecoveryVerifyIn]):
+    """The mfa_token with exactly one of a TOTP code and a recovery code."""
 
 
 class TwoFactorSetupOut(OutSchema):

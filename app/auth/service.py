@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from app import audit
 from app.auth.models import OneTimeToken, RefreshToken, TokenFamily
 from app.core.db import utcnow
-from app.core.errors import BadRequest, Unauthorized
+from app.core.errors import Unauthorized, Unprocessable
 from app.core.security import digest, new_secret, same_digest
 from app.extensions import db
 from app.mail import service as mail
@@ -158,7 +158,7 @@ def _issue_link_token(user: User, purpose: str, ttl_seconds: int) -> str:
 
 
 def _spend_link_token(token: str, purpose: str) -> User:
-    """The account a valid, unused, unexpired token belongs to (now spent), or 400."""
+    """The account a valid, unused, unexpired token belongs to (now spent), or 422."""
     stored = db.session.scalar(select(OneTimeToken).where(
         OneTimeToken.token_hash == digest(token), OneTimeToken.purpose == purpose))
     spent = stored is not None and db.session.execute(
@@ -169,7 +169,7 @@ def _spend_link_token(token: str, purpose: str) -> User:
     user = users.get(stored.user_id) if spent else None
     if user is None:
         db.session.rollback()
-        raise BadRequest("This link is invalid, expired or was already used.", code="invalid_link_token")
+        raise Unprocessable("This link is invalid, expired or was already used.", code="invalid_link_token")
     return user
 
 

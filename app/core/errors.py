@@ -75,6 +75,10 @@ class ServiceUnavailable(APIError):
         body, status = super().to_response()
         body.headers["Retry-After"] = "2"
         return body, status
+class Overloaded(APIError):
+    """The server is saturated and stored nothing: retry after `details.retry_after_ms`."""
+
+    status, code, message = 503, "overloaded", "The server is busy; retry shortly."
 
 
 _HTTP_CODES = {

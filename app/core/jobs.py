@@ -10,6 +10,7 @@ import importlib
 import logging
 import threading
 import time
+from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +43,17 @@ class InProcessExecutor:
         self.lock = threading.Lock()
         self.claims: dict[str, float] = {}
 
-    def submit(self, path: str, args: tuple, queue: str) -> None:
+    def submit(self, path: str, args: tuple, queue: str, delay: float = 0) -> None:
+        from rq import Retry  # rq only in production mode
+
+        # A job whose work horse dies (a killed or crashed worker) or that raises runs again; jobs are idempotent.
+        retry = Retry(max=3, interval=[1, 10, 60])
+        if delay > 0:
+            # A timer is lost if the process stops; jobs that wait (webhook retries) have a sweep as well.
+            timer = threading.Timer(delay, self.pool.submit, (self._run, path, args))
+            timer.daemon = True
+            timer.start()
+            return
         self.pool.submit(self._run, path, args)
 
     def claim(self, key: str, seconds: float) -> bool:
@@ -74,12 +85,16 @@ class RQExecutor:
             name: Queue(name, connection=self.redis, serializer=JSONSerializer) for name in QUEUES
         }
 
-    def submit(self, path: str, args: tuple, queue: str) -> None:
+    def submit(self, path: str, args: tuple, queue: str, delay: float = 0) -> None:
         from rq import Retry  # rq only in production mode
 
         # A job whose work horse dies (a killed or crashed worker) or that raises runs again; jobs are idempotent.
-        self.queues[queue].enqueue("app.core.jobs.run", path, list(args), retry=Retry(max=3, interval=[1, 10, 60]),
-                                   failure_ttl=7 * 24 * 3600)
+        retry = Retry(max=3, interval=[1, 10, 60])
+        if delay > 0:  # kept in Redis and moved to the queue by the worker's scheduler (`with_scheduler=True`)
+            self.queues[queue].enqueue_in(timedelta(seconds=delay), "app.core.jobs.run", path, list(args),
+                                          retry=retry, failure_ttl=7 * 24 * 3600)
+            return
+        self.queues[queue].enqueue("app.core.jobs.run", path, list(args), retry=retry, failure_ttl=7 * 24 * 3600)
 
     def claim(self, key: str, seconds: float) -> bool:
         return bool(self.redis.set(f"livechat:claim:{key}", "1", nx=True, px=max(int(seconds * 1000), 1)))
@@ -93,12 +108,12 @@ def run(path: str, args: list[Any]) -> None:
     _resolve(path)(*args)
 
 
-def enqueue(path: str, *args: Any, queue: str = "default") -> None:
-    """Queue job `path(*args)` once the current transaction commits."""
+def enqueue(path: str, *args: Any, queue: str = "default", delay: float = 0) -> None:
+    """Queue job `path(*args)` once the current transaction commits (and `delay` seconds later, if given)."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     executor = current_app.extensions[_EXTENSION]
-    on_commit(lambda: executor.submit(path, args, queue))
+    on_commit(lambda: executor.submit(path, args, queue, delay) if delay > 0 else executor.submit(path, args, queue))
 
 
 def submit(app: Flask, path: str, *args: Any, queue: str = "default") -> None:

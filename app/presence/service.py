@@ -12,7 +12,7 @@ import time
 from typing import Iterable
 
 from flask import Flask, current_app
-from redis import Redis
+from redis import BlockingConnectionPool, Redis
 
 from app.extensions import socketio
 
@@ -81,7 +81,9 @@ class RedisPresence:
     """Production mode: a sorted set per person (member = socket id, score = expiry)."""
 
     def __init__(self, url: str, ttl: int) -> None:
-        self.redis = Redis.from_url(url)
+        # When hundreds of sockets come or go at once, wait for a free connection (redis-py's default pool
+        # raises "Too many connections" past 100).
+        self.redis = Redis(connection_pool=BlockingConnectionPool.from_url(url, max_connections=50, timeout=20))
         self.ttl = ttl
 
     @staticmethod

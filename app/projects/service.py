@@ -8,7 +8,6 @@ from sqlalchemy import delete, func, select
 
 from app.core import jobs
 from app.mail import service as mail
-from app.core import jobs
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.pagination import PageQuery, paginate

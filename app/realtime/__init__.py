@@ -6,9 +6,9 @@ from flask import Flask
 from app.extensions import socketio
 from app.presence.service import AGENT_NAMESPACE, WIDGET_NAMESPACE
 from app.realtime import fanout
-from app.visitors import limits
 from app.realtime.agent import AgentNamespace
 from app.realtime.widget import WidgetNamespace
+from app.visitors import limits
 
 
 def init_app(app: Flask) -> None:

@@ -132,6 +132,37 @@ class AgentVisitorUpdated(Envelope):
     visitor: Visitor
 
 
+class VisitorNote(Resource):
+    id: int
+    visitor_id: int
+    author_id: int | None
+    content: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class AgentVisitorNoteEvent(Envelope):
+    """`visitor_note:created|updated|deleted` (agents only; never to the visitor)."""
+
+    event_id: int
+    project_id: int
+    note: VisitorNote
+
+
+class Screenshot(Resource):
+    id: int
+    visitor_id: int
+    status: Literal["pending", "done", "failed"]
+    error: str | None
+    image_url: str | None
+
+
+class AgentScreenshotUpdated(Envelope):
+    event_id: int
+    project_id: int
+    screenshot: Screenshot
+
+
 class AgentRead(Envelope):
     event_id: int
     project_id: int
@@ -272,6 +303,10 @@ SERVER_EVENTS: dict[tuple[str, str], type[BaseModel]] = {
     (AGENT_NAMESPACE, "conversation:created"): AgentConversationEvent,
     (AGENT_NAMESPACE, "conversation:updated"): AgentConversationEvent,
     (AGENT_NAMESPACE, "visitor:updated"): AgentVisitorUpdated,
+    (AGENT_NAMESPACE, "visitor_note:created"): AgentVisitorNoteEvent,
+    (AGENT_NAMESPACE, "visitor_note:updated"): AgentVisitorNoteEvent,
+    (AGENT_NAMESPACE, "visitor_note:deleted"): AgentVisitorNoteEvent,
+    (AGENT_NAMESPACE, "screenshot:updated"): AgentScreenshotUpdated,
     (AGENT_NAMESPACE, "read"): AgentRead,
     (AGENT_NAMESPACE, "typing"): AgentTyping,
     (AGENT_NAMESPACE, "presence"): Presence,

@@ -20,6 +20,9 @@ from app.presence.service import AGENT_NAMESPACE, WIDGET_NAMESPACE
 SERVER_EXTENSION = "livechat_socketio_server"
 
 
+# Agent-only events named `thing.verb`, emitted as `thing:verb` with the payload as is (issue #9).
+AGENT_ONLY_EVENTS = ("visitor_note.created", "visitor_note.updated", "visitor_note.deleted", "screenshot.updated")
+
 
 def emit(event: str, data: Any, *, to: str, namespace: str, skip_sid: str | None = None) -> None:
     """Emit through the current app's Socket.IO server (through Redis to every process in production)."""
@@ -76,4 +79,7 @@ def deliver(record: OutboxRecord) -> None:
         emit("read", body, to=visitor_room(visitor_id), namespace=WIDGET_NAMESPACE)
     elif event_type == "visitor.updated":
         emit("visitor:updated", {"event_id": event_id, "project_id": project_id, "visitor": payload["visitor"]},
+             to=to_agents, namespace=AGENT_NAMESPACE)
+    elif event_type in AGENT_ONLY_EVENTS:
+        emit(event_type.replace(".", ":"), {**payload, "project_id": project_id, "event_id": event_id},
              to=to_agents, namespace=AGENT_NAMESPACE)

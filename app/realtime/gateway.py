@@ -60,7 +60,7 @@ def handler(schema: type[BaseModel] | None = None) -> Callable:
                 db.session.rollback()
                 if error.code in IDENTITY_GONE:
                     self.drop_after_ack(error.code, error.message)
-                else:
+                elif error.code != "overloaded":  # the server's state, not the client's fault: no strike
                     self.strike()
                 return error_ack(error.code, error.message, error.details)
             except Exception as error:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from zxcvbn import zxcvbn
 
-from app.core.errors import ValidationFailed
+from app.core.errors import Unprocessable
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
@@ -12,7 +12,7 @@ MIN_SCORE = 3
 
 
 def check(password: str, *, field: str = "password", user_inputs: tuple[str, ...] = ()) -> None:
-    """Raise 400 weak_password with the reason (and zxcvbn's suggestions) when `password` is refused."""
+    """Raise 422 weak_password with the reason (and zxcvbn's suggestions) when `password` is refused."""
     if len(password) < MIN_LENGTH:
         _refuse(field, f"The password must be at least {MIN_LENGTH} characters long.", [])
     if len(password) > MAX_LENGTH:
@@ -27,5 +27,6 @@ def check(password: str, *, field: str = "password", user_inputs: tuple[str, ...
 
 
 def _refuse(field: str, message: str, suggestions: list[str]) -> None:
-    raise ValidationFailed(message, code="weak_password",
+    # 422: the body is well-formed (the schema checks length); the server refuses this password.
+    raise Unprocessable(message, code="weak_password",
                            details={"fields": {field: [message]}, "suggestions": suggestions})

@@ -1,54 +1,102 @@
-"""Abuse limits on anonymous widget traffic, moving windows shared by every web process (Redis).
+"""Abuse limits on anonymous widget traffic, moving windows.
 
 Each message counts against its visitor, its address's share of the project and
 the project: the address share (WIDGET_IP_MESSAGE_RATE, a tenth of the project cap
 by default) keeps one address, however many visitors it opens, from using up the
-project's cap for everybody else. New visitors per address and project, new
-conversations and uploads per visitor are limited the same way. A refusal is a
-`TooManyRequests` (429 / `rate_limited`) whose details carry `retry_after` seconds.
+project's cap for everybody else. Those three are counted in the web process, in
+memory: a message costs no round trip (a visitor's socket lives in one process,
+so its limit is exact; the address and project caps hold per process, so at most
+WEB_CONCURRENCY times the setting). New visitors per address and project, new
+conversations and uploads per visitor, rare by comparison, are limited the same
+way in Redis, shared by every web process. A refusal is a `TooManyRequests`
+(429 / `rate_limited`) whose details carry `retry_after` seconds.
 """
 from __future__ import annotations
 
-import logging
 import math
+import threading
 import time
+from collections import deque
 
 from flask import Flask, current_app
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage, storage_from_string
+from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from app.core.errors import TooManyRequests, is_outage
-
-log = logging.getLogger(__name__)
+from app.core.errors import TooManyRequests
 
 _EXTENSION = "livechat_widget_limits"
-_FALLBACK = "livechat_widget_limits_fallback"
+_MESSAGES_EXTENSION = "livechat_widget_message_limits"
+# The per-message windows, in the process.
+_MESSAGE_RATES = (
+    ("WIDGET_VISITOR_MESSAGE_RATE", "visitor"),
+    ("WIDGET_IP_MESSAGE_RATE", "address"),
+    ("WIDGET_PROJECT_MESSAGE_RATE", "project"),
+)
+# Every this many checks, forget keys whose window is empty, so memory follows the live traffic.
+_PRUNE_EVERY = 10_000
+
+
+class MovingWindow:
+    """At most `amount` hits per key in any `period` seconds, in memory."""
+
+    def __init__(self, rate: str) -> None:
+        item = parse(rate)
+        self.amount = item.amount
+        self.period = float(item.get_expiry())
+        self.hits: dict[object, deque[float]] = {}
+
+    def wait(self, key: object, now: float) -> float:
+        """Seconds until `key` has room (0: it has room now)."""
+        hits = self.hits.get(key)
+        if hits is None:
+            return 0.0
+        while hits and hits[0] <= now - self.period:
+            hits.popleft()
+        return 0.0 if len(hits) < self.amount else hits[0] + self.period - now
+
+    def hit(self, key: object, now: float) -> None:
+        self.hits.setdefault(key, deque()).append(now)
+
+    def prune(self, now: float) -> None:
+        self.hits = {k: v for k, v in self.hits.items() if v and v[-1] > now - self.period}
+
+
+class _MessageLimits:
+    """The three per-message windows of one process, checked and counted together."""
+
+    def __init__(self, app: Flask) -> None:
+        self.windows = [MovingWindow(app.config[setting]) for setting, _ in _MESSAGE_RATES]
+        self.lock = threading.Lock()
+        self.checks = 0
+
+    def admit(self, keys: list[object]) -> None:
+        now = time.monotonic()
+        with self.lock:
+            self.checks += 1
+            if self.checks % _PRUNE_EVERY == 0:
+                for window in self.windows:
+                    window.prune(now)
+            wait = max(window.wait(key, now) for window, key in zip(self.windows, keys))
+            if wait > 0:
+                retry_after = max(1, math.ceil(wait))
+                raise TooManyRequests(
+                    f"You are sending messages too fast; wait a moment. Try again in {retry_after} s.",
+                    code="rate_limited", details={"retry_after": retry_after})
+            for window, key in zip(self.windows, keys):
+                window.hit(key, now)
 
 
 def init_app(app: Flask) -> None:
-    """Redis-backed in production (shared by every web process), memory in embedded mode.
-
-    While Redis is unreachable (a restart) each process counts in its own memory: the limits still hold
-    per process, and visitors are neither refused wholesale nor let through unlimited.
-    """
+    """Redis-backed in production (shared by every web process), memory in embedded mode; messages in memory."""
     storage = storage_from_string(app.config["REDIS_URL"] or "memory://")
     app.extensions[_EXTENSION] = MovingWindowRateLimiter(storage)
-    app.extensions[_FALLBACK] = MovingWindowRateLimiter(MemoryStorage())
+    app.extensions[_MESSAGES_EXTENSION] = _MessageLimits(app)
 
 
 def _admit(message: str, *checks: tuple[str, str, tuple[str, ...]]) -> None:
     """Count one hit on every (setting, name, key) when all have room; else refuse, counting none."""
-    try:
-        _admit_with(current_app.extensions[_EXTENSION], message, checks)
-    except Exception as error:  # noqa: BLE001 - Redis unreachable: count in this process meanwhile
-        if not is_outage(error):
-            raise
-        log.warning("rate limits: Redis unreachable, counting in memory meanwhile")
-        _admit_with(current_app.extensions[_FALLBACK], message, checks)
-
-
-def _admit_with(limiter: MovingWindowRateLimiter, message: str, checks) -> None:
+    limiter: MovingWindowRateLimiter = current_app.extensions[_EXTENSION]
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "livechat")
     items: list[tuple[RateLimitItem, tuple[str, ...]]] = [
         (parse(current_app.config[setting]), (prefix, name, *key)) for setting, name, key in checks
@@ -68,12 +116,8 @@ def admit_visitor_message(project_key: str, visitor_id: int, address: str | None
 
     Keys use the project's public key, which is never reused, rather than ids a restore could recycle.
     """
-    _admit(
-        "You are sending messages too fast; wait a moment.",
-        ("WIDGET_VISITOR_MESSAGE_RATE", "widget-visitor", (project_key, str(visitor_id))),
-        ("WIDGET_IP_MESSAGE_RATE", "widget-address", (project_key, address or "-")),
-        ("WIDGET_PROJECT_MESSAGE_RATE", "widget-project", (project_key,)),
-    )
+    current_app.extensions[_MESSAGES_EXTENSION].admit(
+        [(project_key, visitor_id), (project_key, address or "-"), project_key])
 
 
 def allow_visitor_message(project_key: str, visitor_id: int, address: str | None = None) -> bool:

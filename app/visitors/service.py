@@ -190,6 +190,7 @@ def start_session(project: Project, data: WidgetSessionCreate, user_agent: str |
             visitor = None  # someone else signed in on this browser: never merge two identities
     elif visitor is not None and visitor.is_identity_verified and data.identifier not in (None, visitor.identifier):
         visitor = None
+    is_new = visitor is None
     if visitor is None:
         if admit_new_visitor is not None:
             admit_new_visitor()
@@ -201,6 +202,8 @@ def start_session(project: Project, data: WidgetSessionCreate, user_agent: str |
     _apply_details(visitor, data, user_agent)
     db.session.flush()
     outbox.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
+    if is_new:  # for subscribers (webhooks); the agents' sockets hear visitor.updated
+        outbox.publish(project.id, "visitor.created", {"visitor": visitor_summary(visitor)})
     db.session.commit()
     return visitor, issue_token(visitor)
 

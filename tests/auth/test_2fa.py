@@ -137,7 +137,7 @@ def test_a_project_can_require_2fa_of_its_members(api, make_project, make_user, 
 
     # A manager without 2FA cannot lock everyone (themselves included) out.
     refused = api.patch(f"/projects/{pid}", json={"require_2fa": True}, token=manager["access_token"])
-    assert refused.status_code == 400
+    assert refused.status_code == 403
     assert refused.json["error"]["code"] == "mfa_enrolment_required"
 
     enrol_2fa(manager)

@@ -26,7 +26,7 @@ def test_sign_up_mails_a_verification_link_that_verifies_the_address(api, make_u
     token = _link(mail, "verify-email")
     assert api.post("/auth/verify-email", json={"token": token}).status_code == 204
     assert api.get("/me", token=user["access_token"]).json["email_verified"] is True
-    assert api.post("/auth/verify-email", json={"token": token}).status_code == 400
+    assert api.post("/auth/verify-email", json={"token": token}).status_code == 422
 
 
 def test_forgot_password_answers_the_same_whatever_the_email(api, make_user, smtp_sink, rq_worker):
@@ -45,13 +45,13 @@ def test_a_reset_link_works_once_and_signs_out_every_session(api, make_user, smt
     token = _link(mail, "reset-password")
 
     weak = api.post("/auth/password/reset", json={"token": token, "password": "password123"})
-    assert weak.status_code == 400
+    assert weak.status_code == 422
     assert weak.json["error"]["code"] == "weak_password"
 
     new_password = "  a fresh passphrase, kept as typed  "
     assert api.post("/auth/password/reset", json={"token": token, "password": new_password}).status_code == 204
     again = api.post("/auth/password/reset", json={"token": token, "password": "yet another passphrase 9"})
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert again.json["error"]["code"] == "invalid_link_token"
 
     for session in (user, other_session):
@@ -79,7 +79,7 @@ def test_an_expired_reset_link_is_refused(app, api, make_user, smtp_sink, rq_wor
         db.session.commit()
     response = api.post("/auth/password/reset", json={"token": _link(mail, "reset-password"),
                                                       "password": "a fresh passphrase 42"})
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_a_failing_smtp_server_then_a_working_one_delivers_the_mail_once(app, api, make_user, smtp_sink, rq_worker):

@@ -70,7 +70,7 @@ def test_sign_up_then_sign_in_with_the_provider(api, client, with_provider):
     assert me["email"] == claims["email"] and me["email_verified"] is True and me["name"] == "Olga Owner"
     again = _exchange(api, fragment := _through_provider(client, with_provider, claims))
     assert again.json["user"]["id"] == first.json["user"]["id"]
-    assert _exchange(api, fragment).status_code == 400  # the one-time code is spent
+    assert _exchange(api, fragment).status_code == 422  # the one-time code is spent
     identities = api.get("/me/identities", token=first.json["access_token"]).json["items"]
     assert [i["provider"] for i in identities] == ["oidc"]
 

@@ -65,6 +65,9 @@ def world(api, make_widget_project, make_conversation):
     conversation_id, visitor = make_conversation(project)
     invitation = api.post(f"/projects/{pid}/invitations", json={"email": "i@example.com"}, token=token).json
     key = api.post(f"/projects/{pid}/api-keys", json={"name": "k"}, token=token).json
+    # An endpoint on the allowlisted loopback, for an event nothing here fires (no delivery rows appear).
+    webhook = api.post(f"/projects/{pid}/webhooks", json={"url": "http://127.0.0.1:9/hook",
+                                                       "events": ["conversation.assigned"]}, token=token).json
     ids = {
         "project_id": pid,
         "conversation_id": conversation_id,
@@ -72,6 +75,7 @@ def world(api, make_widget_project, make_conversation):
         "user_id": manager["user"]["id"],
         "invitation_id": invitation["id"],
         "api_key_id": key["id"],
+        "webhook_id": webhook["id"],
         "attachment_id": 1,
         "token": "not-a-token",
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { OfflineQueue, type QueuedMessage, type SendResult } from "../src/frame/offline-queue";
+import { OfflineQueue, overloadedWait, type QueuedMessage, type SendResult } from "../src/frame/offline-queue";
 import type { Message } from "../src/shared/types";
 
 function stored(item: QueuedMessage, seq: number, conversationId = 10): Message {
@@ -170,5 +170,45 @@ describe("offline queue", () => {
     await Promise.all([queue.enqueue(item("a")), queue.enqueue(item("b")), queue.flush(), queue.flush()]);
     expect(maxInFlight).toBe(1);
     expect(send).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps an overloaded send at the head, still sending, and sends it again after the server's hint", async () => {
+    const server = fakeServer();
+    let refusals = 2;
+    const send = vi.fn(async (queued: QueuedMessage): Promise<SendResult> => {
+      if (refusals > 0) {
+        refusals -= 1;
+        return { ok: false, error: { code: "overloaded", message: "busy", details: { retry_after_ms: 200 } } };
+      }
+      return server.send(queued);
+    });
+    const waits: number[] = [];
+    const pendingWhileWaiting: string[][] = [];
+    const onRefused = vi.fn();
+    const queue: OfflineQueue = new OfflineQueue({
+      send, isOnline: () => true, onStored: vi.fn(), onRefused,
+      sleep: async (ms) => {
+        waits.push(ms);
+        pendingWhileWaiting.push(queue.pending.map((queued) => queued.client_msg_id));
+      },
+    });
+
+    queue.enqueue(item("a"));
+    await queue.enqueue(item("b"));
+
+    expect(onRefused).not.toHaveBeenCalled();
+    expect(server.received).toEqual(["a", "b"]);
+    expect(pendingWhileWaiting).toEqual([["a", "b"], ["a", "b"]]);
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThanOrEqual(150);
+    expect(waits[1]).toBeGreaterThan(waits[0]);
+  });
+
+  it("backs off from the server's retry hint, doubling up to a ceiling", () => {
+    const error = { code: "overloaded", message: "busy", details: { retry_after_ms: 300 } };
+    const middle = () => 0.5;
+    expect([0, 1, 2].map((attempt) => overloadedWait(error, attempt, middle))).toEqual([300, 600, 1200]);
+    expect(overloadedWait({ ...error, details: { retry_after_ms: 1000 } }, 20, middle)).toBe(10_000);
+    expect(overloadedWait({ code: "overloaded", message: "busy" }, 0, middle)).toBe(500);
   });
 });

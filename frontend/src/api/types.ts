@@ -188,6 +188,71 @@ export interface ConversationPatch {
   snoozed_until?: string | null;
 }
 
+// --- integrations and agent tools (issue #9) ---------------------------------------------
+
+export type CannedScope = "project" | "personal";
+
+export interface CannedResponse {
+  id: Id;
+  shortcut: string;
+  title: string;
+  content: string;
+  scope: CannedScope;
+  owner_id: Id | null;
+}
+
+export interface VisitorNote {
+  id: Id;
+  visitor_id: Id;
+  author_id: Id | null;
+  content: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Screenshot {
+  id: Id;
+  visitor_id: Id;
+  status: "pending" | "done" | "failed";
+  error: string | null;
+  url: string | null;
+  image_url: string | null;
+  blocked_requests: { url: string; reason: string }[];
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface Webhook {
+  id: Id;
+  url: string;
+  description: string | null;
+  events: string[];
+  enabled: boolean;
+  disabled_reason: string | null;
+  failing_since: string | null;
+  created_at: string;
+  /** Only in the answers of create and rotate. */
+  secret?: string;
+}
+
+export interface WebhookDeliveryAttempt {
+  id: Id;
+  delivery_id: Id;
+  attempt: number;
+  event_type: string;
+  event_id: Id | null;
+  webhook_message_id: string;
+  is_success: boolean;
+  status_code: number | null;
+  duration_ms: number;
+  response_snippet: string | null;
+  error: string | null;
+  next_retry_at: string | null;
+  is_manual: boolean;
+  delivery_status: string;
+  created_at: string;
+}
+
 export interface TwoFactorSetup {
   secret: string;
   otpauth_uri: string;

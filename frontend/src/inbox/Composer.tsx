@@ -1,9 +1,14 @@
 import { useEffect, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
+import type { Project } from "../api/types";
+import { useAuthStore } from "../auth/authStore";
+import { CANNED_PICKER_ID, CannedPicker } from "../integrations/CannedPicker";
+import { useCannedPicker } from "../integrations/useCannedPicker";
 import { agentSocket } from "../realtime/agentSocket";
 import { COMPOSER_ID } from "./useInboxShortcuts";
 import { useInboxStore } from "./useInboxStore";
+import { useVisitorStore } from "./visitorStore";
 
 const TYPING_REFRESH_MS = 3000;
 /** The server takes at most this many attachment_ids per message. */
@@ -17,7 +22,7 @@ const drafts = new Map<string, string>();
 type Mode = "reply" | "note";
 
 /** Reply or private note. Enter sends, Shift+Enter starts a new line. */
-export function Composer({ conversationId }: { conversationId: string }) {
+export function Composer({ conversationId, project }: { conversationId: string; project?: Project }) {
   const { t } = useTranslation();
   const sendMessage = useInboxStore((state) => state.sendMessage);
   const [mode, setMode] = useState<Mode>("reply");
@@ -27,6 +32,25 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const typingSentAt = useRef(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const picker = useCannedPicker(
+    project?.id,
+    text,
+    (value, caret) => {
+      onChange(value);
+      requestAnimationFrame(() => textarea.current?.setSelectionRange(caret, caret));
+    },
+    () => {
+      const conversation = useInboxStore.getState().known[conversationId];
+      const visitor = conversation ? useVisitorStore.getState().byId[String(conversation.visitor_id)]?.visitor : undefined;
+      return {
+        visitorName: visitor?.name ?? conversation?.visitor?.name,
+        visitorEmail: visitor?.email ?? conversation?.visitor?.email,
+        agentName: useAuthStore.getState().user?.name,
+        projectName: project?.name,
+      };
+    },
+  );
 
   const stopTyping = () => {
     if (idleTimer.current) clearTimeout(idleTimer.current);
@@ -66,6 +90,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (picker.handleKey(event)) return;
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
@@ -99,14 +124,24 @@ export function Composer({ conversationId }: { conversationId: string }) {
       <label htmlFor={COMPOSER_ID} className="visually-hidden">
         {label}
       </label>
+      <CannedPicker picker={picker} />
       <textarea
         id={COMPOSER_ID}
+        ref={textarea}
         rows={3}
         value={text}
         placeholder={mode === "note" ? t("composer.notePlaceholder") : t("composer.replyPlaceholder")}
-        onChange={(e) => onChange(e.target.value)}
+        aria-controls={picker.isOpen ? CANNED_PICKER_ID : undefined}
+        aria-activedescendant={picker.isOpen ? `canned-option-${picker.matches[picker.activeIndex]?.id}` : undefined}
+        onChange={(e) => {
+          onChange(e.target.value);
+          picker.update(e.target.value, e.target.selectionStart ?? e.target.value.length);
+        }}
         onKeyDown={onKeyDown}
-        onBlur={stopTyping}
+        onBlur={() => {
+          stopTyping();
+          picker.close();
+        }}
       />
       {files.length > 0 && (
         <ul className="chosen-files" aria-label={t("composer.attachments")}>

@@ -23,7 +23,7 @@ export function ConversationView({ project, conversationId }: { project: Project
       <ErrorNotice message={error} />
       <MessageList conversationId={conversationId} />
       <TypingIndicator conversationId={conversationId} name={visitorName} />
-      <Composer conversationId={conversationId} />
+      <Composer conversationId={conversationId} project={project} />
     </section>
   );
 }

@@ -4,6 +4,8 @@ import { errorMessage } from "../api/client";
 import { useTranslation } from "react-i18next";
 import type { Conversation, Project, Visitor } from "../api/types";
 import { Link } from "../app/router";
+import { ScreenshotButton } from "../integrations/ScreenshotButton";
+import { VisitorNotes } from "../integrations/VisitorNotes";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { formatDateTime, formatListTime } from "../ui/format";
 import { ClaimedLabel, VerifiedBadge } from "./IdentityBadge";
@@ -81,6 +83,8 @@ export function VisitorPanel({ project, conversation }: { project: Project; conv
           </dl>
         </>
       )}
+      {visitor && <ScreenshotButton project={project} visitor={visitor} />}
+      <VisitorNotes project={project} visitorId={conversation.visitor_id} />
       <h3>{t("visitor.pastConversations")}</h3>
       {past.length === 0 ? (
         <p className="muted small">{t("visitor.noPastConversations")}</p>

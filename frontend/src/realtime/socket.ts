@@ -20,6 +20,10 @@ export interface AgentEvents {
   read: (payload: AgentEnvelope & { conversation_id: Id; seq: number; reader_type: string; reader_id?: Id | null }) => void;
   presence: (payload: { project_id: Id; user_id: Id; status: PresenceStatus }) => void;
   "visitor:updated": (payload: AgentEnvelope & { visitor: Visitor }) => void;
+  "visitor_note:created": (payload: unknown) => void;
+  "visitor_note:updated": (payload: unknown) => void;
+  "visitor_note:deleted": (payload: unknown) => void;
+  "screenshot:updated": (payload: unknown) => void;
 }
 
 export interface AgentSocketAuth {

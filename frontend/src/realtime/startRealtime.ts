@@ -10,6 +10,7 @@ import { agentSocket } from "./agentSocket";
 import { useProjectStore } from "../projects/projectStore";
 import { hasUnjoinedProject, unwrap } from "./payloads";
 import { useRealtimeStore } from "./realtimeStore";
+import { integrationHandlers } from "../integrations/realtimeHandlers";
 
 function visitorLabel(conversation: Conversation | undefined): string {
   return conversation?.visitor?.name || conversation?.visitor?.email || i18n.t("inbox.visitorFallback");
@@ -86,6 +87,7 @@ export function startRealtime(): () => void {
         inbox().receiveVisitor(visitor);
         useVisitorStore.getState().receive(visitor);
       },
+      ...integrationHandlers(isCurrentProject),
     },
   });
 

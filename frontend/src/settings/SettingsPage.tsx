@@ -1,6 +1,9 @@
 import { useTranslation } from "react-i18next";
 import type { Project } from "../api/types";
 import { Link } from "../app/router";
+import { CannedSettings } from "../integrations/CannedSettings";
+import { MailSettings } from "../integrations/MailSettings";
+import { WebhooksSettings } from "../integrations/WebhooksSettings";
 import { ApiKeysSettings } from "./ApiKeysSettings";
 import { GeneralSettings } from "./GeneralSettings";
 import { InboxSettings } from "./InboxSettings";
@@ -9,9 +12,11 @@ import { MembersSettings } from "./MembersSettings";
 import { SecuritySettings } from "./SecuritySettings";
 import { WidgetSettings } from "./WidgetSettings";
 
-const TABS = ["general", "widget", "inbox", "members", "invitations", "api-keys", "security"] as const;
+const TABS = [
+  "general", "widget", "inbox", "members", "invitations", "api-keys", "security", "email", "canned-responses", "webhooks",
+] as const;
 type Tab = (typeof TABS)[number];
-const MANAGER_ONLY: Tab[] = ["invitations", "api-keys", "security"];
+const MANAGER_ONLY: Tab[] = ["invitations", "api-keys", "security", "webhooks"];
 
 /** Project settings; managers edit, agents read. Loaded lazily. */
 export default function SettingsPage({ project, tab }: { project: Project; tab: string }) {
@@ -35,14 +40,17 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
         </ul>
       </nav>
       <main className="settings-body">
-        {!isManager && <p className="notice">{t("settings.readOnly")}</p>}
+        {!isManager && current !== "canned-responses" && <p className="notice">{t("settings.readOnly")}</p>}
         {current === "general" && <GeneralSettings project={project} />}
         {current === "widget" && <WidgetSettings project={project} />}
         {current === "inbox" && <InboxSettings project={project} />}
+        {current === "email" && <MailSettings project={project} />}
         {current === "members" && <MembersSettings project={project} />}
         {current === "invitations" && <InvitationsSettings project={project} />}
         {current === "api-keys" && <ApiKeysSettings project={project} />}
         {current === "security" && <SecuritySettings project={project} />}
+        {current === "canned-responses" && <CannedSettings project={project} />}
+        {current === "webhooks" && <WebhooksSettings project={project} />}
       </main>
     </div>
   );

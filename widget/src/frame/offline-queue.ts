@@ -10,7 +10,10 @@
  * - ack error: the server refused it (too long, rate limited …), so it
  *   leaves the queue as failed; "Retry" puts it back with the same id;
  * - no answer: it stays at the head and the queue pauses until `flush()`
- *   is called again (on reconnect).
+ *   is called again (on reconnect);
+ * - ack error `overloaded` (the server is saturated; nothing was stored): it
+ *   stays at the head, still shown as sending, and goes again after the
+ *   server's `retry_after_ms`, backing off while the refusals go on.
  *
  * The queue is persisted so messages written offline survive a page reload.
  */
@@ -37,12 +40,26 @@ export interface OfflineQueueOptions {
   onRefused(item: QueuedMessage, error: ApiError): void;
   /** Called with the whole queue after each change, to persist it. */
   save?(items: QueuedMessage[]): void;
+  /** Waits before an overloaded send goes again (tests pass a fake clock). */
+  sleep?(ms: number): Promise<void>;
+}
+
+/** Longest wait between two tries of a send the server refused as overloaded. */
+export const OVERLOADED_MAX_WAIT_MS = 10_000;
+
+/** The wait before try `attempt` (0-based) of an overloaded send: the server's hint, doubled each time, jittered. */
+export function overloadedWait(error: ApiError, attempt: number, random: () => number = Math.random): number {
+  const details = (error.details ?? {}) as { retry_after_ms?: unknown };
+  const hint = typeof details.retry_after_ms === "number" && details.retry_after_ms > 0 ? details.retry_after_ms : 500;
+  const wait = Math.min(OVERLOADED_MAX_WAIT_MS, hint * 2 ** Math.min(attempt, 5));
+  return Math.round(wait * (0.75 + 0.5 * random()));
 }
 
 export class OfflineQueue {
   private items: QueuedMessage[];
   private flushing: Promise<void> | null = null;
   private isFlushRequested = false;
+  private overloadedTries = 0;
 
   constructor(private options: OfflineQueueOptions, saved: QueuedMessage[] = []) {
     this.items = [...saved];
@@ -105,6 +122,12 @@ export class OfflineQueue {
       const item = this.items[0];
       const result = await this.options.send(item);
       if (!result.ok && !result.error) return; // no answer: keep it, resend on the next flush
+      if (!result.ok && result.error.code === "overloaded") {
+        // Not stored: the same client_msg_id goes again, so a late success is still stored once.
+        await (this.options.sleep ?? defaultSleep)(overloadedWait(result.error, this.overloadedTries++));
+        continue;
+      }
+      this.overloadedTries = 0;
       this.items.shift();
       this.save();
       if (result.ok) {
@@ -120,4 +143,8 @@ export class OfflineQueue {
   private save(): void {
     this.options.save?.(this.items);
   }
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,0 +1,1 @@
+"""Signed, retried webhooks fed from the outbox."""
