@@ -45,7 +45,7 @@ migrate: setup
 seed: migrate
 	$(FLASK) seed-demo
 
-## set everything up and serve on http://127.0.0.1:5000 (embedded mode: SQLite, in-process jobs)
+## set everything up and serve on http://127.0.0.1:$${PORT:-5000} (embedded mode: SQLite, in-process jobs; PORT=5077 make run for another port)
 run: setup
 ifeq ($(HAVE_NODE),yes)
 	$(MAKE) build

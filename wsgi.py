@@ -29,5 +29,13 @@ if __name__ == "__main__":
 
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
+    server = WSGIServer((host, port), app, handler_class=JSONErrorHandler)
+    try:
+        server.init_socket()
+    except OSError as error:
+        sys.exit(
+            f"Cannot listen on {host}:{port}: {error.strerror or error}. Another server (an earlier `make run`?) "
+            f"is using that port: stop it, or choose another port, e.g. `PORT=5077 make run`."
+        )
     print(f"Live chat listening on http://{host}:{port}", flush=True)
-    WSGIServer((host, port), app, handler_class=JSONErrorHandler).serve_forever()
+    server.serve_forever()

@@ -1,7 +1,6 @@
 """The application factory."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -19,7 +18,7 @@ from app.canned import models as _canned_models  # noqa: F401
 from app.canned.routes import bp as canned_bp
 from app.config import Settings
 from app.core import db as core_db
-from app.core import errors, jobs, relay, routing
+from app.core import errors, jobs, lifecycle, logs, metrics, relay, routing
 from app.core import models as _core_models  # noqa: F401
 from app.core.safejson import SafeJSONProvider
 from app.core.api import bp as api_bp
@@ -64,8 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
+    logs.init_app(app)
     app.json = SafeJSONProvider(app)
     routing.init_app(app)
     core_db.init_app(app)
@@ -77,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     jobs.init_app(app)
     relay.init_app(app)
     cli.init_app(app)
+    metrics.init_app(app)
     _register_blueprints(app)
     presence.init_app(app)
     realtime.init_app(app)
@@ -85,6 +84,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     audit_jobs.init_app(app)
     webhook_jobs.init_app(app)
     mail_jobs.init_app(app)
+    lifecycle.init_app(app)
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        # Behind nginx: client addresses (rate limits, audit, /metrics' loopback rule) come from X-Forwarded-*.
+        from werkzeug.middleware.proxy_fix import ProxyFix  # only behind a proxy
+
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.projects import service as projects
 from app.projects.models import Project, ProjectMember
-from app.projects.schemas import ProjectCreate
+from app.projects.schemas import ProjectCreate, ProjectUpdate
 from app.realtime import contract
 from app.users import service as users
 
@@ -27,12 +28,22 @@ def seed_demo() -> tuple[str, str, object]:
         user = users.create(DEMO_EMAIL, "Demo Manager", DEMO_PASSWORD)
         db.session.commit()
     project = demo_project()
+    origins = demo_origins(current_app.config["PUBLIC_URL"])
     if project is None:
-        origin = current_app.config["PUBLIC_URL"]
-        # The demo page is served by the app itself; people type either loopback name.
-        origins = [origin, origin.replace("127.0.0.1", "localhost"), origin.replace("localhost", "127.0.0.1")]
         project = projects.create_project(user, ProjectCreate(name=DEMO_PROJECT, allowed_origins=origins))
+    elif missing := [origin for origin in origins if origin not in project.allowed_origins]:
+        # Seeded before on another port (`PORT=5077 make run` after a plain `make run`): the demo
+        # page now comes from this origin, so the widget must be allowed there too.
+        project = projects.update_project(project, ProjectUpdate(allowed_origins=[*project.allowed_origins, *missing][-50:]))
     return DEMO_EMAIL, DEMO_PASSWORD, project
+
+
+def demo_origins(public_url: str) -> list[str]:
+    """The origins the demo page is served from: PUBLIC_URL's, under either loopback name."""
+    parts = urlsplit(public_url)
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    candidates = [origin, origin.replace("127.0.0.1", "localhost"), origin.replace("localhost", "127.0.0.1")]
+    return list(dict.fromkeys(candidates))
 
 
 def demo_project():

@@ -28,6 +28,20 @@ def _embedded_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def listen_url(env: dict[str, str]) -> str:
+    """The address the server listens on (`HOST`:`PORT`), as a URL a browser on this machine can open.
+
+    A wildcard bind (0.0.0.0, ::) is not an address anyone can type, so loopback stands in for it.
+    """
+    host = env.get("HOST", "").strip() or "127.0.0.1"
+    port = env.get("PORT", "").strip() or "5000"
+    if host in ("0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote."""
     for prefix in ("postgres://", "postgresql://"):
@@ -70,7 +84,7 @@ class Settings:
             secret_key = _embedded_secret(instance)
         if len(secret_key) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters long.")
-        public_url = env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        public_url = (env.get("PUBLIC_URL", "").strip() or listen_url(env)).rstrip("/")
         if urlsplit(public_url).scheme not in ("http", "https"):
             raise ConfigError("PUBLIC_URL must start with http:// or https://")
         return cls(
@@ -107,6 +121,8 @@ class Settings:
             "INVITATION_TTL_HOURS": 72,
             "PASSWORD_HASH_COST": "default",
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            # While Redis restarts, HTTP rate limits count in each process's memory instead of failing requests.
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
             "RATELIMIT_HEADERS_ENABLED": True,
             "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL") or _socketio_channel(self.database_url),
             # Messaging core (issue #3); each can be overridden from the environment.
@@ -164,6 +180,11 @@ class Settings:
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),
             # How often each web process re-checks its agent sockets' sessions (sign-outs close them).
             "SOCKET_AUDIT_SECONDS": float(os.environ.get("SOCKET_AUDIT_SECONDS", "10")),
+            # Operations (issue #12): metrics access, proxies in front, log format.
+            "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip(),
+            # How many proxies (nginx …) stand in front: their X-Forwarded-* headers are then trusted.
+            "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
+            "LOG_FORMAT": os.environ.get("LOG_FORMAT", "").strip().lower() or ("text" if self.is_embedded else "json"),
             # Integrations (issue #9): hosts or CIDRs outbound HTTP may reach although private.
             "OUTBOUND_ALLOWLIST": self.outbound_allowlist,
             "SCREENSHOT_BROWSER": os.environ.get("SCREENSHOT_BROWSER", "/usr/bin/chromium"),

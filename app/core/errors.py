@@ -67,6 +67,14 @@ class TooManyRequests(APIError):
     status, code, message = 429, "rate_limited", "Too many requests; slow down."
 
 
+class ServiceUnavailable(APIError):
+    status, code, message = 503, "service_unavailable", "The service is briefly unavailable; try again shortly."
+
+    def to_response(self):
+        """The envelope, with Retry-After so clients and proxies back off a moment."""
+        body, status = super().to_response()
+        body.headers["Retry-After"] = "2"
+        return body, status
 class Overloaded(APIError):
     """The server is saturated and stored nothing: retry after `details.retry_after_ms`."""
 
@@ -111,5 +119,40 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
+        if is_outage(error):
+            rollback_quietly()
+            log.warning("service unavailable: %s", outage_reason(error))
+            return ServiceUnavailable().to_response()
         log.exception("Unhandled error")
         return jsonify(envelope("internal_error", "Something went wrong on our side.")), 500
+
+
+def is_outage(error: BaseException) -> bool:
+    """True when `error` means the database or Redis cannot be reached (a restart, a network cut, an
+    exhausted connection pool), not a bug."""
+    from redis.exceptions import ConnectionError as RedisConnectionError  # only when an error happens
+    from redis.exceptions import TimeoutError as RedisTimeoutError  # only when an error happens
+    from sqlalchemy.exc import DBAPIError, OperationalError  # only when an error happens
+    from sqlalchemy.exc import TimeoutError as PoolTimeout  # only when an error happens
+
+    # PoolTimeout: every database connection of the process stayed busy (overload): retry later, as for an outage.
+    if isinstance(error, (OperationalError, PoolTimeout)) or (isinstance(error, DBAPIError)
+                                                               and error.connection_invalidated):
+        return True
+    return isinstance(error, (RedisConnectionError, RedisTimeoutError, ConnectionError))
+
+
+def outage_reason(error: BaseException) -> str:
+    """A one-line reason for the logs (the driver's message, no stack)."""
+    cause = getattr(error, "orig", None) or error
+    return f"{type(cause).__name__}: {str(cause).splitlines()[0][:200] if str(cause) else ''}"
+
+
+def rollback_quietly() -> None:
+    """Roll the session back, ignoring a connection that is already gone."""
+    from app.extensions import db  # extensions import errors' users
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool discards it
+        pass

@@ -18,8 +18,12 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """The process can serve: the database answers, and Redis when configured."""
+    """The process can serve: the database answers, and Redis when configured; not while it shuts down."""
+    from app.core import lifecycle  # lifecycle is optional at import
+
     checks: dict[str, str] = {}
+    if lifecycle.is_draining(current_app):
+        checks["process"] = "shutting down"
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"

@@ -44,6 +44,10 @@ class InProcessExecutor:
         self.claims: dict[str, float] = {}
 
     def submit(self, path: str, args: tuple, queue: str, delay: float = 0) -> None:
+        from rq import Retry  # rq only in production mode
+
+        # A job whose work horse dies (a killed or crashed worker) or that raises runs again; jobs are idempotent.
+        retry = Retry(max=3, interval=[1, 10, 60])
         if delay > 0:
             # A timer is lost if the process stops; jobs that wait (webhook retries) have a sweep as well.
             timer = threading.Timer(delay, self.pool.submit, (self._run, path, args))
@@ -82,11 +86,15 @@ class RQExecutor:
         }
 
     def submit(self, path: str, args: tuple, queue: str, delay: float = 0) -> None:
+        from rq import Retry  # rq only in production mode
+
+        # A job whose work horse dies (a killed or crashed worker) or that raises runs again; jobs are idempotent.
+        retry = Retry(max=3, interval=[1, 10, 60])
         if delay > 0:  # kept in Redis and moved to the queue by the worker's scheduler (`with_scheduler=True`)
             self.queues[queue].enqueue_in(timedelta(seconds=delay), "app.core.jobs.run", path, list(args),
-                                          retry=None, failure_ttl=7 * 24 * 3600)
+                                          retry=retry, failure_ttl=7 * 24 * 3600)
             return
-        self.queues[queue].enqueue("app.core.jobs.run", path, list(args), retry=None, failure_ttl=7 * 24 * 3600)
+        self.queues[queue].enqueue("app.core.jobs.run", path, list(args), retry=retry, failure_ttl=7 * 24 * 3600)
 
     def claim(self, key: str, seconds: float) -> bool:
         return bool(self.redis.set(f"livechat:claim:{key}", "1", nx=True, px=max(int(seconds * 1000), 1)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, send_file
 
 from app.auth.principal import authenticated, bearer, principal
+from app.core import metrics
 from app.core.errors import Forbidden, NotFound, Unauthorized
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
@@ -105,7 +106,8 @@ def list_messages(project_id: int, conversation_id: int):
 def post_message(project_id: int, conversation_id: int):
     """201 with the stored message; a retry with the same client_msg_id answers 200 with the same message."""
     project, _ = project_for(project_id)
-    message, created = service.send_agent_message(project, conversation_id, _agent_user(), json_body(MessageCreate))
+    with metrics.timed_send("api"):
+        message, created = service.send_agent_message(project, conversation_id, _agent_user(), json_body(MessageCreate))
     return service.message_body(message), 201 if created else 200
 
 

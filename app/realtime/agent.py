@@ -8,6 +8,7 @@ from flask_socketio import join_room
 
 from app.auth import service as auth_service
 from app.auth.mfa import projects_requiring_enrolment
+from app.core import metrics
 from app.core.errors import APIError
 from app.extensions import db, socketio
 from app.inbox import service as inbox
@@ -146,6 +147,7 @@ class AgentNamespace(Gateway):
     def on_message_send(self, data: AgentSocketMessage):
         conversation = self._conversation(data.conversation_id)
         fields = data.model_dump(exclude={"conversation_id"})
-        message, _ = inbox.send_agent_message(self._project(conversation.project_id), conversation.id,
-                                              self._agent(), MessageCreate(**fields))
+        with metrics.timed_send("agent"):
+            message, _ = inbox.send_agent_message(self._project(conversation.project_id), conversation.id,
+                                                  self._agent(), MessageCreate(**fields))
         return {"message": inbox.message_body(message)}

@@ -17,7 +17,8 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, Namespace
 from pydantic import BaseModel
 
-from app.core.errors import APIError, envelope
+from app.core import metrics
+from app.core.errors import APIError, ServiceUnavailable, envelope, is_outage, outage_reason, rollback_quietly
 from app.core.validation import parse
 from app.extensions import db, socketio
 from app.presence import service as presence
@@ -62,7 +63,11 @@ def handler(schema: type[BaseModel] | None = None) -> Callable:
                 elif error.code != "overloaded":  # the server's state, not the client's fault: no strike
                     self.strike()
                 return error_ack(error.code, error.message, error.details)
-            except Exception:
+            except Exception as error:
+                if is_outage(error):  # the database or Redis is restarting: a clean, retryable error ack
+                    rollback_quietly()
+                    log.warning("socket handler %s: service unavailable (%s)", fn.__name__, outage_reason(error))
+                    return error_ack(ServiceUnavailable.code, ServiceUnavailable.message)
                 db.session.rollback()
                 log.exception("socket handler %s failed", fn.__name__)
                 return error_ack("internal_error", "Something went wrong on our side.")
@@ -126,6 +131,7 @@ class Gateway(Namespace):
     def track(self, key: int) -> bool:
         """Record this socket for presence; True when the person just came online."""
         self.live[request.sid] = key
+        metrics.socket_connected(self.namespace)
         self._start_refresher()
         return presence.connect(self.kind, key, request.sid)
 
@@ -134,6 +140,7 @@ class Gateway(Namespace):
         key = self.live.pop(request.sid, None)
         if key is None:
             return None, False
+        metrics.socket_disconnected(self.namespace)
         return key, presence.disconnect(self.kind, key, request.sid)
 
     def _start_refresher(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request, session
 from flask_socketio import join_room
 
+from app.core import metrics
 from app.core.errors import APIError, NotFound
 from app.extensions import db
 from app.inbox import service as inbox
@@ -55,7 +56,8 @@ class WidgetNamespace(Gateway):
         limits.admit_visitor_message(session["project_key"], visitor_id, request.remote_addr)
         if session.pop("start_new", False):
             data = data.model_copy(update={"new_conversation": True})
-        return {"message": inbox.send_visitor_message(visitor_id, data)}
+        with metrics.timed_send("widget"):
+            return {"message": inbox.send_visitor_message(visitor_id, data)}
 
     @handler(TypingRequest)
     def on_typing(self, data: TypingRequest):
