@@ -10,6 +10,7 @@ from rq import Worker
 from rq.serializers import JSONSerializer
 
 from app import create_app
+from app.actions import scheduler
 from app.core import relay
 from app.core.jobs import QUEUES
 from app.extensions import db
@@ -27,11 +28,14 @@ def main() -> int:
         db.engine.dispose()  # no connection may be shared with the forked horses
         # The outbox relay's wake-up: LISTEN/NOTIFY plus a periodic sweep, queueing `relay.drain_job`.
         stop_listener = relay.start_listener(app)
+        # The automation rules' periodic tick (time-based triggers), queued as a job.
+        stop_tick = scheduler.start_enqueuer(app)
         worker = Worker(list(QUEUES), connection=connection, serializer=JSONSerializer)
         try:
             worker.work(with_scheduler=True)
         finally:
             stop_listener.set()
+            stop_tick.set()
     return 0
 
 

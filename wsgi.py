@@ -20,6 +20,9 @@ if not app.config["REDIS_URL"] and (__name__ == "__main__" or "gunicorn" in sys.
     from app.core import relay  # noqa: E402
 
     relay.start_in_process(app)
+    from app.actions import scheduler  # noqa: E402
+
+    scheduler.start_in_process(app)
 
 if __name__ == "__main__":
     from gevent.pywsgi import WSGIServer

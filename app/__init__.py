@@ -36,6 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.limiter.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    from app import actions
+
+    actions.init_app(app)
     _register_models()
     _register_blueprints(app)
     from app.realtime import events as realtime_events
@@ -46,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_models() -> None:
     """Import every module's models so metadata (and Alembic) sees all tables."""
+    from app.actions import models as _actions  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.core import models as _core  # noqa: F401
     from app.core import relay as _relay  # noqa: F401  (its session hooks run the fast path)
@@ -56,6 +60,7 @@ def _register_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.actions.routes import bp as actions_bp
     from app.auth.routes import bp as auth_bp
     from app.core.api import bp as api_bp
     from app.core.health import bp as health_bp
@@ -65,5 +70,5 @@ def _register_blueprints(app: Flask) -> None:
     from app.visitors.routes import bp as visitors_bp
     from app.web.routes import bp as web_bp
 
-    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp):
+    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp, actions_bp):
         app.register_blueprint(blueprint)

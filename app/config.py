@@ -123,6 +123,8 @@ class Settings:
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),
             # How often each web process re-checks its agent sockets' sessions (sign-outs close them).
             "SOCKET_AUDIT_SECONDS": float(os.environ.get("SOCKET_AUDIT_SECONDS", "10")),
+            # How often the automation rules' time-based triggers are looked at.
+            "ACTIONS_TICK_SECONDS": float(os.environ.get("ACTIONS_TICK_SECONDS", "30")),
         }
 
 

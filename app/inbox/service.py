@@ -227,7 +227,8 @@ def _append(conversation: Conversation, *, sender_type: str, sender_id: int | No
     return message
 
 
-def _publish_conversation(conversation: Conversation, event_type: str = "conversation.updated") -> None:
+def _publish_conversation(conversation: Conversation, event_type: str = "conversation.updated",
+                          changes: dict | None = None) -> None:
     # A new conversation reaches agents as a full list row (visitor, last message) so it can be shown at once.
     if event_type == "conversation.created":
         body = conversation_rows([conversation], None)[0]  # nobody has read a brand-new thread
@@ -237,6 +238,8 @@ def _publish_conversation(conversation: Conversation, event_type: str = "convers
         "conversation": body,
         "widget_conversation": widget_conversation_body(conversation),
         "visitor_id": conversation.visitor_id,
+        # {field: [before, after]} of status and assignee, for subscribers that react to a change.
+        "changes": changes or {},
     })
 
 
@@ -375,6 +378,7 @@ def _send_visitor_message(visitor: Visitor, data: WidgetMessageCreate, content: 
     conversation = _lock_conversation(conversation.id)
     attachments = _claim_attachments(visitor.project_id, data.attachment_ids, "visitor", visitor.id)
     is_reopened = conversation.status in ("pending", "snoozed")
+    changes = {"status": [conversation.status, "open"]} if is_reopened else {}
     if is_reopened:
         conversation.status = "open"
         conversation.snoozed_until = None
@@ -386,7 +390,7 @@ def _send_visitor_message(visitor: Visitor, data: WidgetMessageCreate, content: 
     db.session.flush()
     # A plain message is announced by message.created alone; the thread itself changes only when new or reopened.
     if is_new or is_reopened:
-        _publish_conversation(conversation, "conversation.created" if is_new else "conversation.updated")
+        _publish_conversation(conversation, "conversation.created" if is_new else "conversation.updated", changes)
     return _commit_send(message, lambda: _stored(None, "visitor", visitor.id, data.client_msg_id))
 
 
@@ -487,8 +491,12 @@ def _agent_name(user_id: int | None) -> str:
     return user.name if user else "someone"
 
 
-def update_conversation(project: Project, conversation_id: int, actor: User | None, data: ConversationUpdate) -> Conversation:
-    """Change status, assignee, priority, tags or snooze; system messages record the visible changes. Commits."""
+def update_conversation(project: Project, conversation_id: int, actor: User | None, data: ConversationUpdate,
+                        *, actor_name: str | None = None) -> Conversation:
+    """Change status, assignee, priority, tags or snooze; system messages record the visible changes. Commits.
+
+    `actor_name` names a non-person actor (an automation rule) in those messages.
+    """
     get_conversation(project, conversation_id)
     fields = data.model_fields_set
     if "assignee_id" in fields and data.assignee_id is not None and data.assignee_id not in projects.member_user_ids(project.id):
@@ -498,13 +506,16 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
     if data.snoozed_until is not None and data.snoozed_until.tzinfo is None:
         raise ValidationFailed("snoozed_until needs a time zone (e.g. 2030-01-01T09:00:00Z).", code="naive_datetime")
     conversation = _lock_conversation(conversation_id)
-    actor_name = actor.name if actor else "An integration"
+    actor_name = actor.name if actor else actor_name or "An integration"
     notes: list[str] = []
+    changes: dict = {}
     if "assignee_id" in fields and data.assignee_id != conversation.assignee_id:
+        changes["assignee_id"] = [conversation.assignee_id, data.assignee_id]
         conversation.assignee_id = data.assignee_id
         notes.append(f"{actor_name} assigned this conversation to {_agent_name(data.assignee_id)}"
                      if data.assignee_id else f"{actor_name} unassigned this conversation")
     if data.status is not None and data.status != conversation.status:
+        changes["status"] = [conversation.status, data.status]
         conversation.status = data.status
         conversation.resolved_at = utcnow() if data.status == "resolved" else None
         conversation.snoozed_until = data.snoozed_until if data.status == "snoozed" else None
@@ -523,16 +534,20 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
     for note in notes:
         _append(conversation, sender_type="system", sender_id=None, sender_name=None, content=note)
     db.session.flush()
-    _publish_conversation(conversation)
+    _publish_conversation(conversation, changes=changes)
     db.session.commit()
     return conversation
 
 
 def _auto_assign(conversation: Conversation) -> None:
-    """Round-robin among available agents under their capacity: fewest open conversations, longest idle first."""
+    """The project's auto-assignment of a new conversation, when it is on."""
     settings = settings_for(conversation.project_id)
-    if not settings.auto_assign:
-        return
+    if settings.auto_assign:
+        _assign_round_robin(conversation, settings, "This conversation was assigned to {agent}")
+
+
+def _assign_round_robin(conversation: Conversation, settings: InboxSettings, note: str) -> int | None:
+    """Round-robin among available agents under their capacity: fewest open conversations, longest idle first."""
     available = presence.available_agents(projects.member_user_ids(conversation.project_id))
     if not available:
         return
@@ -549,11 +564,41 @@ def _auto_assign(conversation: Conversation) -> None:
     ).all())
     candidates = [uid for uid in available if load.get(uid, 0) < settings.agent_capacity]
     if not candidates:
-        return
+        return None
     chosen = min(candidates, key=lambda uid: (load.get(uid, 0), last_assigned.get(uid, 0), uid))
     conversation.assignee_id = chosen
     _append(conversation, sender_type="system", sender_id=None, sender_name=None,
-            content=f"This conversation was assigned to {_agent_name(chosen)}")
+            content=note.format(agent=_agent_name(chosen)))
+    return chosen
+
+
+def assign_round_robin(project: Project, conversation_id: int, actor_name: str) -> int | None:
+    """Assign by the auto-assignment's round-robin (whether or not auto-assign is on); the chosen agent or None. Commits."""
+    get_conversation(project, conversation_id)
+    conversation = _lock_conversation(conversation_id)
+    before = conversation.assignee_id
+    chosen = _assign_round_robin(conversation, settings_for(project.id),
+                                 f"{actor_name} assigned this conversation to {{agent}}")
+    if chosen is not None and chosen != before:
+        db.session.flush()
+        _publish_conversation(conversation, changes={"assignee_id": [before, chosen]})
+    db.session.commit()
+    return chosen
+
+
+def send_automated_message(project: Project, conversation_id: int, content: str, *, private: bool,
+                           sender_name: str) -> Message:
+    """A message (or private note) sent as the project by automation, not by a person. Commits.
+
+    It is an agent-side message without a sender id: visitors see it like a reply,
+    and it counts neither as an agent's first response nor as anyone's read.
+    """
+    content = _check_content(content, [])
+    conversation = _lock_conversation(get_conversation(project, conversation_id).id)
+    message = _append(conversation, sender_type="agent", sender_id=None, sender_name=sender_name[:120],
+                      content=content, is_private=private)
+    db.session.commit()
+    return message
 
 
 def conversation_messages(project: Project, conversation_id: int, after_seq: int | None, before_seq: int | None,
@@ -757,7 +802,9 @@ def wake_snoozed(now: datetime | None = None) -> int:
         _append(conversation, sender_type="system", sender_id=None, sender_name=None,
                 content="The snooze ended; this conversation is open again")
         db.session.flush()
-        _publish_conversation(conversation)
+        _publish_conversation(conversation, changes={"status": ["snoozed", "open"]})
+        events.publish(conversation.project_id, "conversation.woke_up",
+                       {"conversation_id": conversation.id, "visitor_id": conversation.visitor_id})
         db.session.commit()
     return len(due)
 
