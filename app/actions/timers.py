@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.actions.engine import Context, Event
-from app.actions.models import ActionRule, ConversationTimer
+from app.actions.models import ActionRule, ActionRun, ConversationTimer
 from app.extensions import db
 
 BATCH = 500
+# Each look reaches this far behind the last one as well: a timer that was updated late
+# (its message's record reached the engine after the deadline) still fires; the runs
+# already recorded are filtered out in one query, so the overlap costs little.
+LATE_MARGIN = timedelta(minutes=15)
 
 
 def track_message(project_id: int, conversation_id: int, message: dict) -> None:
@@ -47,23 +51,34 @@ def track_message(project_id: int, conversation_id: int, message: dict) -> None:
 
 
 def due_events(rule: ActionRule, now: datetime) -> tuple[list[Event], datetime]:
-    """The rule's events whose deadline passed since its last look; and how far this look reached."""
+    """The rule's events whose deadline passed since its last look (and not run yet); and how far it reached."""
     minutes = timedelta(minutes=rule.trigger["minutes"])
     waiting_for = "agent" if rule.trigger_type == "no_agent_reply" else "visitor"
-    start = (rule.scanned_until or rule.created_at) - minutes
+    start = (rule.scanned_until or rule.created_at) - minutes - LATE_MARGIN
     stmt = select(ConversationTimer).where(
         ConversationTimer.project_id == rule.project_id, ConversationTimer.waiting_for == waiting_for,
-        ConversationTimer.since >= start, ConversationTimer.since <= now - minutes,
+        ConversationTimer.since <= now - minutes,
     )
     if rule.trigger.get("first_response_only"):
         stmt = stmt.where(ConversationTimer.awaiting_first_response.is_(True))
-    rows = list(db.session.scalars(stmt.order_by(ConversationTimer.since).limit(BATCH)))
-    reached = rows[-1].since + minutes if len(rows) == BATCH else now
-    events = [Event(key=f"{rule.trigger_type}:{row.conversation_id}:{row.since_seq}", type=rule.trigger_type,
-                    project_id=rule.project_id, conversation_id=row.conversation_id, since_seq=row.since_seq,
-                    extra={"first_response": row.awaiting_first_response})
-              for row in rows]
-    return events, reached
+    events: list[Event] = []
+    after = (start, 0)
+    while True:
+        # Keyset pages over (since, conversation_id): the index serves each page.
+        rows = list(db.session.scalars(stmt.where(or_(
+            ConversationTimer.since > after[0],
+            and_(ConversationTimer.since == after[0], ConversationTimer.conversation_id > after[1]),
+        )).order_by(ConversationTimer.since, ConversationTimer.conversation_id).limit(BATCH)))
+        page = [Event(key=f"{rule.trigger_type}:{row.conversation_id}:{row.since_seq}", type=rule.trigger_type,
+                      project_id=rule.project_id, conversation_id=row.conversation_id, since_seq=row.since_seq,
+                      extra={"first_response": row.awaiting_first_response})
+                for row in rows]
+        done = set(db.session.scalars(select(ActionRun.event_key).where(
+            ActionRun.rule_id == rule.id, ActionRun.event_key.in_([event.key for event in page] or [""]))))
+        events.extend(event for event in page if event.key not in done)
+        if len(rows) < BATCH:
+            return events, now
+        after = (rows[-1].since, rows[-1].conversation_id)
 
 
 def still_waiting(event: Event, context: Context) -> bool:
