@@ -92,3 +92,27 @@ def eventually(check, timeout: float = 20.0):
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last: {value!r})")
         time.sleep(0.1)
+
+
+# Real sockets against the live server (the realtime suite's fixtures).
+from tests.realtime.conftest import connect_agent, connect_widget, rest, sockets, unused_ids  # noqa: E402,F401
+
+
+@pytest.fixture
+def settle(app, outbox):
+    """Until the outbox subscriber seam is on main the test hands records to the engine itself.
+
+    Jobs then run in this process (embedded) or on the RQ worker (production); with the
+    test app's fast path off, the live server's relay is the one that emits their events.
+    """
+    saved = app.config["REALTIME_FAST_PATH"]
+    app.config["REALTIME_FAST_PATH"] = False
+    yield outbox.dispatch
+    app.config["REALTIME_FAST_PATH"] = saved
+
+
+def needs_shared_presence(app) -> None:
+    """Until the seam lands, embedded-mode jobs run in the test process, which cannot see the live server's
+    in-memory presence (production shares it through Redis)."""
+    if app.config["BACKEND"] == "sqlite":
+        pytest.skip("embedded mode needs the outbox subscriber seam for presence-dependent rules")
