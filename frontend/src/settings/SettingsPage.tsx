@@ -2,13 +2,14 @@ import { useTranslation } from "react-i18next";
 import type { Project } from "../api/types";
 import { Link } from "../app/router";
 import { ApiKeysSettings } from "./ApiKeysSettings";
+import { AutomationSettings } from "./AutomationSettings";
 import { GeneralSettings } from "./GeneralSettings";
 import { InboxSettings } from "./InboxSettings";
 import { InvitationsSettings } from "./InvitationsSettings";
 import { MembersSettings } from "./MembersSettings";
 import { WidgetSettings } from "./WidgetSettings";
 
-const TABS = ["general", "widget", "inbox", "members", "invitations", "api-keys"] as const;
+const TABS = ["general", "widget", "inbox", "automation", "members", "invitations", "api-keys"] as const;
 type Tab = (typeof TABS)[number];
 const MANAGER_ONLY: Tab[] = ["invitations", "api-keys"];
 
@@ -38,6 +39,7 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
         {current === "general" && <GeneralSettings project={project} />}
         {current === "widget" && <WidgetSettings project={project} />}
         {current === "inbox" && <InboxSettings project={project} />}
+        {current === "automation" && <AutomationSettings project={project} />}
         {current === "members" && <MembersSettings project={project} />}
         {current === "invitations" && <InvitationsSettings project={project} />}
         {current === "api-keys" && <ApiKeysSettings project={project} />}
