@@ -201,3 +201,14 @@ def test_other_projects_rules_do_not_run(api, make_widget_project, make_rule, ma
     outbox.run_jobs_inline()
     assert _conversation(api, project_b, manager_b, conversation_b)["tags"] == []
     assert _runs(api, project_a, manager_a, rule_a) == []
+
+
+def test_a_chain_of_rules_stops_after_three_hops(api, make_widget_project, make_rule, make_conversation, outbox):
+    project, manager = make_widget_project()
+    for name in ("a", "b", "c", "d"):
+        make_rule(project, manager, name=name, trigger={"type": "message.created", "sender": "any"}, conditions=[],
+                  effects=[{"type": "send_note", "content": name}])
+    make_conversation(project, "hi")
+    # Hop 1: each rule answers the visitor; hop 2: each answer triggers the three others; hop 3: each of
+    # those the two rules not yet in its chain. Events caused at hop 3 trigger nothing.
+    assert [outbox.run_jobs_inline() for _ in range(5)] == [4, 12, 24, 0, 0]
