@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 
 FRONT_ENDS := widget frontend
 
-.PHONY: run test setup setup-dev build test-front-ends migrate seed worker clean
+.PHONY: run test setup setup-dev build test-front-ends migrate seed worker clean bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ else
 	@echo "SKIPPED: front-end builds and units (Node.js not found)."
 endif
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+
+## the product and two bare relays side by side (bench/run.py; ~10 min; writes bench/RESULTS.md and a plot)
+BENCH_ARGS ?=
+bench: setup-dev bench/node_modules/.installed
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance widget/dist frontend/dist
