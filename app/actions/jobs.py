@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.actions import clock, engine, timers
-from app.actions.models import ActionRule
+from app.actions.models import ActionRule, ActionRun
 from app.actions.schemas import TIME_TRIGGERS
 from app.core import jobs
 from app.extensions import db
@@ -45,8 +46,26 @@ def run_events(events: list[dict]) -> int:
     return total
 
 
+RUN_RETENTION = timedelta(days=30)
+PRUNE_BATCH = 5000
+
+
+def prune_runs(now) -> int:
+    """Forget runs older than RUN_RETENTION (a bounded batch per tick). Commits.
+
+    Old keys are safe to drop: outbox records are pruned long before, and the
+    scheduler never looks that far back.
+    """
+    old = list(db.session.scalars(select(ActionRun.id).where(ActionRun.created_at < now - RUN_RETENTION)
+                                  .order_by(ActionRun.id).limit(PRUNE_BATCH)))
+    if old:
+        db.session.execute(delete(ActionRun).where(ActionRun.id.in_(old)))
+    db.session.commit()
+    return len(old)
+
+
 def tick() -> int:
-    """The periodic job: wake snoozed conversations, then fire the no-reply rules that became due."""
+    """The periodic job: wake snoozed conversations, fire the no-reply rules that became due, prune old runs."""
     from app.inbox import service as inbox
 
     now = clock.now()
@@ -75,4 +94,5 @@ def tick() -> int:
         if rule is not None:
             rule.scanned_until = reached
             db.session.commit()
+    prune_runs(now)
     return total

@@ -158,3 +158,16 @@ def test_a_snoozed_conversation_that_wakes_up_triggers_its_rule(api, make_widget
     assert conversation["status"] == "open"
     outbox.dispatch()
     eventually(lambda: _get(api, project, manager, f"/conversations/{conversation_id}")["tags"] == ["follow-up"])
+
+
+def test_runs_older_than_thirty_days_are_pruned(api, make_widget_project, make_rule, make_conversation, outbox, tick):
+    project, manager = make_widget_project()
+    rule = make_rule(project, manager)
+    make_conversation(project, "my invoice")
+    outbox.run_jobs_inline()
+    assert len(_get(api, project, manager, f"/actions/{rule['id']}/runs")["items"]) == 1
+    tick(29 * 24 * 3600)
+    assert len(_get(api, project, manager, f"/actions/{rule['id']}/runs")["items"]) == 1
+    tick(31 * 24 * 3600)
+    assert _get(api, project, manager, f"/actions/{rule['id']}/runs")["items"] == []
+    assert _get(api, project, manager, f"/actions/{rule['id']}")["run_count"] == 1  # the count stays
