@@ -79,6 +79,8 @@ def events_from_record(record_id: int, project_id: int, event_type: str, payload
         sender = message.get("sender_type")
         if sender not in ("visitor", "agent"):
             return []  # system lines ("assigned to …") are nobody's message
+        if sender == "agent" and message.get("sender_id") is None:
+            sender = "automation"  # sent by a rule: only "any" rules hear it (and never the rule itself)
         return [Event(key=key, type="message.created", conversation_id=payload.get("conversation_id"),
                       visitor_id=payload.get("visitor_id"), message_id=message.get("id"), sender=sender, **base)]
     if event_type in ("conversation.created", "conversation.updated"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 import re2
@@ -167,6 +168,7 @@ def _refuse(where: str, message: str, code: str = "invalid_rule") -> None:
     raise Unprocessable(f"{where}: {message}", code=code, details={"field": where})
 
 
+@lru_cache(maxsize=512)
 def compile_pattern(pattern: str):
     """An RE2 program for `pattern` (case-insensitive), or ValueError saying why it is refused."""
     if len(pattern) > MAX_PATTERN:

@@ -212,3 +212,19 @@ def test_a_chain_of_rules_stops_after_three_hops(api, make_widget_project, make_
     # Hop 1: each rule answers the visitor; hop 2: each answer triggers the three others; hop 3: each of
     # those the two rules not yet in its chain. Events caused at hop 3 trigger nothing.
     assert [outbox.run_jobs_inline() for _ in range(5)] == [4, 12, 24, 0, 0]
+
+
+def test_rules_for_agent_messages_ignore_automated_ones(api, make_widget_project, make_rule, make_conversation, outbox):
+    project, manager = make_widget_project()
+    make_rule(project, manager, name="greet", trigger={"type": "conversation.created"}, conditions=[],
+              effects=[{"type": "send_message", "content": "Hello from the bot"}])
+    make_rule(project, manager, name="agent answered", trigger={"type": "message.created", "sender": "agent"},
+              conditions=[], effects=[{"type": "set_status", "status": "pending"}])
+    conversation_id, _ = make_conversation(project, "hi")
+    outbox.run_jobs_inline()
+    outbox.run_jobs_inline()
+    path = f"/projects/{project['id']}/conversations/{conversation_id}"
+    assert api.get(path, token=manager["access_token"]).json["status"] == "open"
+    api.post(f"{path}/messages", json={"content": "A person here", "client_msg_id": "p1"}, token=manager["access_token"])
+    outbox.run_jobs_inline()
+    assert api.get(path, token=manager["access_token"]).json["status"] == "pending"
