@@ -61,19 +61,33 @@ class Outbox:
             db.session.remove()
         return len(records)
 
-    def run_jobs_inline(self) -> int:
-        """Call the rule job itself with each new record's events (what a worker runs)."""
-        from app.actions import engine, jobs
+    def _snapshot(self) -> tuple:
+        from sqlalchemy import func
+
+        from app.actions.models import ActionRun
+        from app.core.models import OutboxEvent
         from app.extensions import db
 
-        total = 0
-        for record in self.records():
-            with self.app.app_context():
-                events = engine.events_from_record(record.id, record.project_id, record.event_type, record.payload)
-                total += jobs.run_events([event.as_dict() for event in events])
-                db.session.remove()
-            self.seen.add(record.id)
-        return total
+        with self.app.app_context():
+            snapshot = (db.session.scalar(select(func.max(OutboxEvent.id))),
+                        db.session.scalar(select(func.count()).select_from(ActionRun)))
+            db.session.remove()
+        return snapshot
+
+    def settle(self, quiet: float = 1.0, timeout: float = 60.0) -> None:
+        """Wait until the engine has nothing left to do: every record handed over, no new record or
+        run for `quiet` seconds (effects cause records, which may trigger further rules)."""
+        deadline = time.monotonic() + timeout
+        last, since = None, time.monotonic()
+        while time.monotonic() < deadline:
+            handed = self.dispatch()
+            snapshot = self._snapshot()
+            if handed or snapshot != last:
+                last, since = snapshot, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"the engine did not settle within {timeout}s")
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_no_agent_reply_fires_once_after_the_delay(api, make_widget_project, mak
     project, manager = make_widget_project()
     rule = make_rule(project, manager, **ESCALATE)
     conversation_id, _ = make_conversation(project, "anyone there?")
-    outbox.dispatch()
+    outbox.settle()
 
     assert tick(30) == 0  # not yet due
     assert tick(61) == 1
@@ -63,11 +63,11 @@ def test_no_agent_reply_does_not_fire_when_an_agent_answered(api, make_widget_pr
     project, manager = make_widget_project()
     rule = make_rule(project, manager, **ESCALATE)
     conversation_id, _ = make_conversation(project, "anyone there?")
-    outbox.dispatch()
+    outbox.settle()
     reply = api.post(f"/projects/{project['id']}/conversations/{conversation_id}/messages",
                      json={"content": "Yes, hello!", "client_msg_id": "r1"}, token=manager["access_token"])
     assert reply.status_code == 201
-    outbox.dispatch()
+    outbox.settle()
 
     assert tick(120) == 0
     assert _get(api, project, manager, f"/conversations/{conversation_id}")["priority"] == "normal"
@@ -79,7 +79,7 @@ def test_an_answer_the_timer_has_not_seen_yet_still_counts(api, make_widget_proj
     project, manager = make_widget_project()
     make_rule(project, manager, **ESCALATE)
     conversation_id, _ = make_conversation(project, "anyone there?")
-    outbox.dispatch()
+    outbox.settle()
     api.post(f"/projects/{project['id']}/conversations/{conversation_id}/messages",
              json={"content": "Here!", "client_msg_id": "r1"}, token=manager["access_token"])
     # The reply's outbox record is not dispatched yet: the tick re-checks the messages themselves.
@@ -95,7 +95,7 @@ def test_a_new_visitor_message_after_an_answer_starts_a_new_wait(api, make_widge
     project, manager = make_widget_project()
     rule = make_rule(project, manager, **{**ESCALATE, "effects": [{"type": "add_tag", "tag": "late"}]})
     conversation_id, visitor = make_conversation(project, "first question")
-    outbox.dispatch()
+    outbox.settle()
     assert tick(61) == 1
     api.post(f"/projects/{project['id']}/conversations/{conversation_id}/messages",
              json={"content": "answer", "client_msg_id": "r1"}, token=manager["access_token"])
@@ -103,7 +103,7 @@ def test_a_new_visitor_message_after_an_answer_starts_a_new_wait(api, make_widge
         inbox.send_visitor_message(visitor["visitor"]["id"], WidgetMessageCreate(
             content="second question", client_msg_id="v2", conversation_id=conversation_id))
         db.session.remove()
-    outbox.dispatch()
+    outbox.settle()
     assert tick(200) == 1
     assert len(_get(api, project, manager, f"/actions/{rule['id']}/runs")["items"]) == 2
 
@@ -124,7 +124,7 @@ def test_first_response_only_ignores_later_waits(api, make_widget_project, make_
         inbox.send_visitor_message(visitor["visitor"]["id"], WidgetMessageCreate(
             content="second question", client_msg_id="v2", conversation_id=conversation_id))
         db.session.remove()
-    outbox.dispatch()
+    outbox.settle()
     assert tick(120) == 0
 
 
@@ -136,7 +136,7 @@ def test_no_visitor_reply_fires_after_an_unanswered_agent_reply(api, make_widget
     conversation_id, _ = make_conversation(project, "question")
     api.post(f"/projects/{project['id']}/conversations/{conversation_id}/messages",
              json={"content": "Here is the answer.", "client_msg_id": "r1"}, token=manager["access_token"])
-    outbox.dispatch()
+    outbox.settle()
     assert tick(5 * 60) == 0
     assert tick(11 * 60) == 1
     contents = [m["content"] for m in _get(api, project, manager, f"/conversations/{conversation_id}/messages")["items"]]
@@ -156,7 +156,7 @@ def test_a_snoozed_conversation_that_wakes_up_triggers_its_rule(api, make_widget
     tick(31 * 60)  # the tick wakes it on the engine's clock
     conversation = _get(api, project, manager, f"/conversations/{conversation_id}")
     assert conversation["status"] == "open"
-    outbox.dispatch()
+    outbox.settle()
     eventually(lambda: _get(api, project, manager, f"/conversations/{conversation_id}")["tags"] == ["follow-up"])
 
 
@@ -164,7 +164,7 @@ def test_runs_older_than_thirty_days_are_pruned(api, make_widget_project, make_r
     project, manager = make_widget_project()
     rule = make_rule(project, manager)
     make_conversation(project, "my invoice")
-    outbox.run_jobs_inline()
+    outbox.settle()
     assert len(_get(api, project, manager, f"/actions/{rule['id']}/runs")["items"]) == 1
     tick(29 * 24 * 3600)
     assert len(_get(api, project, manager, f"/actions/{rule['id']}/runs")["items"]) == 1
