@@ -6,7 +6,8 @@ connections. Override with the usual environment variables or flags.
 """
 import os
 
-worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
+# gevent-websocket's worker, whose handler answers oversized or malformed requests with the JSON envelope.
+worker_class = "app.core.gunicorn_worker.Worker"
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "10000"))

@@ -10,10 +10,10 @@ from rq import Worker
 from rq.serializers import JSONSerializer
 
 from app import create_app
-from app.actions import scheduler
-from app.core import relay
+from app.core import jobs, relay
 from app.core.jobs import QUEUES
 from app.extensions import db
+from app.realtime import fanout
 
 
 def main() -> int:
@@ -23,19 +23,18 @@ def main() -> int:
         print("worker.py needs REDIS_URL; in embedded mode jobs run inside the web process.", file=sys.stderr)
         return 2
     connection = Redis.from_url(app.config["REDIS_URL"])
-    relay.use_external_emitter(app)
+    fanout.use_external_emitter(app)
     with app.app_context():
         db.engine.dispose()  # no connection may be shared with the forked horses
-        # The outbox relay's wake-up: LISTEN/NOTIFY plus a periodic sweep, queueing `relay.drain_job`.
+        # The outbox relay's wake-up: LISTEN/NOTIFY plus a periodic sweep, queueing its drain job.
         stop_listener = relay.start_listener(app)
-        # The automation rules' periodic tick (time-based triggers), queued as a job.
-        stop_tick = scheduler.start_enqueuer(app)
+        stop_scheduler = jobs.start_scheduler(app)
         worker = Worker(list(QUEUES), connection=connection, serializer=JSONSerializer)
         try:
             worker.work(with_scheduler=True)
         finally:
             stop_listener.set()
-            stop_tick.set()
+            stop_scheduler.set()
     return 0
 
 

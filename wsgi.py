@@ -15,20 +15,19 @@ except ConfigError as error:
     sys.exit(f"Configuration error: {error}")
 
 if not app.config["REDIS_URL"] and (__name__ == "__main__" or "gunicorn" in sys.modules):
-    # Embedded mode: no worker process, so the serving process relays the outbox itself
-    # (not `flask --app wsgi …` commands, which only import this module).
-    from app.core import relay  # noqa: E402
+    # Embedded mode: no worker process, so the serving process relays the outbox and runs the
+    # periodic jobs itself (not `flask --app wsgi …` commands, which only import this module).
+    from app.core import jobs, relay  # noqa: E402
 
     relay.start_in_process(app)
-    from app.actions import scheduler  # noqa: E402
-
-    scheduler.start_in_process(app)
+    jobs.start_scheduler(app)
 
 if __name__ == "__main__":
     from gevent.pywsgi import WSGIServer
-    from geventwebsocket.handler import WebSocketHandler
+
+    from app.core.http_server import JSONErrorHandler
 
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     print(f"Live chat listening on http://{host}:{port}", flush=True)
-    WSGIServer((host, port), app, handler_class=WebSocketHandler).serve_forever()
+    WSGIServer((host, port), app, handler_class=JSONErrorHandler).serve_forever()

@@ -19,40 +19,49 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.as_flask_config())
     app.config.update(
         MIGRATIONS_DIR=ROOT / "migrations",
-        AUTH_RATE_LIMIT="30 per minute",
+        # When set, replaces every auth limit (tests lift them with it); see app/auth/limits.py.
+        AUTH_RATE_LIMIT=None,
         RATELIMIT_KEY_PREFIX="livechat",
     )
     if test_config:
         app.config.update(test_config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    from app import actions
     from app.auth import principal
     from app.core import db as core_db
-    from app.core import errors, jobs
+    from app.audit import jobs as audit_jobs
+    from app.core import errors, jobs, relay, routing
+    from app.core.safejson import SafeJSONProvider
+    from app.inbox import jobs as inbox_jobs
+    from app.realtime import events as realtime_events
+    from app.web import headers
 
+    app.json = SafeJSONProvider(app)
+    routing.init_app(app)
     core_db.init_app(app)
     errors.init_app(app)
     principal.init_app(app)
     extensions.limiter.init_app(app)
+    headers.init_app(app)
     jobs.init_app(app)
+    relay.init_app(app)
     cli.init_app(app)
-    from app import actions
-
-    actions.init_app(app)
     _register_models()
     _register_blueprints(app)
-    from app.realtime import events as realtime_events
-
     realtime_events.init_app(app)
+    inbox_jobs.init_app(app)
+    audit_jobs.init_app(app)
+    actions.init_app(app)
     return app
 
 
 def _register_models() -> None:
     """Import every module's models so metadata (and Alembic) sees all tables."""
     from app.actions import models as _actions  # noqa: F401
+    from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.core import models as _core  # noqa: F401
-    from app.core import relay as _relay  # noqa: F401  (its session hooks run the fast path)
     from app.inbox import models as _inbox  # noqa: F401
     from app.projects import models as _projects  # noqa: F401
     from app.users import models as _users  # noqa: F401
@@ -61,7 +70,10 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.actions.routes import bp as actions_bp
+    from app.audit.routes import bp as audit_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.auth.routes import bp as auth_bp
+    from app.auth.routes import browser_bp as oidc_browser_bp
     from app.core.api import bp as api_bp
     from app.core.health import bp as health_bp
     from app.inbox.routes import bp as inbox_bp
@@ -70,5 +82,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.visitors.routes import bp as visitors_bp
     from app.web.routes import bp as web_bp
 
-    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp, actions_bp):
+    for blueprint in (health_bp, api_bp, auth_bp, users_bp, projects_bp, web_bp, visitors_bp, inbox_bp, audit_bp,
+                      privacy_bp, oidc_browser_bp, actions_bp):
         app.register_blueprint(blueprint)

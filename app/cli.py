@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 
 DEMO_EMAIL = "demo@example.com"
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "livechat-demo-2026"
 DEMO_PROJECT = "Demo project"
 
 

@@ -113,13 +113,43 @@ class Settings:
             # With the fast path on, the relay leaves rows this young to it (no double emits).
             "RELAY_GRACE_SECONDS": float(os.environ.get("RELAY_GRACE_SECONDS", "1")),
             "OUTBOX_RETENTION_DAYS": int(os.environ.get("OUTBOX_RETENTION_DAYS", "7")),
+            # How often the inbox's periodic job reopens conversations whose snooze ended.
+            "SNOOZE_WAKE_SECONDS": float(os.environ.get("SNOOZE_WAKE_SECONDS", "5")),
+            "UPLOAD_SWEEP_SECONDS": float(os.environ.get("UPLOAD_SWEEP_SECONDS", "600")),
             "MESSAGE_MAX_CHARS": int(os.environ.get("MESSAGE_MAX_CHARS", "5000")),
             "WIDGET_VISITOR_MESSAGE_RATE": os.environ.get("WIDGET_VISITOR_MESSAGE_RATE", "30/minute"),
             "WIDGET_PROJECT_MESSAGE_RATE": os.environ.get("WIDGET_PROJECT_MESSAGE_RATE", "1200/minute"),
             "WIDGET_SESSION_RATE": os.environ.get("WIDGET_SESSION_RATE", "120 per minute"),
             "WIDGET_UPLOAD_RATE": os.environ.get("WIDGET_UPLOAD_RATE", "20 per minute"),
+            # Fair shares of anonymous traffic (issue 14): one address or one visitor cannot use up a project.
+            "WIDGET_IP_MESSAGE_RATE": os.environ.get("WIDGET_IP_MESSAGE_RATE", "120/minute"),
+            "WIDGET_NEW_VISITOR_RATE": os.environ.get("WIDGET_NEW_VISITOR_RATE", "60/hour"),
+            "WIDGET_NEW_CONVERSATION_RATE": os.environ.get("WIDGET_NEW_CONVERSATION_RATE", "6/minute"),
+            "WIDGET_VISITOR_UPLOAD_RATE": os.environ.get("WIDGET_VISITOR_UPLOAD_RATE", "10/minute"),
             "ATTACHMENTS_DIR": os.environ.get("ATTACHMENTS_DIR") or str(Path(self.instance_path) / "attachments"),
             "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+            # Account security (issue #8): brute-force limits of the auth routes.
+            "LOGIN_RATE_PER_EMAIL": os.environ.get("LOGIN_RATE_PER_EMAIL", "5 per 5 minutes"),
+            "LOGIN_RATE_PER_IP": os.environ.get("LOGIN_RATE_PER_IP", "20 per 5 minutes"),
+            "REGISTER_RATE_PER_IP": os.environ.get("REGISTER_RATE_PER_IP", "10 per hour"),
+            "PASSWORD_RESET_RATE_PER_EMAIL": os.environ.get("PASSWORD_RESET_RATE_PER_EMAIL", "3 per hour"),
+            "PASSWORD_RESET_RATE_PER_IP": os.environ.get("PASSWORD_RESET_RATE_PER_IP", "20 per hour"),
+            "MFA_VERIFY_RATE_PER_ACCOUNT": os.environ.get("MFA_VERIFY_RATE_PER_ACCOUNT", "5 per 5 minutes"),
+            "MFA_VERIFY_RATE_PER_IP": os.environ.get("MFA_VERIFY_RATE_PER_IP", "20 per 5 minutes"),
+            "TOKEN_RATE_PER_IP": os.environ.get("TOKEN_RATE_PER_IP", "60 per minute"),
+            "OIDC_CALLBACK_RATE_PER_IP": os.environ.get("OIDC_CALLBACK_RATE_PER_IP", "20 per 5 minutes"),
+            "PASSWORD_RESET_TTL_SECONDS": 3600,
+            # Sign-in with Google and/or any OpenID Connect issuer; a provider shows only when configured.
+            "GOOGLE_CLIENT_ID": os.environ.get("GOOGLE_CLIENT_ID", "").strip(),
+            "GOOGLE_CLIENT_SECRET": os.environ.get("GOOGLE_CLIENT_SECRET", "").strip(),
+            "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip().rstrip("/"),
+            "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "").strip(),
+            "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", "").strip(),
+            "OIDC_NAME": os.environ.get("OIDC_NAME", "").strip() or "Single sign-on",
+            "MAIL_DIR": str(Path(self.instance_path) / "mail"),
+            "EMAIL_VERIFY_TTL_SECONDS": 7 * 24 * 3600,
+            # Uploads not sent with a message within this many hours are swept (files and rows).
+            "ATTACHMENT_UNATTACHED_HOURS": float(os.environ.get("ATTACHMENT_UNATTACHED_HOURS", "24")),
             "PRESENCE_TTL_SECONDS": int(os.environ.get("PRESENCE_TTL_SECONDS", "90")),
             # How often each web process re-checks its agent sockets' sessions (sign-outs close them).
             "SOCKET_AUDIT_SECONDS": float(os.environ.get("SOCKET_AUDIT_SECONDS", "10")),

@@ -9,6 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app.core.safejson import SocketJSON
+
 # Named constraints keep Alembic migrations identical on PostgreSQL and SQLite.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,4 +30,5 @@ migrate = Migrate()
 jwt = JWTManager()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-socketio = SocketIO()
+# Packets are parsed with the same nesting limit as request bodies.
+socketio = SocketIO(json=SocketJSON)

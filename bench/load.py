@@ -69,6 +69,7 @@ class Stack:
             "WIDGET_VISITOR_MESSAGE_RATE": "100000/minute",
             "WIDGET_PROJECT_MESSAGE_RATE": "1000000/minute",
             "WIDGET_SESSION_RATE": "100000 per minute",
+            "REGISTER_RATE_PER_IP": "100000 per hour",
         }
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=self.env,
                        check=True, capture_output=True)

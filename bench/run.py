@@ -162,6 +162,7 @@ class Product:
             "WIDGET_VISITOR_MESSAGE_RATE": "100000/minute",
             "WIDGET_PROJECT_MESSAGE_RATE": "10000000/minute",
             "WIDGET_SESSION_RATE": "100000 per minute",
+            "REGISTER_RATE_PER_IP": "100000 per hour",
         }
         self.web = self.worker = None
         try:

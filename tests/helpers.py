@@ -39,6 +39,22 @@ class Api:
         return self.request("DELETE", path, **kw)
 
 
+def text_body(message: Message) -> str:
+    """The text/plain part of a received mail (mail is multipart: text and HTML)."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode()
+    raise AssertionError("the mail has no text/plain part")
+
+
+def html_body(message: Message) -> str:
+    """The text/html part of a received mail."""
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            return part.get_payload(decode=True).decode()
+    raise AssertionError("the mail has no text/html part")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -51,6 +67,10 @@ class _Keeper:
 
     async def handle_DATA(self, server, session, envelope):
         with self.sink.lock:
+            if self.sink.failing.get(tuple(envelope.rcpt_tos), 0) > 0:
+                # A real transient refusal, as a busy or greylisting server answers.
+                self.sink.failing[tuple(envelope.rcpt_tos)] -= 1
+                return "451 Try again later"
             self.sink.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
 
@@ -61,6 +81,7 @@ class SMTPSink:
     def __init__(self) -> None:
         self.port = free_port()
         self.messages: list[Message] = []
+        self.failing: dict[tuple, int] = {}
         self.lock = threading.Lock()
         self.controller = Controller(_Keeper(self), hostname="127.0.0.1", port=self.port)
 
@@ -69,6 +90,16 @@ class SMTPSink:
 
     def stop(self) -> None:
         self.controller.stop()
+
+    def fail_next(self, to: str, count: int) -> None:
+        """Refuse the next `count` messages to `to` with a transient 451."""
+        with self.lock:
+            self.failing[(to,)] = count
+
+    def all_to(self, to: str) -> list[Message]:
+        """Every message received for `to` so far."""
+        with self.lock:
+            return [message for message in self.messages if message["To"] == to]
 
     def wait_for(self, to: str, timeout: float = 20.0) -> Message:
         """The first message sent to `to`, waiting for the job that sends it."""

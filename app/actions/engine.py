@@ -7,7 +7,7 @@ mode), never on a request. Guarantees:
   before any effect runs, so a retried job or a record dispatched twice runs
   nothing twice (effects run at most once);
 * loop guard: while a rule's effects run, every event they cause carries
-  `automation: {rule_ids, hops}` (app.core.events); a rule never reacts to an
+  `automation: {rule_ids, hops}` (app.core.outbox); a rule never reacts to an
   event its own effects (or an earlier rule of the same chain) caused, and a
   chain stops after MAX_HOPS;
 * a failing effect is recorded (run error, rule's last_error) and the next
@@ -31,7 +31,7 @@ from app.actions.models import ActionRule, ActionRun
 from app.actions.schemas import ATTRIBUTE_PREFIX, compile_pattern
 from app.core.db import utcnow
 from app.core.errors import APIError
-from app.core.events import ORIGIN_KEY
+from app.core.outbox import ORIGIN_KEY
 from app.extensions import db
 
 log = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 RUN_EVENTS = "app.actions.jobs.run_events"
+TICK = "app.actions.jobs.tick"
 
 
 def handle_outbox(record) -> None:

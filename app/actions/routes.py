@@ -5,11 +5,11 @@ from flask import Blueprint
 
 from app.actions import service
 from app.actions.schemas import RuleCreate, RuleOut, RuleUpdate, RunOut, TemplateAdd, TemplateList
+from app.audit import auditable
 from app.auth.principal import authenticated
-from app.core.errors import Unprocessable, ValidationFailed
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.core.tenancy import project_for
+from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
 from app.rbac.roles import Role
 
@@ -17,17 +17,6 @@ bp = Blueprint("actions", __name__, url_prefix="/api/v1")
 
 RULES = "/projects/<int:project_id>/actions"
 RULE = RULES + "/<int:rule_id>"
-
-
-def _rule_body(schema):
-    """Parse a rule body; a bad part is a 422 naming it (malformed JSON stays a 400)."""
-    try:
-        return json_body(schema)
-    except ValidationFailed as error:
-        fields = error.details.get("fields", {})
-        where, problems = next(iter(fields.items()), ("body", ["is invalid"]))
-        raise Unprocessable(f"{where}: {problems[0]}", code="invalid_rule",
-                            details={"field": where, "fields": fields}) from None
 
 
 @bp.get(RULES)
@@ -42,11 +31,12 @@ def list_rules(project_id: int):
 
 @bp.post(RULES)
 @authenticated
+@auditable("action_rule.create", target="action_rule")
 @documented(summary="Create an automation rule (managers)", body=RuleCreate, response=RuleOut, status=201)
 def create_rule(project_id: int):
     """422 names the unknown trigger, field, operator or effect, or the unsafe pattern."""
     project, _ = project_for(project_id, Role.MANAGER)
-    return dump(RuleOut, service.create_rule(project, _rule_body(RuleCreate))), 201
+    return dump(RuleOut, service.create_rule(project, json_body(RuleCreate))), 201
 
 
 @bp.get(RULE)
@@ -60,15 +50,17 @@ def get_rule(project_id: int, rule_id: int):
 
 @bp.patch(RULE)
 @authenticated
+@auditable("action_rule.update", target=("action_rule", "rule_id"))
 @documented(summary="Change an automation rule (managers)", body=RuleUpdate, response=RuleOut)
 def update_rule(project_id: int, rule_id: int):
     """Only the fields given change; the result is checked as a whole."""
     project, _ = project_for(project_id, Role.MANAGER)
-    return dump(RuleOut, service.update_rule(project, rule_id, _rule_body(RuleUpdate)))
+    return dump(RuleOut, service.update_rule(project, rule_id, json_body(RuleUpdate)))
 
 
 @bp.delete(RULE)
 @authenticated
+@auditable("action_rule.delete", target=("action_rule", "rule_id"))
 @documented(summary="Delete an automation rule (managers)", status=204)
 def delete_rule(project_id: int, rule_id: int):
     """Its run history goes with it."""
@@ -98,6 +90,7 @@ def list_templates(project_id: int):
 
 @bp.post("/projects/<int:project_id>/action-templates/<key>")
 @authenticated
+@auditable("action_rule.create_from_template", target="action_rule")
 @documented(summary="Add a rule from the gallery (managers)", body=TemplateAdd, response=RuleOut, status=201)
 def add_template(project_id: int, key: str):
     """The new rule is an ordinary rule: edit it like any other."""

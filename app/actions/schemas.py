@@ -17,7 +17,7 @@ import re2
 from pydantic import Field
 
 from app.core.errors import Unprocessable
-from app.core.validation import OutSchema, Schema
+from app.core.validation import OutSchema, Schema, bounded_int
 
 # --- the fixed lists ------------------------------------------------------------
 
@@ -102,7 +102,7 @@ class RuleCreate(Schema):
     conditions: list[dict[str, Any]] = Field(default_factory=list)
     match: Literal["all", "any"] = "all"
     effects: list[dict[str, Any]]
-    position: int | None = Field(None, ge=0, le=100_000)
+    position: bounded_int(0, 100_000) | None = None
 
 
 class RuleUpdate(Schema):
@@ -114,7 +114,7 @@ class RuleUpdate(Schema):
     conditions: list[dict[str, Any]] | None = None
     match: Literal["all", "any"] | None = None
     effects: list[dict[str, Any]] | None = None
-    position: int | None = Field(None, ge=0, le=100_000)
+    position: bounded_int(0, 100_000) | None = None
 
 
 class RuleOut(OutSchema):

@@ -77,6 +77,10 @@ def authenticated(view: Callable | None = None, *, allow_api_key: bool = True) -
         @wraps(fn)
         def wrapper(*args, **kwargs):
             g.principal = _authenticate(allow_api_key)
+            if g.principal.user is not None and "project_id" in kwargs:
+                from app.auth.mfa import enforce_project_policy
+
+                enforce_project_policy(g.principal.user, kwargs["project_id"])
             return fn(*args, **kwargs)
 
         return wrapper
@@ -112,8 +116,11 @@ def _envelope(code: str, message: str):
 
 def init_app(app: Flask) -> None:
     """Wire Flask-JWT-Extended and Flask-Login to our models and error envelope."""
+    from app.auth import oidc
+
     jwt.init_app(app)
     login_manager.init_app(app)
+    oidc.init_app(app)
     login_manager.session_protection = None
 
     @login_manager.request_loader

@@ -1,19 +1,21 @@
 """Request and response bodies of the auth module."""
 from __future__ import annotations
 
-from pydantic import Field
+from datetime import datetime
+
+from pydantic import Field, RootModel, model_validator
 
 from app.core.validation import OutSchema, Schema
-from app.users.schemas import NAME, PASSWORD, EmailField, UserOut
+from app.users.schemas import NAME, PASSWORD, EmailField, Password, UserOut
 
 
 class RegisterIn(EmailField):
-    password: str = PASSWORD
+    password: Password = PASSWORD
     name: str = NAME
 
 
 class LoginIn(EmailField):
-    password: str = Field(min_length=1, max_length=128)
+    password: Password = Field(min_length=1, max_length=128)
 
 
 class RefreshIn(Schema):
@@ -26,3 +28,87 @@ class TokensOut(OutSchema):
     token_type: str = "Bearer"
     expires_in: int
     user: UserOut
+
+
+class MfaRequiredOut(OutSchema):
+    """Sign-in of a 2FA account: finish with POST /auth/2fa/verify within 5 minutes."""
+
+    mfa_required: bool = True
+    mfa_token: str
+
+
+class LoginOut(RootModel[TokensOut | MfaRequiredOut]):
+    """Tokens, or the 2FA step."""
+
+
+CODE = Field(None, min_length=6, max_length=8, pattern=r"^[0-9]+$")
+RECOVERY = Field(None, min_length=10, max_length=32)
+
+
+class MfaVerifyIn(Schema):
+    mfa_token: str = Field(min_length=1, max_length=1024)
+    code: str | None = CODE
+    recovery_code: str | None = RECOVERY
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if (self.code is None) == (self.recovery_code is None):
+            raise ValueError("give exactly one of code and recovery_code")
+        return self
+
+
+class TwoFactorSetupOut(OutSchema):
+    secret: str
+    otpauth_uri: str
+    qr_svg: str
+
+
+class CodeIn(Schema):
+    code: str = Field(min_length=6, max_length=8, pattern=r"^[0-9]+$")
+
+
+class DisableIn(Schema):
+    password: Password = Field(min_length=1, max_length=128)
+    code: str = Field(min_length=6, max_length=8, pattern=r"^[0-9]+$")
+
+
+class RecoveryCodesOut(OutSchema):
+    recovery_codes: list[str]
+
+
+class ForgotIn(EmailField):
+    pass
+
+
+class ResetIn(Schema):
+    token: str = Field(min_length=1, max_length=200)
+    password: Password = PASSWORD
+
+
+class TokenIn(Schema):
+    token: str = Field(min_length=1, max_length=200)
+
+
+class ProviderOut(OutSchema):
+    id: str
+    name: str
+    start_url: str
+
+
+class ProvidersOut(OutSchema):
+    providers: list[ProviderOut]
+
+
+class ExchangeIn(Schema):
+    code: str = Field(min_length=1, max_length=200)
+
+
+class IdentityOut(OutSchema):
+    id: int
+    provider: str
+    email: str | None
+    created_at: datetime
+
+
+class IdentitiesOut(OutSchema):
+    items: list[IdentityOut]

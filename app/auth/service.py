@@ -10,11 +10,13 @@ from jwt.exceptions import PyJWTError
 from flask_jwt_extended.exceptions import JWTExtendedException
 from sqlalchemy import select, update
 
-from app.auth.models import RefreshToken, TokenFamily
+from app import audit
+from app.auth.models import OneTimeToken, RefreshToken, TokenFamily
 from app.core.db import utcnow
-from app.core.errors import Unauthorized
-from app.core.security import digest, same_digest
+from app.core.errors import BadRequest, Unauthorized
+from app.core.security import digest, new_secret, same_digest
 from app.extensions import db
+from app.mail import service as mail
 from app.users import service as users
 from app.users.models import User
 
@@ -119,3 +121,80 @@ def is_family_revoked(family_id: str | None) -> bool:
         return True
     family = db.session.get(TokenFamily, family_id)
     return family is None or family.is_revoked
+
+
+# --- mailed links: email verification and password reset --------------------------------------
+
+RESET = "password_reset"
+VERIFY = "verify_email"
+
+
+def _issue_link_token(user: User, purpose: str, ttl_seconds: int) -> str:
+    """A new single-use token for `purpose`; earlier unused ones of that purpose stop working."""
+    db.session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    token = new_secret(nbytes=32)
+    db.session.add(OneTimeToken(user_id=user.id, purpose=purpose, token_hash=digest(token),
+                                expires_at=utcnow() + timedelta(seconds=ttl_seconds)))
+    return token
+
+
+def _spend_link_token(token: str, purpose: str) -> User:
+    """The account a valid, unused, unexpired token belongs to (now spent), or 400."""
+    stored = db.session.scalar(select(OneTimeToken).where(
+        OneTimeToken.token_hash == digest(token), OneTimeToken.purpose == purpose))
+    spent = stored is not None and db.session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.id == stored.id, OneTimeToken.used_at.is_(None), OneTimeToken.expires_at > utcnow())
+        .values(used_at=utcnow())
+    ).rowcount == 1
+    user = users.get(stored.user_id) if spent else None
+    if user is None:
+        db.session.rollback()
+        raise BadRequest("This link is invalid, expired or was already used.", code="invalid_link_token")
+    return user
+
+
+def send_verification(user: User) -> None:
+    """Mail a link confirming the account's address. Commits."""
+    token = _issue_link_token(user, VERIFY, current_app.config["EMAIL_VERIFY_TTL_SECONDS"])
+    link = f"{current_app.config['PUBLIC_URL']}/verify-email?token={token}"
+    mail.send(user.email, "Confirm your email address", "verify_email", name=user.name, email=user.email, link=link)
+    db.session.commit()
+
+
+def verify_email(token: str) -> User:
+    """Mark the address of the token's account verified. Commits."""
+    user = _spend_link_token(token, VERIFY)
+    user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.commit()
+    audit.security_event(user.id, "account.email_verified")
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link when the account exists; the caller answers the same either way. Commits."""
+    user = users.find_by_email(email)
+    if user is None or not user.is_active:
+        return
+    ttl = current_app.config["PASSWORD_RESET_TTL_SECONDS"]
+    token = _issue_link_token(user, RESET, ttl)
+    link = f"{current_app.config['PUBLIC_URL']}/reset-password?token={token}"
+    mail.send(user.email, "Reset your password", "password_reset", name=user.name, link=link, minutes=ttl // 60)
+    db.session.commit()
+    audit.security_event(user.id, "account.password_reset_requested", actor=("anonymous", None))
+
+
+def reset_password(token: str, password: str) -> None:
+    """Set a new password from a mailed link and sign out every session of the account. Commits."""
+    user = _spend_link_token(token, RESET)
+    users.reset_password(user, password)
+    # Whoever could read the mailbox owns the account now; every old session goes.
+    revoke_other_sessions(user, keep_family_id=None)
+    # The link proved the mailbox, so the address is verified too.
+    user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.commit()
+    audit.security_event(user.id, "account.password_reset")

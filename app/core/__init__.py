@@ -1,2 +1,2 @@
 """Cross-cutting seams shared by every module: errors, db helpers, pagination,
-tenancy, jobs, events and the API documentation registry."""
+tenancy, jobs, the outbox and its relay, and the API documentation registry."""

@@ -1,8 +1,9 @@
-"""Database helpers: UTC timestamps, SQLite pragmas and work run after commit."""
+"""Database helpers: UTC timestamps, SQLite pragmas, savepoints and work run after commit (`on_commit`)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Iterator
 
 from flask import Flask
 from sqlalchemy import DateTime, event
@@ -54,8 +55,23 @@ def on_commit(callback: Callable[[], None]) -> None:
     db.session.info.setdefault(_ON_COMMIT_KEY, []).append(callback)
 
 
+@contextmanager
+def savepoint() -> Iterator[None]:
+    """Run a block in a SAVEPOINT: if it raises, its changes and its `on_commit` callbacks are undone."""
+    callbacks = db.session.info.setdefault(_ON_COMMIT_KEY, [])
+    mark = len(callbacks)
+    try:
+        with db.session.begin_nested():
+            yield
+    except BaseException:
+        del callbacks[mark:]
+        raise
+
+
 @event.listens_for(Session, "after_commit")
 def _run_on_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # SQLAlchemy also says "after_commit" when a savepoint is released: wait for the real commit
     callbacks = session.info.pop(_ON_COMMIT_KEY, [])
     for callback in callbacks:
         callback()

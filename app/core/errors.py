@@ -80,7 +80,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(APIError)
     def handle_api_error(error: APIError):
-        return error.to_response()
+        response, status = error.to_response()
+        if status == 429 and "retry_after" in error.details:
+            response.headers["Retry-After"] = str(error.details["retry_after"])
+        return response, status
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
@@ -19,6 +22,7 @@ log = logging.getLogger(__name__)
 
 QUEUES = ("default", "mail", "webhooks", "outbox")
 _EXTENSION = "livechat_jobs"
+_PERIODIC = "livechat_periodic_jobs"
 
 
 def _resolve(path: str):
@@ -32,9 +36,23 @@ class InProcessExecutor:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="livechat-job")
+        self.lock = threading.Lock()
+        self.claims: dict[str, float] = {}
 
     def submit(self, path: str, args: tuple, queue: str) -> None:
         self.pool.submit(self._run, path, args)
+
+    def claim(self, key: str, seconds: float) -> bool:
+        with self.lock:
+            now = time.monotonic()
+            if self.claims.get(key, 0.0) > now:
+                return False
+            self.claims[key] = now + seconds
+            return True
+
+    def release(self, key: str) -> None:
+        with self.lock:
+            self.claims.pop(key, None)
 
     def _run(self, path: str, args: tuple) -> None:
         with self.app.app_context():
@@ -60,6 +78,12 @@ class RQExecutor:
     def submit(self, path: str, args: tuple, queue: str) -> None:
         self.queues[queue].enqueue("app.core.jobs.run", path, list(args), retry=None, failure_ttl=7 * 24 * 3600)
 
+    def claim(self, key: str, seconds: float) -> bool:
+        return bool(self.redis.set(f"livechat:claim:{key}", "1", nx=True, px=max(int(seconds * 1000), 1)))
+
+    def release(self, key: str) -> None:
+        self.redis.delete(f"livechat:claim:{key}")
+
 
 def run(path: str, args: list[Any]) -> None:
     """Entry point of every RQ job: resolve and call `path` inside the worker's app context."""
@@ -74,6 +98,56 @@ def enqueue(path: str, *args: Any, queue: str = "default") -> None:
     on_commit(lambda: executor.submit(path, args, queue))
 
 
+def submit(app: Flask, path: str, *args: Any, queue: str = "default") -> None:
+    """Queue job `path(*args)` now, outside any transaction (listeners and schedulers)."""
+    app.extensions[_EXTENSION].submit(path, args, queue)
+
+
+def claim(app: Flask, key: str, seconds: float) -> bool:
+    """True for the one caller (across every process in production) that takes `key` for `seconds`."""
+    return app.extensions[_EXTENSION].claim(key, seconds)
+
+
+def release(app: Flask, key: str) -> None:
+    """Give `key` back before its time is up."""
+    app.extensions[_EXTENSION].release(key)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    path: str
+    seconds: float
+    queue: str
+
+
+def every(app: Flask, seconds: float, path: str, queue: str = "default") -> None:
+    """Run job `path()` every `seconds` (once per period across processes); call it from a module's init_app."""
+    app.extensions[_PERIODIC].append(Periodic(path, seconds, queue))
+
+
+def start_scheduler(app: Flask) -> threading.Event:
+    """Queue the periodic jobs when due (the worker in production, the web process when embedded).
+
+    Set the returned event to stop it.
+    """
+    stop = threading.Event()
+
+    def loop() -> None:
+        periodic = list(app.extensions[_PERIODIC])
+        tick = min([job.seconds for job in periodic] + [1.0])
+        while not stop.wait(tick):
+            for job in periodic:
+                try:
+                    if claim(app, f"periodic:{job.path}", job.seconds):
+                        submit(app, job.path, queue=job.queue)
+                except Exception:
+                    log.exception("could not queue periodic job %s", job.path)
+
+    threading.Thread(target=loop, name="periodic-jobs", daemon=True).start()
+    return stop
+
+
 def init_app(app: Flask) -> None:
     """Choose the executor from configuration alone."""
     app.extensions[_EXTENSION] = RQExecutor(app) if app.config["REDIS_URL"] else InProcessExecutor(app)
+    app.extensions[_PERIODIC] = []

@@ -13,8 +13,9 @@ from app.extensions import db
 class OutboxEvent(db.Model):
     """An event written in the same transaction as the change it describes.
 
-    The relay publishes unpublished rows to Socket.IO, webhooks and actions,
-    then stamps `published_at`.
+    The relay emits unpublished rows to Socket.IO and stamps `published_at`;
+    separately it hands undispatched rows to the durable subscribers (webhooks,
+    automation …) and stamps `dispatched_at`.
     """
 
     __tablename__ = "outbox"
@@ -26,5 +27,10 @@ class OutboxEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dispatch_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
 
-    __table_args__ = (Index("ix_outbox_unpublished", "published_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_unpublished", "published_at", "id"),
+        Index("ix_outbox_undispatched", "dispatched_at", "id"),
+    )

@@ -7,6 +7,17 @@ from typing import Any, Callable
 from flask import Flask
 from pydantic import BaseModel
 
+from app.core.validation import MAX_ID
+
+# What the server enforces on every text it accepts (app.core.validation.Schema): no NUL
+# character, and, where a minimum length is set, something besides the whitespace it trims
+# (Python's str.strip() set, spelled out so that every regex dialect reads it alike).
+_SPACE = "\\t\\n\\u000b\\u000c\\r\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+TEXT_PATTERN = "^[^\\u0000]*$"
+NON_BLANK_TEXT_PATTERN = f"^[^\\u0000]*[^\\u0000{_SPACE}][^\\u0000]*$"
+CURSOR_SCHEMA = {"type": "string", "maxLength": 500, "pattern": "^[A-Za-z0-9_=-]*(\\.[A-Za-z0-9_=-]+)?$",
+                 "description": "`next_cursor` of the previous page; anything else is `400 invalid_cursor`."}
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -33,8 +44,16 @@ def documented(
     status: int = 200,
     paged: bool = False,
     auth: str = "bearer",
+    also: dict[int, str] | None = None,
+    upload: dict[str, str] | None = None,
+    produces: list[str] | None = None,
 ) -> Callable:
-    """Attach the request/response schemas of a view for the OpenAPI document."""
+    """Attach the request/response schemas of a view for the OpenAPI document.
+
+    `also`: other success statuses answering the same body (e.g. {200: "an idempotent retry"});
+    `upload`: the multipart form fields of an upload ({name: description}, the first is the file);
+    `produces`: the content types of a binary response (downloads).
+    """
 
     def decorate(view: Callable) -> Callable:
         view.__openapi__ = {
@@ -45,6 +64,9 @@ def documented(
             "status": status,
             "paged": paged,
             "auth": auth,
+            "also": also or {},
+            "upload": upload,
+            "produces": produces,
         }
         return view
 
@@ -60,11 +82,28 @@ class _Components:
 
     def ref(self, model: type[BaseModel], mode: str) -> dict:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
+        if mode == "validation":
+            schema = tighten(schema)
         for name, definition in schema.pop("$defs", {}).items():
             self.schemas.setdefault(name, definition)
         name = model.__name__
         self.schemas.setdefault(name, schema)
         return {"$ref": f"#/components/schemas/{name}"}
+
+
+def tighten(schema: Any) -> Any:
+    """State in a request schema the text rules every Schema enforces (see TEXT_PATTERN)."""
+    if isinstance(schema, list):
+        return [tighten(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    schema = {key: tighten(value) for key, value in schema.items()}
+    if schema.get("format") == "email":
+        # email-validator refuses the special-use domains (RFC 6761) that a schema's `format` allows.
+        schema["not"] = {"pattern": "\\.(arpa|invalid|local|localhost|onion|test)\\.?$"}
+    elif schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(schema):
+        schema["pattern"] = NON_BLANK_TEXT_PATTERN if schema.get("minLength", 0) >= 1 else TEXT_PATTERN
+    return schema
 
 
 def build_spec(app: Flask) -> dict:
@@ -82,12 +121,19 @@ def build_spec(app: Flask) -> dict:
                 "name": m.group(2),
                 "in": "path",
                 "required": True,
-                "schema": {"type": "integer" if m.group(1) == "int" else "string"},
+                "schema": (
+                    {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+                    if m.group(1) == "int" else {"type": "string", "minLength": 1, "maxLength": 200}
+                ),
             }
             for m in _PARAM.finditer(rule.rule)
         ]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(rule.endpoint, meta, parameters, components)
+    for name in ("MessageCreate", "WidgetMessageCreate", "AgentSocketMessage"):
+        content = components.schemas.get(name, {}).get("properties", {}).get("content")
+        if content is not None:  # the limit is a setting; the service enforces it (413 content_too_long)
+            content["maxLength"] = app.config["MESSAGE_MAX_CHARS"]
     return {
         "openapi": "3.1.0",
         "info": {"title": "Live Chat API", "version": "1.0.0"},
@@ -124,8 +170,10 @@ def _operation(endpoint: str, meta: dict | None, parameters: list, components: _
     if meta["auth"] == "bearer":
         operation["security"] = [{"bearer": []}]
     if meta["query"] is not None:
-        schema = meta["query"].model_json_schema()
+        schema = tighten(meta["query"].model_json_schema())
         for name, prop in schema.get("properties", {}).items():
+            if name == "cursor":
+                prop = CURSOR_SCHEMA
             operation["parameters"].append(
                 {"name": name, "in": "query", "required": name in schema.get("required", []), "schema": prop}
             )
@@ -134,8 +182,24 @@ def _operation(endpoint: str, meta: dict | None, parameters: list, components: _
             "required": True,
             "content": {"application/json": {"schema": components.ref(meta["body"], "validation")}},
         }
+    if meta["upload"]:
+        (file_field, file_doc), *others = meta["upload"].items()
+        properties = {file_field: {"type": "string", "format": "binary", "description": file_doc}}
+        properties |= {name: {"type": "string", "description": doc} for name, doc in others}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": [file_field], "properties": properties,
+            }}},
+        }
     status = str(meta["status"])
-    if meta["response"] is None and status == "204":
+    if meta["produces"]:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        operation["responses"][status] = {
+            "description": "The file's bytes, with its stored content type",
+            "content": {content_type: binary for content_type in meta["produces"]},
+        }
+    elif meta["response"] is None and status == "204":
         operation["responses"][status] = {"description": "No content"}
     elif meta["response"] is None:
         operation["responses"][status] = {
@@ -151,4 +215,6 @@ def _operation(endpoint: str, meta: dict | None, parameters: list, components: _
                 "properties": {"items": {"type": "array", "items": schema}, "next_cursor": {"type": ["string", "null"]}},
             }
         operation["responses"][status] = {"description": "Success", "content": {"application/json": {"schema": schema}}}
+    for extra, description in meta["also"].items():
+        operation["responses"][str(extra)] = dict(operation["responses"][status], description=description)
     return operation

@@ -1,16 +1,16 @@
 """Cursor pagination: `?limit=&cursor=` → {"items": [...], "next_cursor": ...}."""
 from __future__ import annotations
 
-import base64
-import json
 from datetime import datetime
 from typing import Any, Sequence
 
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
 from pydantic import Field
 from sqlalchemy import Select, and_, or_
 
 from app.core.errors import BadRequest
-from app.core.validation import Schema
+from app.core.validation import MAX_ID, Schema
 from app.extensions import db
 
 DEFAULT_LIMIT = 50
@@ -24,25 +24,42 @@ class PageQuery(Schema):
     cursor: str | None = Field(None, max_length=500)
 
 
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="livechat.cursor")
+
+
 def _encode(values: Sequence[Any]) -> str:
     plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
-    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+    return _serializer().dumps(plain)
+
+
+def _decoded_value(column: Any, value: Any) -> Any:
+    """One cursor value, checked against its column's type (cursors are signed; this is the second fence)."""
+    if value is None:
+        return None
+    column_type = getattr(column.type, "impl", column.type)  # UTCDateTime decorates DateTime
+    python_type = column_type.python_type
+    if python_type is datetime:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        if moment is None or moment.tzinfo is None:
+            raise ValueError
+        return moment
+    if python_type is int:
+        if type(value) is not int or not -MAX_ID <= value <= MAX_ID:
+            raise ValueError
+        return value
+    if python_type is str and isinstance(value, str) and len(value) <= 500:
+        return value
+    raise ValueError
 
 
 def _decode(cursor: str, columns: Sequence[Any]) -> list[Any]:
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        values = _serializer().loads(cursor)
         if not isinstance(values, list) or len(values) != len(columns):
             raise ValueError
-        decoded = []
-        for column, value in zip(columns, values):
-            column_type = getattr(column.type, "impl", column.type)  # UTCDateTime decorates DateTime
-            if value is not None and column_type.python_type is datetime:
-                value = datetime.fromisoformat(value)
-            decoded.append(value)
-        return decoded
-    except (ValueError, TypeError, json.JSONDecodeError, NotImplementedError):
+        return [_decoded_value(column, value) for column, value in zip(columns, values)]
+    except (BadData, ValueError, TypeError, NotImplementedError):
         raise BadRequest("The cursor is not valid.", code="invalid_cursor") from None
 
 

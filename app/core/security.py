@@ -20,6 +20,17 @@ def _hasher() -> PasswordHasher:
     return _HASHERS[current_app.config["PASSWORD_HASH_COST"]]
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash made with the current cost, so an unknown account costs what a known one does."""
+    cost = current_app.config["PASSWORD_HASH_COST"]
+    if cost not in _DUMMY_HASHES:
+        _DUMMY_HASHES[cost] = _HASHERS[cost].hash(secrets.token_hex(16))
+    return _DUMMY_HASHES[cost]
+
+
 def hash_password(password: str) -> str:
     """An argon2id hash of `password`."""
     return _hasher().hash(password)
@@ -28,12 +39,10 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; a missing hash still costs one verification."""
     try:
-        return _hasher().verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
-
-_DUMMY_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(secrets.token_hex(16))
 
 
 def new_secret(prefix: str = "", nbytes: int = 32) -> str:

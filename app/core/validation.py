@@ -1,20 +1,48 @@
 """Request parsing and response dumping with pydantic, errors as the envelope."""
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from flask import request
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from app.core.errors import BadRequest, ValidationFailed
+from app.core.errors import BadRequest, Unprocessable, ValidationFailed
 
 T = TypeVar("T", bound=BaseModel)
+
+# Every integer the API accepts is bounded, so none can overflow a column or a driver.
+# Ids and sequence numbers are INTEGER columns (32-bit signed on PostgreSQL).
+MAX_ID = 2**31 - 1
+MAX_SEQ = 2**31 - 1
+
+
+def _integral(value: Any) -> Any:
+    """JSON Schema's `integer` includes 2.0; JSON bodies are parsed strictly, so say so here."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def bounded_int(minimum: int, maximum: int) -> Any:
+    """An integer from `minimum` to `maximum` (the bounds also go into the OpenAPI document)."""
+    return Annotated[int, Field(ge=minimum, le=maximum), BeforeValidator(_integral)]
+
+
+Id = bounded_int(1, MAX_ID)
+Seq = bounded_int(0, MAX_SEQ)
+
+
+class RuleBroken(ValueError):
+    """Raised by a validator for a rule JSON Schema cannot state (e.g. a range's start before its end):
+    the request matches its documented schema, so the answer is 422, not 400."""
+
+
+class _NulFound(ValueError):
+    pass
 
 
 def _refuse_nul(value: Any) -> Any:
     if isinstance(value, str):
         if "\x00" in value:
-            raise ValueError("text may not contain NUL characters")
+            raise _NulFound()
     elif isinstance(value, dict):
         for key, item in value.items():
             _refuse_nul(key)
@@ -26,17 +54,14 @@ def _refuse_nul(value: Any) -> Any:
 
 
 class Schema(BaseModel):
-    """Base of every request body: unknown fields and NUL characters are refused.
+    """Base of every request body: unknown fields are refused, and (in `parse`/`json_body`) NUL characters.
 
-    PostgreSQL text cannot hold NUL, so letting one through would fail at commit.
+    PostgreSQL text cannot hold NUL, so letting one through would fail at commit. The NUL
+    check runs on the raw input rather than in a validator, so that JSON bodies keep
+    pydantic's strict JSON mode (a Python-side validator would turn it into Python mode).
     """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        return _refuse_nul(data)
 
 
 class OutSchema(BaseModel):
@@ -53,25 +78,45 @@ def _details(error: ValidationError) -> dict:
     return {"fields": fields}
 
 
+def _check_nul(data: Any) -> None:
+    try:
+        _refuse_nul(data)
+    except _NulFound:
+        raise ValidationFailed(details={"fields": {"body": ["text may not contain NUL characters"]}}) from None
+
+
+def _refusal(error: ValidationError) -> ValidationFailed | Unprocessable:
+    items = error.errors(include_url=False)
+    if items and all(isinstance(item.get("ctx", {}).get("error"), RuleBroken) for item in items):
+        return Unprocessable(details=_details(error))
+    return ValidationFailed(details=_details(error))
+
+
 def parse(schema: type[T], data: Any) -> T:
-    """Validate `data` against `schema`, raising ValidationFailed with field details."""
+    """Validate `data` against `schema`, raising ValidationFailed (or 422 for RuleBroken) with field details."""
+    _check_nul(data)
     try:
         return schema.model_validate(data)
     except ValidationError as error:
-        raise ValidationFailed(details=_details(error)) from None
+        raise _refusal(error) from None
 
 
 def json_body(schema: type[T]) -> T:
-    """Parse the request's JSON object body with `schema`."""
+    """Parse the request's JSON object body with `schema`; the body is required (`{}` at least)."""
     if request.content_length == 0 or not request.get_data(cache=True):
-        data: Any = {}
+        raise ValidationFailed("A JSON body is required.", details={"fields": {"body": ["A JSON object is required."]}})
     else:
         data = request.get_json(force=True, silent=True)
         if data is None:
             raise BadRequest("The body is not valid JSON.", code="malformed_json")
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.", code="malformed_json")
-    return parse(schema, data)
+    _check_nul(data)
+    try:
+        # Strict: a JSON body means what its OpenAPI schema says (no 0 for false, no "5" for 5).
+        return schema.model_validate_json(request.get_data(cache=True), strict=True)
+    except ValidationError as error:
+        raise _refusal(error) from None
 
 
 def query_args(schema: type[T]) -> T:

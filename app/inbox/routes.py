@@ -7,7 +7,7 @@ from app.auth.principal import authenticated, principal
 from app.core.errors import Forbidden, NotFound, Unauthorized
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.core.tenancy import project_for
+from app.projects.access import project_for, role_in
 from app.core.validation import dump, json_body, query_args
 from app.inbox import service
 from app.inbox.schemas import (
@@ -28,6 +28,7 @@ from app.inbox.schemas import (
 from app.extensions import limiter
 from app.inbox.storage import storage
 from app.rbac.roles import Role
+from app.audit import audit_exempt, auditable
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/v1")
 
@@ -72,6 +73,7 @@ def get_conversation(project_id: int, conversation_id: int):
 
 @bp.patch(CONVERSATION)
 @authenticated
+@auditable("conversation.update", target="conversation")
 @documented(summary="Change status, assignee, priority, tags or snooze", body=ConversationUpdate,
             response=ConversationRowOut)
 def update_conversation(project_id: int, conversation_id: int):
@@ -95,8 +97,9 @@ def list_messages(project_id: int, conversation_id: int):
 
 @bp.post(CONVERSATION + "/messages")
 @authenticated
+@audit_exempt("conversation content: the message itself is the record (sender, time)")
 @documented(summary="Send a reply or a private note (idempotent by client_msg_id)", body=MessageCreate,
-            response=MessageOut, status=201)
+            response=MessageOut, status=201, also={200: "A retry with a client_msg_id already stored: that message"})
 def post_message(project_id: int, conversation_id: int):
     """201 with the stored message; a retry with the same client_msg_id answers 200 with the same message."""
     project, _ = project_for(project_id)
@@ -106,6 +109,7 @@ def post_message(project_id: int, conversation_id: int):
 
 @bp.post(CONVERSATION + "/read")
 @authenticated
+@audit_exempt("a personal read marker; changes nothing others rely on")
 @documented(summary="Mark a conversation read up to seq", body=ReadRequest, response=ReadOut)
 def mark_read(project_id: int, conversation_id: int):
     """Stores my last read seq; the visitor sees the read receipt."""
@@ -135,6 +139,7 @@ def get_settings(project_id: int):
 
 @bp.patch("/projects/<int:project_id>/inbox-settings")
 @authenticated
+@auditable("inbox_settings.update", target=None)
 @documented(summary="Change inbox settings (managers)", body=InboxSettingsUpdate, response=InboxSettingsOut)
 def update_settings(project_id: int):
     """Only the fields given change."""
@@ -168,8 +173,9 @@ def _bearer() -> str:
 
 @bp.post("/projects/<int:project_id>/attachments")
 @authenticated
+@audit_exempt("content upload; it becomes part of a message, which is the record")
 @documented(summary="Upload an attachment (multipart field `file`) to send with a message", response=AttachmentOut,
-            status=201)
+            status=201, upload={"file": "The file: an image, PDF, text, CSV, Office document or zip"})
 def upload_agent_attachment(project_id: int):
     """Then pass its id in `attachment_ids` of a message."""
     project, _ = project_for(project_id)
@@ -185,8 +191,9 @@ def _widget_upload_limit() -> str:
 
 @bp.post("/widget/attachments")
 @limiter.limit(_widget_upload_limit)
+@audit_exempt("anonymous visitor upload, rate limited; part of the conversation")
 @documented(summary="Upload a visitor attachment (multipart `file`, visitor token as Bearer)", response=AttachmentOut,
-            status=201, auth="none")
+            status=201, auth="none", upload={"file": "The file: an image, PDF, text, CSV, Office document or zip"})
 def upload_widget_attachment():
     """Then pass its id in `attachment_ids` of `message:send`."""
     from app.visitors import service as visitors
@@ -194,20 +201,23 @@ def upload_widget_attachment():
     visitor = visitors.visitor_from_any_token(_bearer())
     if visitor is None:
         raise Unauthorized("Send the visitor token as `Authorization: Bearer …`.", code="invalid_visitor_token")
+    from app.realtime import limits
+
+    # Ids can come back after a restore; with the first-seen time the key is this visitor's alone.
+    limits.admit_visitor_upload(visitor.project_id, f"{visitor.id}@{visitor.first_seen_at.timestamp():.0f}")
     attachment = service.store_attachment(visitor.project_id, "visitor", visitor.id, visitor.id, _upload())
     return service.attachment_body(attachment), 201
 
 
 @bp.get("/attachments/<int:attachment_id>")
 @documented(summary="Download an attachment (an agent's bearer token, or the visitor's token as Bearer)",
-            auth="none")
+            auth="none", produces=sorted(service.ALLOWED_TYPES))
 def download_attachment(attachment_id: int):
     """Served only to the visitor of its conversation and to the project's agents.
 
     Tokens go in the Authorization header only, never in the URL, where they
     would outlive the page in history, proxy logs and referrers.
     """
-    from app.core.tenancy import role_in
     from app.visitors import service as visitors
 
     visitor = visitors.visitor_from_any_token(_bearer())

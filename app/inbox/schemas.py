@@ -3,65 +3,85 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
+from zoneinfo import available_timezones
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from app.core.validation import OutSchema, Schema
+from app.core.openapi import NON_BLANK_TEXT_PATTERN
+from app.core.validation import MAX_ID, MAX_SEQ, Id, OutSchema, RuleBroken, Schema, Seq, bounded_int
 
 Status = Literal["open", "pending", "resolved", "snoozed"]
 Priority = Literal["low", "normal", "high", "urgent"]
+_TIME_ZONES = sorted(available_timezones())
 CLIENT_MSG_ID = Field(min_length=1, max_length=64)
 _TAG = re.compile(r"^[\w][\w .:/-]{0,49}$", re.UNICODE)
+# The tag rule as the OpenAPI document states it (the server trims and lower-cases first).
+TAG_ITEMS = {"items": {"type": "string", "pattern": r"^\s*[\w][\w .:/-]{0,49}\s*$"}}
+_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+# A message has text besides whitespace, or at least one attachment.
+_CONTENT_OR_ATTACHMENT = {"anyOf": [
+    {"required": ["content"], "properties": {"content": {"pattern": NON_BLANK_TEXT_PATTERN}}},
+    {"required": ["attachment_ids"], "properties": {"attachment_ids": {"minItems": 1}}},
+]}
 
 
 class MessageCreate(Schema):
     """An agent's message. `content` is plain text; its length limit is checked by the service."""
 
+    model_config = ConfigDict(json_schema_extra=_CONTENT_OR_ATTACHMENT)
+
     content: str = Field("", max_length=100_000)
     client_msg_id: str = CLIENT_MSG_ID
     private: bool = False
-    attachment_ids: list[int] = Field(default_factory=list, max_length=10)
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=10)
 
 
 class AgentSocketMessage(MessageCreate):
     """An agent's message over the /agent socket."""
 
-    conversation_id: int = Field(ge=1)
+    conversation_id: Id
 
 
 class WidgetMessageCreate(Schema):
     """A visitor's message over the socket."""
 
+    model_config = ConfigDict(json_schema_extra=_CONTENT_OR_ATTACHMENT)
+
     content: str = Field("", max_length=100_000)
     client_msg_id: str = CLIENT_MSG_ID
-    conversation_id: int | None = Field(None, ge=1)
-    attachment_ids: list[int] = Field(default_factory=list, max_length=10)
+    conversation_id: Id | None = None
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=10)
+    # Start a new conversation with this message even if one is still going on (the row is created now,
+    # with its first message: an empty "new conversation" lives only on the client).
+    new_conversation: bool = False
 
 
 class MessagesQuery(Schema):
-    after_seq: int | None = Field(None, ge=0)
-    before_seq: int | None = Field(None, ge=1)
+    after_seq: Seq | None = None
+    before_seq: bounded_int(1, MAX_SEQ) | None = None
     limit: int = Field(100, ge=1, le=500)
 
 
 class SyncRequest(Schema):
-    conversation_id: int = Field(ge=1)
-    after_seq: int = Field(0, ge=0)
+    conversation_id: Id
+    after_seq: Seq = 0
     limit: int = Field(500, ge=1, le=500)
 
 
 class ReadRequest(Schema):
-    seq: int = Field(ge=0)
+    seq: Seq
 
 
 class SocketReadRequest(ReadRequest):
-    conversation_id: int = Field(ge=1)
+    conversation_id: Id
 
 
 class TypingRequest(Schema):
     is_typing: bool
-    conversation_id: int | None = Field(None, ge=1)
+    conversation_id: Id | None = None
 
 
 class PresenceRequest(Schema):
@@ -71,10 +91,16 @@ class PresenceRequest(Schema):
 class ConversationUpdate(Schema):
     """Only the fields given change; `assignee_id: null` unassigns."""
 
+    # Snoozing needs the time it ends.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"status": {"const": "snoozed"}}, "required": ["status"]},
+        "then": {"properties": {"snoozed_until": {"type": "string"}}, "required": ["snoozed_until"]},
+    })
+
     status: Status | None = None
-    assignee_id: int | None = Field(None, ge=1)
+    assignee_id: Id | None = None
     priority: Priority | None = None
-    tags: list[str] | None = Field(None, max_length=20)
+    tags: list[str] | None = Field(None, max_length=20, json_schema_extra=TAG_ITEMS)
     snoozed_until: datetime | None = None
 
     @field_validator("tags")
@@ -94,9 +120,16 @@ class ConversationUpdate(Schema):
 
 class ConversationListQuery(Schema):
     status: Status | None = None
-    assignee: str | None = Field(None, pattern=r"^(me|none|any|\d{1,12})$")
+    assignee: str | None = Field(None, pattern=r"^(me|none|any|[1-9]\d{0,9})$")
+
+    @field_validator("assignee")
+    @classmethod
+    def _assignee_in_range(cls, value: str | None) -> str | None:
+        if value is not None and value.isdigit() and int(value) > MAX_ID:
+            raise ValueError(f"an assignee id is at most {MAX_ID}")
+        return value
     tag: str | None = Field(None, max_length=50)
-    visitor_id: int | None = Field(None, ge=1)
+    visitor_id: Id | None = None
     q: str | None = Field(None, min_length=1, max_length=200)
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
@@ -158,6 +191,8 @@ class ConversationVisitorOut(OutSchema):
     name: str | None
     email: str | None
     online: bool
+    # Verified by the project's identity HMAC; otherwise name and e-mail are only what the visitor claims.
+    is_identity_verified: bool = False
 
 
 class LastMessageOut(OutSchema):
@@ -182,8 +217,10 @@ class ReadOut(OutSchema):
 class BusinessHours(Schema):
     """Opening hours per weekday (0 = Monday) in `timezone`, e.g. {"0": [["09:00", "17:00"]]}."""
 
-    timezone: str = Field("UTC", max_length=64)
-    days: dict[Literal["0", "1", "2", "3", "4", "5", "6"], list[tuple[str, str]]] = Field(default_factory=dict)
+    timezone: str = Field("UTC", max_length=64, json_schema_extra={"enum": _TIME_ZONES})
+    days: dict[Literal["0", "1", "2", "3", "4", "5", "6"],
+               list[tuple[Annotated[str, Field(pattern=_HHMM)], Annotated[str, Field(pattern=_HHMM)]]]] = Field(
+        default_factory=dict, description="Each range's start is before its end.")
 
     @field_validator("days")
     @classmethod
@@ -192,7 +229,7 @@ class BusinessHours(Schema):
         for ranges in value.values():
             for start, end in ranges:
                 if not pattern.match(start) or not pattern.match(end) or start >= end:
-                    raise ValueError("ranges are [\"HH:MM\", \"HH:MM\"] with start before end")
+                    raise RuleBroken("ranges are [\"HH:MM\", \"HH:MM\"] with start before end")
         return value
 
     @field_validator("timezone")
@@ -221,7 +258,7 @@ class Prechat(Schema):
 
 class InboxSettingsUpdate(Schema):
     auto_assign: bool | None = None
-    agent_capacity: int | None = Field(None, ge=1, le=1000)
+    agent_capacity: bounded_int(1, 1000) | None = None
     business_hours: BusinessHours | None = None
     prechat: Prechat | None = None
     locale: str | None = Field(None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")

@@ -1,6 +1,6 @@
 """Conversations and messages: ordered, idempotent, durable sends and everything agents do to threads.
 
-Every change writes its outbox events in the same transaction (`events.publish`)
+Every change writes its outbox events in the same transaction (`outbox.publish`)
 and commits once; the relay (and the fast path) deliver them after commit.
 """
 from __future__ import annotations
@@ -13,9 +13,10 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, func, literal_column, select, table, update
 from sqlalchemy.exc import IntegrityError
 
-from app.core import events
+from app import audit
+from app.core import outbox
 from app.core.db import utcnow
-from app.core.errors import BadRequest, NotFound, PayloadTooLarge, ValidationFailed
+from app.core.errors import BadRequest, NotFound, PayloadTooLarge, Unprocessable, ValidationFailed
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
@@ -83,6 +84,16 @@ def message_body(message: Message) -> dict:
     return MessageOut.model_validate(body).model_dump(mode="json")
 
 
+def visitor_message_body(message: dict | Message) -> dict:
+    """A message as a visitor may see it: its sender's name and avatar, never an agent's user id."""
+    body = dict(message if isinstance(message, dict) else message_body(message))
+    if body["sender_type"] != "visitor":
+        body["sender_id"] = None
+    if body.get("sender"):
+        body["sender"] = {"name": body["sender"].get("name"), "avatar_url": body["sender"].get("avatar_url")}
+    return body
+
+
 def conversation_body(conversation: Conversation) -> dict:
     """The conversation shape of ARCHITECTURE §6."""
     return ConversationOut.model_validate(conversation, from_attributes=True).model_dump(mode="json")
@@ -124,6 +135,8 @@ def update_settings(project: Project, data: InboxSettingsUpdate) -> InboxSetting
         settings = settings_for(project.id)
         db.session.add(settings)
     fields = data.model_fields_set
+    audit.record("inbox_settings.update", project_id=project.id, target=("inbox_settings", project.id),
+                 changes=audit.diff(settings, data.model_dump(include=fields, exclude={"business_hours", "prechat"})))
     if data.auto_assign is not None:
         settings.auto_assign = data.auto_assign
     if data.agent_capacity is not None:
@@ -219,12 +232,25 @@ def _append(conversation: Conversation, *, sender_type: str, sender_id: int | No
     db.session.flush()
     body = message_body(message)
     message.__dict__[_BODY_KEY] = body  # survives the commit's expiry: it is not a mapped attribute
-    events.publish(conversation.project_id, "message.created", {
+    outbox.publish(conversation.project_id, "message.created", {
         "message": body,
         "conversation_id": conversation.id,
         "visitor_id": conversation.visitor_id,
     })
     return message
+
+
+def _append_internal_note(conversation: Conversation, content: str) -> Message:
+    """A workflow line (status, assignment, an integration's doing) for agents only: stored private,
+    so neither the widget's stream nor its sync ever carries it."""
+    return _append(conversation, sender_type="system", sender_id=None, sender_name=None, content=content,
+                   is_private=True)
+
+
+def _append_joined(conversation: Conversation, agent_id: int) -> Message:
+    """The one line about staffing a visitor sees: "Carol joined the conversation" (a name, no id)."""
+    return _append(conversation, sender_type="system", sender_id=None, sender_name=None,
+                   content=f"{_agent_name(agent_id)} joined the conversation")
 
 
 def _publish_conversation(conversation: Conversation, event_type: str = "conversation.updated",
@@ -234,7 +260,7 @@ def _publish_conversation(conversation: Conversation, event_type: str = "convers
         body = conversation_rows([conversation], None)[0]  # nobody has read a brand-new thread
     else:
         body = conversation_body(conversation)
-    events.publish(conversation.project_id, event_type, {
+    outbox.publish(conversation.project_id, event_type, {
         "conversation": body,
         "widget_conversation": widget_conversation_body(conversation),
         "visitor_id": conversation.visitor_id,
@@ -278,7 +304,7 @@ def send_visitor_message(visitor_id: int, data: WidgetMessageCreate) -> dict:
     Commits; returns the message body the ack carries.
     """
     content = _check_content(data.content, data.attachment_ids)
-    if data.conversation_id is not None and not data.attachment_ids:
+    if data.conversation_id is not None and not data.attachment_ids and not data.new_conversation:
         body = _append_to_open_conversation(visitor_id, data.conversation_id, content, data.client_msg_id)
         if body is not None:
             return body
@@ -345,7 +371,7 @@ def _append_to_open_conversation(visitor_id: int, conversation_id: int, content:
         "sender_id": visitor_id, "sender": None, "content": content, "private": False,
         "client_msg_id": client_msg_id, "created_at": now, "attachments": [],
     }).model_dump(mode="json")
-    events.publish(project_id, "message.created",
+    outbox.publish(project_id, "message.created",
                    {"message": body, "conversation_id": conversation_id, "visitor_id": visitor_id})
     db.session.commit()
     return body
@@ -362,11 +388,11 @@ def _send_visitor_message(visitor: Visitor, data: WidgetMessageCreate, content: 
         db.session.rollback()
         return existing
     conversation = None
-    if data.conversation_id is not None:
+    if data.conversation_id is not None and not data.new_conversation:
         conversation = visitor_conversation(visitor, data.conversation_id)
         if conversation.status == "resolved":
             conversation = None  # a resolved thread stays closed: the visitor starts a new one
-    if conversation is None:
+    if conversation is None and not data.new_conversation:
         conversation = db.session.scalar(
             select(Conversation)
             .where(Conversation.visitor_id == visitor.id, Conversation.status != "resolved")
@@ -414,17 +440,6 @@ def visitor_conversations(visitor: Visitor) -> list[Conversation]:
     ))
 
 
-def start_visitor_conversation(visitor: Visitor) -> Conversation:
-    """An explicit new conversation from the widget (the previous ones stay as they are). Commits."""
-    _lock_visitor(visitor.id)
-    conversation = _new_conversation(visitor.project_id, visitor.id)
-    _auto_assign(conversation)
-    db.session.flush()
-    _publish_conversation(conversation, "conversation.created")
-    db.session.commit()
-    return conversation
-
-
 def visitor_messages(visitor: Visitor, conversation_id: int, after_seq: int, limit: int) -> list[Message]:
     """What the visitor missed after `after_seq` (private notes excluded), in order."""
     conversation = visitor_conversation(visitor, conversation_id)
@@ -446,7 +461,7 @@ def mark_read_by_visitor(visitor: Visitor, conversation_id: int, seq: int) -> Co
             .values(visitor_last_read_seq=seq),
             execution_options={"synchronize_session": False},
         )
-        events.publish(conversation.project_id, "conversation.read", {
+        outbox.publish(conversation.project_id, "conversation.read", {
             "conversation_id": conversation.id, "visitor_id": conversation.visitor_id,
             "seq": seq, "reader_type": "visitor", "reader_id": visitor.id,
         })
@@ -500,18 +515,22 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
     get_conversation(project, conversation_id)
     fields = data.model_fields_set
     if "assignee_id" in fields and data.assignee_id is not None and data.assignee_id not in projects.member_user_ids(project.id):
-        raise ValidationFailed("The assignee is not a member of this project.", code="invalid_assignee")
+        raise Unprocessable("The assignee is not a member of this project.", code="invalid_assignee")
     if data.status == "snoozed" and data.snoozed_until is None:
         raise ValidationFailed("Snoozing needs snoozed_until.", code="snoozed_until_required")
     if data.snoozed_until is not None and data.snoozed_until.tzinfo is None:
         raise ValidationFailed("snoozed_until needs a time zone (e.g. 2030-01-01T09:00:00Z).", code="naive_datetime")
     conversation = _lock_conversation(conversation_id)
+    audit.record("conversation.update", project_id=project.id, target=("conversation", conversation.id),
+                 changes=audit.diff(conversation, data.model_dump(include=fields)),
+                 actor=("user", actor.id) if actor else None)
     actor_name = actor.name if actor else actor_name or "An integration"
     notes: list[str] = []
     changes: dict = {}
+    joined = None
     if "assignee_id" in fields and data.assignee_id != conversation.assignee_id:
         changes["assignee_id"] = [conversation.assignee_id, data.assignee_id]
-        conversation.assignee_id = data.assignee_id
+        conversation.assignee_id = joined = data.assignee_id
         notes.append(f"{actor_name} assigned this conversation to {_agent_name(data.assignee_id)}"
                      if data.assignee_id else f"{actor_name} unassigned this conversation")
     if data.status is not None and data.status != conversation.status:
@@ -531,8 +550,10 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
         conversation.priority = data.priority
     if data.tags is not None:
         conversation.tags = data.tags
+    if joined is not None:
+        _append_joined(conversation, joined)
     for note in notes:
-        _append(conversation, sender_type="system", sender_id=None, sender_name=None, content=note)
+        _append_internal_note(conversation, note)
     db.session.flush()
     _publish_conversation(conversation, changes=changes)
     db.session.commit()
@@ -550,7 +571,7 @@ def _assign_round_robin(conversation: Conversation, settings: InboxSettings, not
     """Round-robin among available agents under their capacity: fewest open conversations, longest idle first."""
     available = presence.available_agents(projects.member_user_ids(conversation.project_id))
     if not available:
-        return
+        return None
     load = dict(db.session.execute(
         select(Conversation.assignee_id, func.count())
         .where(Conversation.project_id == conversation.project_id, Conversation.assignee_id.in_(available),
@@ -567,8 +588,8 @@ def _assign_round_robin(conversation: Conversation, settings: InboxSettings, not
         return None
     chosen = min(candidates, key=lambda uid: (load.get(uid, 0), last_assigned.get(uid, 0), uid))
     conversation.assignee_id = chosen
-    _append(conversation, sender_type="system", sender_id=None, sender_name=None,
-            content=note.format(agent=_agent_name(chosen)))
+    _append_joined(conversation, chosen)
+    _append_internal_note(conversation, note.format(agent=_agent_name(chosen)))
     return chosen
 
 
@@ -639,7 +660,7 @@ def mark_read_by_agent(project: Project, conversation_id: int, agent: User, seq:
     for attempt in range(2):
         try:
             last_read = _set_agent_read(conversation.id, agent.id, seq)
-            events.publish(project.id, "conversation.read", {
+            outbox.publish(project.id, "conversation.read", {
                 "conversation_id": conversation.id, "visitor_id": conversation.visitor_id,
                 "seq": last_read, "reader_type": "agent", "reader_id": agent.id,
             })
@@ -725,7 +746,8 @@ def conversation_rows(rows: list[Conversation], user: User | None) -> list[dict]
         body = conversation_body(conversation)
         visitor = visitors.get(conversation.visitor_id)
         body["visitor"] = visitor and {"id": visitor.id, "name": visitor.name, "email": visitor.email,
-                                       "online": visitor.id in online}
+                                       "online": visitor.id in online,
+                                       "is_identity_verified": visitor.is_identity_verified}
         last = last_messages.get(conversation.id)
         body["last_message"] = last and {"content": last.content, "sender_type": last.sender_type,
                                          "private": last.is_private, "created_at": last.created_at.isoformat()}
@@ -790,7 +812,7 @@ def latest_open_conversation(visitor: Visitor) -> Conversation | None:
 
 
 def wake_snoozed(now: datetime | None = None) -> int:
-    """Reopen conversations whose snooze has ended (run by the relay's sweep). Commits."""
+    """Reopen conversations whose snooze has ended (the periodic `inbox.jobs.wake_snoozed`). Commits."""
     due = list(db.session.scalars(select(Conversation.id).where(
         Conversation.status == "snoozed", Conversation.snoozed_until <= (now or utcnow()))))
     for conversation_id in due:
@@ -799,11 +821,10 @@ def wake_snoozed(now: datetime | None = None) -> int:
             continue
         conversation.status = "open"
         conversation.snoozed_until = None
-        _append(conversation, sender_type="system", sender_id=None, sender_name=None,
-                content="The snooze ended; this conversation is open again")
+        _append_internal_note(conversation, "The snooze ended; this conversation is open again")
         db.session.flush()
         _publish_conversation(conversation, changes={"status": ["snoozed", "open"]})
-        events.publish(conversation.project_id, "conversation.woke_up",
+        outbox.publish(conversation.project_id, "conversation.woke_up",
                        {"conversation_id": conversation.id, "visitor_id": conversation.visitor_id})
         db.session.commit()
     return len(due)

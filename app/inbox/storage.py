@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 from typing import BinaryIO
@@ -42,6 +43,11 @@ class LocalStorage:
             os.unlink(self.root / key)
         except FileNotFoundError:
             pass
+
+
+    def delete_project(self, project_id: int) -> None:
+        """Remove every file of a project (its folder); nothing to do when there is none."""
+        shutil.rmtree(self.root / str(int(project_id)), ignore_errors=True)
 
 
 def storage() -> LocalStorage:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Timestamped, UTCDateTime, utcnow
@@ -26,6 +26,9 @@ class Project(Timestamped, db.Model):
     widget_settings: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
     identity_secret: Mapped[str] = mapped_column(String(128), nullable=False)
     identity_required: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # Members without TOTP get 403 mfa_enrolment_required on this project's routes and sockets.
+    require_2fa: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False, server_default=false())
+    audit_retention_days: Mapped[int] = mapped_column(default=365, nullable=False, server_default="365")
 
 
 class ProjectMember(db.Model):

@@ -7,7 +7,7 @@ from app.auth.principal import authenticated, current_user, principal, user_requ
 from app.core.errors import Forbidden
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.core.tenancy import project_for
+from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
 from app.projects import service
 from app.projects.models import Project
@@ -27,6 +27,7 @@ from app.projects.schemas import (
     ProjectUpdate,
 )
 from app.rbac.roles import Role
+from app.audit import auditable
 
 bp = Blueprint("projects", __name__, url_prefix="/api/v1")
 
@@ -41,6 +42,8 @@ def project_body(project: Project, role: Role) -> dict:
         "widget": project.widget_settings,
         "identity_required": project.identity_required,
         "identity_secret": project.identity_secret,
+        "require_2fa": project.require_2fa,
+        "audit_retention_days": project.audit_retention_days,
         "role": role,
         "created_at": project.created_at,
     }
@@ -60,6 +63,7 @@ def list_projects():
 
 @bp.post("/projects")
 @user_required
+@auditable("project.create", target="project")
 @documented(summary="Create a project (I become its manager)", body=ProjectCreate, response=ProjectSecretsOut, status=201)
 def create_project():
     """Create a tenant."""
@@ -78,15 +82,17 @@ def get_project(project_id: int):
 
 @bp.patch("/projects/<int:project_id>")
 @authenticated
+@auditable("project.update", target="project")
 @documented(summary="Update a project (managers)", body=ProjectUpdate, response=ProjectSecretsOut)
 def update_project(project_id: int):
     """Rename, set allowed origins and widget settings."""
     project, role = project_for(project_id, Role.MANAGER)
-    return project_body(service.update_project(project, json_body(ProjectUpdate)), role)
+    return project_body(service.update_project(project, json_body(ProjectUpdate), principal()), role)
 
 
 @bp.delete("/projects/<int:project_id>")
 @authenticated
+@auditable("project.delete", target="project")
 @documented(summary="Delete a project and all it owns (managers; not with an API key)", status=204)
 def delete_project(project_id: int):
     """Delete the tenant."""
@@ -111,6 +117,7 @@ def list_members(project_id: int):
 
 @bp.patch("/projects/<int:project_id>/members/<int:user_id>")
 @authenticated
+@auditable("member.role_change", target=("member", "user_id"))
 @documented(summary="Change a member's role (managers)", body=MemberUpdate, response=MemberOut)
 def update_member(project_id: int, user_id: int):
     """Promote or demote; the last manager stays a manager."""
@@ -120,6 +127,7 @@ def update_member(project_id: int, user_id: int):
 
 @bp.delete("/projects/<int:project_id>/members/<int:user_id>")
 @authenticated
+@auditable("member.remove", target=("member", "user_id"))
 @documented(summary="Remove a member (managers)", status=204)
 def remove_member(project_id: int, user_id: int):
     """Remove someone from the project; the last manager stays."""
@@ -142,6 +150,7 @@ def list_invitations(project_id: int):
 
 @bp.post("/projects/<int:project_id>/invitations")
 @authenticated
+@auditable("invitation.create", target="invitation")
 @documented(summary="Invite someone by email (managers)", body=InvitationCreate, response=InvitationCreatedOut, status=201)
 def create_invitation(project_id: int):
     """Email a single-use link to join the project."""
@@ -153,6 +162,7 @@ def create_invitation(project_id: int):
 
 @bp.delete("/projects/<int:project_id>/invitations/<int:invitation_id>")
 @authenticated
+@auditable("invitation.revoke", target="invitation")
 @documented(summary="Withdraw an invitation (managers)", status=204)
 def revoke_invitation(project_id: int, invitation_id: int):
     """The link stops working."""
@@ -163,6 +173,7 @@ def revoke_invitation(project_id: int, invitation_id: int):
 
 @bp.post("/invitations/<token>/accept")
 @user_required
+@auditable("invitation.accept", target=None)
 @documented(summary="Accept an invitation sent to my email", response=AcceptedOut)
 def accept_invitation(token: str):
     """Join the project the invitation is for."""
@@ -184,6 +195,7 @@ def list_api_keys(project_id: int):
 
 @bp.post("/projects/<int:project_id>/api-keys")
 @authenticated
+@auditable("api_key.create", target="api_key")
 @documented(summary="Create an API key (managers); the secret is shown once", body=ApiKeyCreate, response=ApiKeyCreatedOut, status=201)
 def create_api_key(project_id: int):
     """A new key acting with the given role inside this project only."""
@@ -194,6 +206,7 @@ def create_api_key(project_id: int):
 
 @bp.delete("/projects/<int:project_id>/api-keys/<int:api_key_id>")
 @authenticated
+@auditable("api_key.revoke", target="api_key")
 @documented(summary="Revoke an API key (managers)", status=204)
 def revoke_api_key(project_id: int, api_key_id: int):
     """Calls with this key fail from now on."""

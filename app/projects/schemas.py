@@ -14,12 +14,15 @@ from app.users.schemas import EmailField, UserOut
 # scheme://host[:port], where host may start with one "*." wildcard label.
 _ORIGIN = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# The origin rule as the OpenAPI document states it (before the server lower-cases and drops trailing slashes).
+ORIGIN_ITEMS = {"items": {"type": "string", "maxLength": 300, "pattern": (
+    r"^https?://(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?/*$")}}
 
 
 class WidgetSettings(Schema):
     """How the widget looks and greets; every field has a sensible default."""
 
-    color: str = Field("#1f6feb", max_length=7)
+    color: str = Field("#1f6feb", max_length=7, pattern=_COLOR.pattern)
     position: Literal["right", "left"] = "right"
     greeting: str = Field("Hi! How can we help?", max_length=280)
     launcher_text: str = Field("Chat with us", max_length=40)
@@ -46,16 +49,18 @@ def _check_origins(origins: list[str]) -> list[str]:
 
 class ProjectCreate(Schema):
     name: str = Field(min_length=1, max_length=120)
-    allowed_origins: list[str] = Field(default_factory=list, max_length=50)
+    allowed_origins: list[str] = Field(default_factory=list, max_length=50, json_schema_extra=ORIGIN_ITEMS)
 
     _origins = field_validator("allowed_origins")(classmethod(lambda cls, v: _check_origins(v)))
 
 
 class ProjectUpdate(Schema):
     name: str | None = Field(None, min_length=1, max_length=120)
-    allowed_origins: list[str] | None = Field(None, max_length=50)
+    allowed_origins: list[str] | None = Field(None, max_length=50, json_schema_extra=ORIGIN_ITEMS)
     widget: WidgetSettings | None = None
     identity_required: bool | None = None
+    require_2fa: bool | None = None
+    audit_retention_days: int | None = Field(None, ge=1, le=3650)
 
     _origins = field_validator("allowed_origins")(
         classmethod(lambda cls, v: _check_origins(v) if v is not None else None)
@@ -69,6 +74,7 @@ class ProjectOut(OutSchema):
     allowed_origins: list[str]
     widget: WidgetSettings
     identity_required: bool
+    require_2fa: bool
     role: Role
     created_at: datetime
 
@@ -77,6 +83,7 @@ class ProjectSecretsOut(ProjectOut):
     """What managers see: the secret the site uses to sign visitor identities."""
 
     identity_secret: str
+    audit_retention_days: int
 
 
 class MemberOut(OutSchema):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from app.core import jobs
+from app.mail import service as mail
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.pagination import PageQuery, paginate
@@ -47,8 +47,21 @@ def projects_of(user: User, page: PageQuery) -> tuple[list[tuple[Project, Role]]
     return [(projects[m.project_id], m.role) for m in memberships], next_cursor
 
 
-def update_project(project: Project, data: ProjectUpdate) -> Project:
-    """Apply the fields that were given."""
+def update_project(project: Project, data: ProjectUpdate, caller=None) -> Project:
+    """Apply the fields that were given; requiring 2FA needs a manager with 2FA. Commits."""
+    from app import audit
+    from app.auth import mfa
+
+    if data.require_2fa and not project.require_2fa:
+        if caller is None or caller.user is None:
+            raise Forbidden("Only a signed-in manager can require two-factor authentication.", code="user_required")
+        mfa.check_can_require(caller.user)
+    given = data.model_dump(exclude_unset=True, exclude={"widget"})
+    audit.record("project.update", target=("project", project.id), changes=audit.diff(project, given))
+    if data.require_2fa is not None:
+        project.require_2fa = data.require_2fa
+    if data.audit_retention_days is not None:
+        project.audit_retention_days = data.audit_retention_days
     if data.name is not None:
         project.name = data.name
     if data.allowed_origins is not None:
@@ -62,8 +75,10 @@ def update_project(project: Project, data: ProjectUpdate) -> Project:
 
 
 def delete_project(project: Project) -> None:
-    """Delete the project and, through cascades, everything it owns."""
-    db.session.execute(delete(Project).where(Project.id == project.id))
+    """Delete the project and, through cascades, everything it owns; its attachment files go in a job."""
+    project_id = project.id
+    db.session.execute(delete(Project).where(Project.id == project_id))
+    jobs.enqueue("app.inbox.jobs.remove_project_files", project_id)
     db.session.commit()
 
 
@@ -146,15 +161,9 @@ def invite(project: Project, inviter: User | None, data: InvitationCreate) -> tu
     db.session.flush()
     accept_url = f"{current_app.config['PUBLIC_URL']}/invitations/{token}"
     inviter_name = inviter.name if inviter else "A manager"
-    jobs.enqueue(
-        "app.mail.jobs.send_mail",
-        data.email,
-        f"You are invited to {project.name}",
-        f"{inviter_name} invited you to answer chats for {project.name} as {data.role.value.lower()}.\n\n"
-        f"Accept the invitation: {accept_url}\n\n"
-        f"The link works once and expires in {current_app.config['INVITATION_TTL_HOURS']} hours.",
-        queue="mail",
-    )
+    mail.send(data.email, f"You are invited to {project.name}", "invitation", inviter=inviter_name,
+              project=project.name, role=data.role.value.lower(), link=accept_url,
+              hours=current_app.config["INVITATION_TTL_HOURS"])
     db.session.commit()
     return invitation, accept_url
 

@@ -18,7 +18,7 @@ from flask_jwt_extended import decode_token
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from pydantic import BaseModel
 
-from app.core.errors import APIError, NotFound, TooManyRequests
+from app.core.errors import APIError, NotFound
 from app.core.pagination import PageQuery
 from app.core.validation import parse
 from app.extensions import db, socketio
@@ -34,9 +34,7 @@ from app.inbox.schemas import (
 )
 from app.realtime import presence
 from app.realtime.fanout import AGENT_NAMESPACE, WIDGET_NAMESPACE, emit, project_room, visitor_room
-from app.realtime import limits
-from app.realtime.fanout import SERVER_EXTENSION
-from app.realtime.limits import allow_visitor_message
+from app.realtime import fanout, limits
 
 log = logging.getLogger(__name__)
 
@@ -230,8 +228,9 @@ class WidgetNamespace(Gateway):
     @handler(WidgetMessageCreate)
     def on_message_send(self, data: WidgetMessageCreate):
         visitor_id = session.get("visitor_id")
-        if not allow_visitor_message(session["project_key"], visitor_id):
-            raise TooManyRequests("You are sending messages too fast; wait a moment.", code="rate_limited")
+        limits.admit_visitor_message(session["project_key"], visitor_id, request.remote_addr)
+        if session.pop("start_new", False):
+            data = data.model_copy(update={"new_conversation": True})
         return {"message": inbox.send_visitor_message(visitor_id, data)}
 
     @handler(TypingRequest)
@@ -264,7 +263,7 @@ class WidgetNamespace(Gateway):
         visitor = self._visitor()
         messages = inbox.visitor_messages(visitor, data.conversation_id, data.after_seq, data.limit)
         conversation = inbox.visitor_conversation(visitor, data.conversation_id)
-        return {"messages": [inbox.message_body(m) for m in messages], "has_more": len(messages) == data.limit,
+        return {"messages": [inbox.visitor_message_body(m) for m in messages], "has_more": len(messages) == data.limit,
                 "conversation": inbox.widget_conversation_body(conversation)}
 
     @handler()
@@ -274,8 +273,22 @@ class WidgetNamespace(Gateway):
 
     @handler()
     def on_conversation_new(self, data=None):
-        conversation = inbox.start_visitor_conversation(self._visitor())
-        return {"conversation": inbox.widget_conversation_body(conversation)}
+        """Lazy, like the first conversation: the next `message:send` starts it (no empty rows)."""
+        visitor = self._visitor()
+        limits.admit_new_conversation(session["project_key"], visitor.id)
+        session["start_new"] = True
+        return {"conversation": None}
+
+
+def _apply_2fa_policy(user, project_ids: list[int]) -> list[int]:
+    """Leave out projects that require 2FA of a member without it; refuse when none is left."""
+    from app.auth.mfa import projects_requiring_enrolment
+
+    blocked = projects_requiring_enrolment(user, project_ids)
+    if blocked and len(blocked) == len(project_ids):
+        raise _refuse("mfa_enrolment_required",
+                      "Your projects require two-factor authentication: enable it on your profile first.")
+    return [project_id for project_id in project_ids if project_id not in blocked]
 
 
 class AgentNamespace(Gateway):
@@ -310,6 +323,7 @@ class AgentNamespace(Gateway):
             project_ids += [project.id for project, _ in rows]
             if cursor is None:
                 break
+        project_ids = _apply_2fa_policy(user, project_ids)
         session.update(user_id=user.id, user_name=user.name, project_ids=project_ids)
         for project_id in project_ids:
             join_room(project_room(project_id))
@@ -429,6 +443,6 @@ def init_app(app) -> None:
     socketio.on_namespace(WidgetNamespace(WIDGET_NAMESPACE))
     socketio.on_namespace(AgentNamespace(AGENT_NAMESPACE))
     # The extension object is a process-wide singleton; each app keeps its own server for emits.
-    app.extensions[SERVER_EXTENSION] = socketio.server
+    fanout.init_app(app, socketio.server)
     presence.init_app(app)
     limits.init_app(app)

@@ -7,15 +7,17 @@ duplicate of an event delivered by both the fast path and the relay.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
+
+from app.core import relay
+from app.core.outbox import OutboxRecord
 
 AGENT_NAMESPACE = "/agent"
 SERVER_EXTENSION = "livechat_socketio_server"
 WIDGET_NAMESPACE = "/widget"
 
-Emit = Callable[..., Any]
 
 
 def emit(event: str, data: Any, *, to: str, namespace: str, skip_sid: str | None = None) -> None:
@@ -32,14 +34,28 @@ def visitor_room(visitor_id: int) -> str:
 
 
 def _widget_message(message: dict) -> dict:
-    body = dict(message)
-    if body.get("sender"):
-        body["sender"] = {"name": body["sender"].get("name"), "avatar_url": body["sender"].get("avatar_url")}
-    return body
+    from app.inbox.service import visitor_message_body
+
+    return visitor_message_body(message)
 
 
-def deliver(emit: Emit, event_id: int, project_id: int, event_type: str, payload: dict) -> None:
-    """Emit one event to the rooms that should hear it."""
+def init_app(app: Flask, server: Any) -> None:
+    """Emit through `server` (the app's Socket.IO server) and hear every outbox row from the relay."""
+    app.extensions[SERVER_EXTENSION] = server
+    relay.subscribe_sockets(app, deliver)
+
+
+def use_external_emitter(app: Flask) -> None:
+    """Worker processes publish through the Redis message queue without serving sockets."""
+    from flask_socketio import SocketIO
+
+    app.extensions[SERVER_EXTENSION] = SocketIO(message_queue=app.config["REDIS_URL"],
+                                                channel=app.config["SOCKETIO_CHANNEL"])
+
+
+def deliver(record: OutboxRecord) -> None:
+    """Emit one outbox record to the rooms that should hear it."""
+    event_id, project_id, event_type, payload = record.id, record.project_id, record.event_type, record.payload
     to_agents = project_room(project_id)
     visitor_id = payload.get("visitor_id")
     if event_type == "message.created":

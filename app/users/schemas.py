@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import EmailStr, Field, StringConstraints, field_validator
 
 from app.core.validation import OutSchema, Schema
 
-PASSWORD = Field(min_length=8, max_length=128)
+# Passwords are kept exactly as typed (never trimmed); the policy (app/auth/passwords.py) runs in the service.
+Password = Annotated[str, StringConstraints(strip_whitespace=False)]
+PASSWORD = Field(min_length=10, max_length=128)
 NAME = Field(min_length=1, max_length=120)
 
 
@@ -24,6 +27,8 @@ class UserOut(OutSchema):
 
 class MeOut(UserOut):
     created_at: datetime
+    email_verified: bool
+    two_factor_enabled: bool
 
 
 class MeUpdate(Schema):
@@ -31,8 +36,8 @@ class MeUpdate(Schema):
 
 
 class PasswordChange(Schema):
-    current_password: str = Field(min_length=1, max_length=128)
-    new_password: str = PASSWORD
+    current_password: Password = Field(min_length=1, max_length=128)
+    new_password: Password = PASSWORD
 
 
 class EmailField(Schema):

@@ -6,9 +6,10 @@ from flask import Blueprint, current_app, request
 from app.auth.principal import authenticated
 from app.core.openapi import documented
 from app.core.pagination import page_body
-from app.core.tenancy import project_for
+from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
 from app.extensions import limiter
+from app.realtime import limits
 from app.visitors import service
 from app.visitors.schemas import (
     PublicVisitorOut,
@@ -18,6 +19,7 @@ from app.visitors.schemas import (
     WidgetSessionCreate,
     WidgetSessionOut,
 )
+from app.audit import audit_exempt, auditable
 
 bp = Blueprint("visitors", __name__, url_prefix="/api/v1")
 
@@ -51,6 +53,7 @@ def _cors(response):
 
 @bp.post("/widget/session")
 @limiter.limit(_session_limit)
+@audit_exempt("anonymous widget session start, rate limited per IP")
 @documented(summary="Start or resume a widget visitor (public key + page Origin)", body=WidgetSessionCreate,
             response=WidgetSessionOut, auth="none")
 def widget_session():
@@ -58,7 +61,10 @@ def widget_session():
     data = json_body(WidgetSessionCreate)
     project = service.project_for_key(data.project_key)
     service.check_origin(project, request.headers.get("Origin"))
-    visitor, token = service.start_session(project, data, request.headers.get("User-Agent"))
+    visitor, token = service.start_session(
+        project, data, request.headers.get("User-Agent"),
+        admit_new_visitor=lambda: limits.admit_new_visitor(project.public_key, request.remote_addr),
+    )
     return {
         "visitor_token": token,
         "visitor": dump(PublicVisitorOut, visitor),
@@ -88,6 +94,7 @@ def get_visitor(project_id: int, visitor_id: int):
 
 @bp.patch("/projects/<int:project_id>/visitors/<int:visitor_id>")
 @authenticated
+@auditable("visitor.update", target="visitor")
 @documented(summary="Update a visitor's name, email or attributes", body=VisitorUpdate, response=VisitorOut)
 def update_visitor(project_id: int, visitor_id: int):
     """Attributes merge; a null value removes one."""

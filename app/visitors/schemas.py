@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,20 @@ MAX_ATTRIBUTES = 50
 MAX_ATTRIBUTE_KEY = 64
 MAX_ATTRIBUTE_VALUE = 500
 MAX_ATTRIBUTES_BYTES = 8 * 1024
+MAX_ATTRIBUTE_INT = 2**53 - 1
+
+
+# The rules of check_attributes, as the OpenAPI document states them (the 8 KB total excepted).
+ATTRIBUTES_SCHEMA = {
+    "maxProperties": MAX_ATTRIBUTES,
+    "propertyNames": {"minLength": 1, "maxLength": MAX_ATTRIBUTE_KEY, "pattern": "^[^\\u0000]*$"},
+    "additionalProperties": {"anyOf": [
+        {"type": "string", "maxLength": MAX_ATTRIBUTE_VALUE, "pattern": "^[^\\u0000]*$"},
+        {"type": "number", "minimum": -MAX_ATTRIBUTE_INT, "maximum": MAX_ATTRIBUTE_INT},
+        {"type": "boolean"},
+        {"type": "null"},
+    ]},
+}
 
 
 def check_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -26,6 +41,11 @@ def check_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
             raise ValueError(f"attribute names must be 1 to {MAX_ATTRIBUTE_KEY} characters")
         if item is not None and not isinstance(item, (str, int, float, bool)):
             raise ValueError(f"attribute {key!r} must be a string, number, boolean or null")
+        if isinstance(item, (int, float)) and not isinstance(item, bool) and abs(item) > MAX_ATTRIBUTE_INT:
+            # Beyond 2^53 a number no longer survives a round trip through JavaScript or some drivers.
+            raise ValueError(f"attribute {key!r} is a number out of range (±{MAX_ATTRIBUTE_INT})")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"attribute {key!r} must be a finite number")
         if isinstance(item, str) and len(item) > MAX_ATTRIBUTE_VALUE:
             raise ValueError(f"attribute {key!r} is longer than {MAX_ATTRIBUTE_VALUE} characters")
     if len(json.dumps(value)) > MAX_ATTRIBUTES_BYTES:
@@ -46,7 +66,7 @@ class WidgetSessionCreate(Schema):
     identifier_hash: str | None = Field(None, max_length=128)
     name: str | None = Field(None, max_length=120)
     email: EmailStr | None = Field(None, max_length=254)
-    attributes: dict[str, Any] | None = None
+    attributes: dict[str, Any] | None = Field(None, json_schema_extra=ATTRIBUTES_SCHEMA)
     page: PageInfo | None = None
 
     _attributes = field_validator("attributes")(classmethod(lambda cls, v: check_attributes(v)))
@@ -55,7 +75,7 @@ class WidgetSessionCreate(Schema):
 class VisitorUpdate(Schema):
     name: str | None = Field(None, max_length=120)
     email: EmailStr | None = Field(None, max_length=254)
-    attributes: dict[str, Any] | None = None
+    attributes: dict[str, Any] | None = Field(None, json_schema_extra=ATTRIBUTES_SCHEMA)
 
     _attributes = field_validator("attributes")(classmethod(lambda cls, v: check_attributes(v)))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -11,9 +12,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from user_agents import parse as parse_user_agent
 
-from app.core import events
+from app.core import outbox
 from app.core.db import utcnow
-from app.core.errors import Forbidden, NotFound, ValidationFailed
+from app.core.errors import Forbidden, NotFound, Unprocessable, ValidationFailed
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
@@ -164,12 +165,16 @@ def merge_attributes(current: dict, changes: dict) -> dict:
         else:
             merged[key] = value
     if len(merged) > 50:
-        raise ValidationFailed("A visitor has at most 50 attributes.", code="too_many_attributes")
+        raise Unprocessable("A visitor has at most 50 attributes.", code="too_many_attributes")
     return merged
 
 
-def start_session(project: Project, data: WidgetSessionCreate, user_agent: str | None) -> tuple[Visitor, str]:
-    """Start or resume the visitor of a widget; returns it with a fresh token. Commits."""
+def start_session(project: Project, data: WidgetSessionCreate, user_agent: str | None,
+                  admit_new_visitor: Callable[[], None] | None = None) -> tuple[Visitor, str]:
+    """Start or resume the visitor of a widget; returns it with a fresh token. Commits.
+
+    `admit_new_visitor` is called before a visitor is created (it raises to refuse one: rate limits).
+    """
     is_verified = _verified_identity(project, data)
     visitor = visitor_for_token(project, data.visitor_token)
     if is_verified:
@@ -186,6 +191,8 @@ def start_session(project: Project, data: WidgetSessionCreate, user_agent: str |
     elif visitor is not None and visitor.is_identity_verified and data.identifier not in (None, visitor.identifier):
         visitor = None
     if visitor is None:
+        if admit_new_visitor is not None:
+            admit_new_visitor()
         visitor = Visitor(project_id=project.id, attributes={})
         db.session.add(visitor)
     was_identified = is_identified(visitor)
@@ -194,7 +201,7 @@ def start_session(project: Project, data: WidgetSessionCreate, user_agent: str |
         visitor.is_identity_verified = is_verified
     _apply_details(visitor, data, user_agent)
     db.session.flush()
-    events.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
+    outbox.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
     _publish_if_identified(visitor, was_identified)
     db.session.commit()
     return visitor, issue_token(visitor)
@@ -208,7 +215,7 @@ def is_identified(visitor: Visitor) -> bool:
 def _publish_if_identified(visitor: Visitor, was_identified: bool) -> None:
     # A separate event, because visitor.updated also fires on every page view and presence change.
     if not was_identified and is_identified(visitor):
-        events.publish(visitor.project_id, "visitor.identified", {"visitor_id": visitor.id})
+        outbox.publish(visitor.project_id, "visitor.identified", {"visitor_id": visitor.id})
 
 
 def visitor_summary(visitor: Visitor, online: bool | None = None) -> dict:
@@ -245,7 +252,7 @@ def publish_presence(visitor_id: int, is_online: bool) -> None:
     if visitor is None:
         return
     visitor.last_seen_at = utcnow()
-    events.publish(visitor.project_id, "visitor.updated", {"visitor": visitor_summary(visitor, online=is_online)})
+    outbox.publish(visitor.project_id, "visitor.updated", {"visitor": visitor_summary(visitor, online=is_online)})
     try:
         db.session.commit()
     except IntegrityError:
@@ -288,7 +295,7 @@ def update_visitor(project: Project, visitor_id: int, data: VisitorUpdate) -> Vi
     if data.attributes is not None:
         visitor.attributes = merge_attributes(visitor.attributes, data.attributes)
     db.session.flush()
-    events.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
+    outbox.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
     _publish_if_identified(visitor, was_identified)
     db.session.commit()
     return visitor

@@ -14,8 +14,6 @@ DASHBOARD_DIST = ROOT / "frontend" / "dist"
 WIDGET_DIST = ROOT / "widget" / "dist"
 LONG_CACHE = 365 * 24 * 3600
 SHORT_CACHE = 300
-# Paths the SPA fallback must never answer: they belong to the API or to other handlers.
-RESERVED_PREFIXES = ("api/", "socket.io", "widget/", "assets/")
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -38,11 +36,9 @@ def _send(directory: Path, filename: str, max_age: int, immutable: bool = False)
 # --- dashboard ----------------------------------------------------------------
 
 @bp.get("/")
-@bp.get("/<path:path>")
+@bp.get("/<page:path>")
 def dashboard(path: str = ""):
-    """The dashboard SPA: every client-side route answers index.html."""
-    if path.startswith(RESERVED_PREFIXES):
-        raise NotFound("No such page.")
+    """The dashboard SPA: every client-side route answers index.html (never an API path: see `page`)."""
     if not (DASHBOARD_DIST / "index.html").exists():
         return _not_built("The agent dashboard")
     return _send(DASHBOARD_DIST, "index.html", max_age=0)

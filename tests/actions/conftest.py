@@ -1,11 +1,18 @@
-"""Fixtures of the automation rules' tests: rules through the API, the outbox handed to the engine."""
+"""Fixtures of the automation rules' tests: rules through the API, and waiting for the engine.
+
+The engine hears the outbox through the relay's dispatcher, which runs beside the
+tests: in the live server's process in embedded mode (it shares the SQLite file),
+in `worker.py` in production.
+"""
 from __future__ import annotations
 
 import time
-from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+
+# Real sockets against the live server (the realtime suite's fixtures).
+from tests.realtime.conftest import connect_agent, connect_widget, rest, sockets, unused_ids  # noqa: F401
 
 BILLING_RULE = {
     "name": "Tag billing questions",
@@ -28,72 +35,57 @@ def make_rule(api):
     return make
 
 
-class Outbox:
-    """Hands committed outbox records to the engine's subscriber, as the outbox dispatcher does."""
+class Engine:
+    """What the dispatcher and the rule jobs have done so far, seen from the database."""
 
     def __init__(self, app) -> None:
         self.app = app
-        self.seen: set[int] = set()
 
-    def records(self) -> list[SimpleNamespace]:
-        from app.core.models import OutboxEvent
-        from app.extensions import db
-
-        with self.app.app_context():
-            rows = db.session.scalars(select(OutboxEvent).order_by(OutboxEvent.id)).all()
-            records = [SimpleNamespace(id=r.id, project_id=r.project_id, event_type=r.event_type,
-                                       payload=r.payload, created_at=r.created_at)
-                       for r in rows if r.id not in self.seen]
-            db.session.remove()
-        return records
-
-    def dispatch(self) -> int:
-        """Call the subscriber for every new record, then commit (queued jobs start then)."""
-        from app.actions import jobs
-        from app.extensions import db
-
-        records = self.records()
-        with self.app.app_context():
-            for record in records:
-                jobs.handle_outbox(record)
-                self.seen.add(record.id)
-            db.session.commit()
-            db.session.remove()
-        return len(records)
-
-    def _snapshot(self) -> tuple:
-        from sqlalchemy import func
-
+    def _state(self) -> tuple[int | None, int, int]:
         from app.actions.models import ActionRun
         from app.core.models import OutboxEvent
         from app.extensions import db
 
         with self.app.app_context():
-            snapshot = (db.session.scalar(select(func.max(OutboxEvent.id))),
-                        db.session.scalar(select(func.count()).select_from(ActionRun)))
+            state = (db.session.scalar(select(func.max(OutboxEvent.id))),
+                     db.session.scalar(select(func.count()).select_from(ActionRun)),
+                     db.session.scalar(select(func.count()).select_from(OutboxEvent)
+                                       .where(OutboxEvent.dispatched_at.is_(None))))
             db.session.remove()
-        return snapshot
+        return state
+
+    def _jobs_pending(self) -> int:
+        """Rule jobs queued or running on the RQ worker (production); the embedded ones are quick."""
+        url = self.app.config["REDIS_URL"]
+        if not url:
+            return 0
+        from redis import Redis
+        from rq import Queue
+        from rq.registry import StartedJobRegistry
+
+        connection = Redis.from_url(url)
+        queue = Queue("default", connection=connection)
+        return queue.count + StartedJobRegistry(queue=queue).count
 
     def settle(self, quiet: float = 1.0, timeout: float = 60.0) -> None:
-        """Wait until the engine has nothing left to do: every record handed over, no new record or
-        run for `quiet` seconds (effects cause records, which may trigger further rules)."""
+        """Wait until every record is dispatched and no new record or run appeared for `quiet` seconds
+        (effects cause records, which may trigger further rules)."""
         deadline = time.monotonic() + timeout
         last, since = None, time.monotonic()
         while time.monotonic() < deadline:
-            handed = self.dispatch()
-            snapshot = self._snapshot()
-            if handed or snapshot != last:
-                last, since = snapshot, time.monotonic()
+            state = self._state()
+            if state != last or state[2] or self._jobs_pending():
+                last, since = state, time.monotonic()
             elif time.monotonic() - since >= quiet:
                 return
             time.sleep(0.1)
-        raise AssertionError(f"the engine did not settle within {timeout}s")
+        raise AssertionError(f"the engine did not settle within {timeout}s (last: {last})")
 
 
 @pytest.fixture
-def outbox(app, rq_worker):
-    """The outbox as the engine's subscriber sees it (jobs run in-process or on the RQ worker)."""
-    return Outbox(app)
+def outbox(app, live_server, rq_worker):
+    """The engine at work beside the tests (a live server, and the RQ worker in production)."""
+    return Engine(app)
 
 
 def eventually(check, timeout: float = 20.0):
@@ -106,27 +98,3 @@ def eventually(check, timeout: float = 20.0):
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last: {value!r})")
         time.sleep(0.1)
-
-
-# Real sockets against the live server (the realtime suite's fixtures).
-from tests.realtime.conftest import connect_agent, connect_widget, rest, sockets, unused_ids  # noqa: E402,F401
-
-
-@pytest.fixture
-def settle(app, outbox):
-    """Until the outbox subscriber seam is on main the test hands records to the engine itself.
-
-    Jobs then run in this process (embedded) or on the RQ worker (production); with the
-    test app's fast path off, the live server's relay is the one that emits their events.
-    """
-    saved = app.config["REALTIME_FAST_PATH"]
-    app.config["REALTIME_FAST_PATH"] = False
-    yield outbox.dispatch
-    app.config["REALTIME_FAST_PATH"] = saved
-
-
-def needs_shared_presence(app) -> None:
-    """Until the seam lands, embedded-mode jobs run in the test process, which cannot see the live server's
-    in-memory presence (production shares it through Redis)."""
-    if app.config["BACKEND"] == "sqlite":
-        pytest.skip("embedded mode needs the outbox subscriber seam for presence-dependent rules")

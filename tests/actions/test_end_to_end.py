@@ -1,7 +1,7 @@
 """Rules end to end: a visitor writes over the widget socket, the rule's effect reaches the sockets."""
 import uuid
 
-from tests.actions.conftest import eventually, needs_shared_presence
+from tests.actions.conftest import eventually
 
 
 def _send(widget, content: str) -> dict:
@@ -17,12 +17,11 @@ def _add_template(api, project, manager, key: str) -> dict:
 
 
 def test_an_auto_reply_reaches_the_widget_when_no_agent_is_online(api, make_widget_project, make_visitor,
-                                                                  connect_widget, settle):
+                                                                  connect_widget):
     project, manager = make_widget_project()
     _add_template(api, project, manager, "auto_reply_outside_hours")
     widget = connect_widget(project, make_visitor(project))
     sent = _send(widget, "Hello, is anyone there?")
-    settle()
 
     reply = widget.wait_for("message:new", lambda m: m["content"].startswith("Thanks for your message"), timeout=30)
     assert reply["conversation_id"] == sent["conversation_id"]
@@ -30,16 +29,14 @@ def test_an_auto_reply_reaches_the_widget_when_no_agent_is_online(api, make_widg
     assert reply["seq"] == sent["seq"] + 1
 
 
-def test_no_auto_reply_while_an_agent_is_online(app, unused_ids, api, make_widget_project, make_visitor,
-                                                connect_widget, connect_agent, settle):
-    needs_shared_presence(app)
+def test_no_auto_reply_while_an_agent_is_online(unused_ids, api, make_widget_project, make_visitor,
+                                                connect_widget, connect_agent):
     project, manager = make_widget_project()
     rule = _add_template(api, project, manager, "auto_reply_outside_hours")
     agent = connect_agent(manager)
     widget = connect_widget(project, make_visitor(project))
     conversation_id = _send(widget, "Hello?")["conversation_id"]
     agent.wait_for("conversation:created", lambda c: c["id"] == conversation_id)
-    settle()
 
     runs = eventually(lambda: api.get(f"/projects/{project['id']}/actions/{rule['id']}/runs",
                                       token=manager["access_token"]).json["items"], timeout=30)
@@ -49,9 +46,8 @@ def test_no_auto_reply_while_an_agent_is_online(app, unused_ids, api, make_widge
     assert [m["content"] for m in messages] == ["Hello?"]
 
 
-def test_round_robin_spreads_new_chats_among_online_agents(app, unused_ids, api, make_widget_project, make_visitor,
-                                                           add_member, connect_widget, connect_agent, settle):
-    needs_shared_presence(app)
+def test_round_robin_spreads_new_chats_among_online_agents(unused_ids, api, make_widget_project, make_visitor,
+                                                           add_member, connect_widget, connect_agent):
     project, manager = make_widget_project()
     first, second = add_member(project, manager), add_member(project, manager)
     _add_template(api, project, manager, "round_robin_new_chats")
@@ -62,7 +58,6 @@ def test_round_robin_spreads_new_chats_among_online_agents(app, unused_ids, api,
     for n in range(2):
         widget = connect_widget(project, make_visitor(project))
         conversation_id = _send(widget, f"customer {n}")["conversation_id"]
-        settle()
         update = watcher.wait_for("conversation:updated",
                                   lambda c, cid=conversation_id: c["id"] == cid and c["assignee_id"], timeout=30)
         assignees.append(update["assignee_id"])
@@ -70,14 +65,12 @@ def test_round_robin_spreads_new_chats_among_online_agents(app, unused_ids, api,
     assert sorted(assignees) == sorted([first["user"]["id"], second["user"]["id"]])
 
 
-def test_a_keyword_tag_reaches_the_agents(api, make_widget_project, make_visitor, connect_widget, connect_agent,
-                                          settle):
+def test_a_keyword_tag_reaches_the_agents(api, make_widget_project, make_visitor, connect_widget, connect_agent):
     project, manager = make_widget_project()
     _add_template(api, project, manager, "tag_billing_questions")
     agent = connect_agent(manager)
     widget = connect_widget(project, make_visitor(project))
     conversation_id = _send(widget, "I was charged twice, I want a refund")["conversation_id"]
-    settle()
 
     update = agent.wait_for("conversation:updated", lambda c: c["id"] == conversation_id and c["tags"], timeout=30)
     assert update["tags"] == ["billing"]

@@ -85,8 +85,6 @@ def test_another_tenant_sees_neither_rules_nor_runs(api, make_project, make_rule
     ({"effects": [{"type": "set_status", "status": "snoozed"}]}, "effects[0].minutes", "invalid_rule"),
     ({"effects": [{"type": "assign", "agent_id": 999999}]}, "effects[0].agent_id", "invalid_rule"),
     ({"effects": []}, "effects", "invalid_rule"),
-    ({"match": "some"}, "match", "invalid_rule"),
-    ({"name": ""}, "name", "invalid_rule"),
 ])
 def test_a_bad_part_is_a_422_naming_it(api, make_project, change, field, code):
     project, manager = make_project()
@@ -97,6 +95,17 @@ def test_a_bad_part_is_a_422_naming_it(api, make_project, change, field, code):
     assert response.json["error"]["details"]["field"] == field
     assert field in response.json["error"]["message"]
     assert api.get(f"/projects/{project['id']}/actions", token=manager["access_token"]).json["items"] == []
+
+
+@pytest.mark.parametrize("change, field", [({"match": "some"}, "match"), ({"name": ""}, "name"),
+                                           ({"trigger": "soon"}, "trigger")])
+def test_a_body_off_its_documented_schema_is_a_400(api, make_project, change, field):
+    project, manager = make_project()
+    response = api.post(f"/projects/{project['id']}/actions", json={**BILLING_RULE, **change},
+                        token=manager["access_token"])
+    assert response.status_code == 400, response.json
+    assert response.json["error"]["code"] == "validation_failed"
+    assert field in response.json["error"]["details"]["fields"]
 
 
 @pytest.mark.parametrize("effect", ["call_webhook", "email_transcript"])

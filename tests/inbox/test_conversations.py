@@ -92,7 +92,8 @@ def test_assigning_to_a_non_member_is_refused(api, make_widget_project, make_con
     outsider = make_user()
     response = api.patch(f"/projects/{project['id']}/conversations/{conversation_id}",
                          json={"assignee_id": outsider["user"]["id"]}, token=manager["access_token"])
-    assert response.status_code == 400
+    # 422: the body matches its schema; the id names no member (issue 14's status convention).
+    assert response.status_code == 422
     assert response.json["error"]["code"] == "invalid_assignee"
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import update
 from app.core.db import utcnow
 from app.extensions import db
 from app.projects.models import Invitation
+from tests.helpers import text_body
 
 
 def _invite(api, project, manager, email, role="AGENT"):
@@ -30,7 +31,7 @@ def test_invitation_is_emailed_through_the_mail_job(api, make_project, smtp_sink
 
     mail = smtp_sink.wait_for(address.lower())
     assert "Mailers" in mail["Subject"]
-    assert invitation["accept_url"] in mail.get_payload(decode=True).decode()
+    assert invitation["accept_url"] in text_body(mail)
 
 
 def test_accepting_makes_the_invitee_a_member_with_the_role(api, make_project, make_user):

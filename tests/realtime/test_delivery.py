@@ -167,8 +167,10 @@ def test_conversation_updates_reach_both_sides(make_widget_project, make_visitor
     assert response.status_code == 200
     widget.wait_for("conversation:updated", lambda c: c["id"] == conversation_id and c["status"] == "resolved")
     agent.wait_for("conversation:updated", lambda c: c["id"] == conversation_id and c["status"] == "resolved")
-    system = widget.wait_for("message:new", lambda m: m["sender_type"] == "system")
-    assert "resolved" in system["content"]
+    # The workflow line is the agents' alone (issue 14): the visitor learns the status from conversation:updated.
+    system = agent.wait_for("message:new", lambda m: m["sender_type"] == "system")
+    assert "resolved" in system["content"] and system["private"] is True
+    assert not [m for m in widget.received("message:new") if m["sender_type"] == "system"]
     # the next message starts a new conversation
     next_message = _send(widget, "one more question")["message"]
     assert next_message["conversation_id"] != conversation_id and next_message["seq"] == 1

@@ -160,10 +160,15 @@ def test_the_widget_lists_and_starts_conversations(make_widget_project, make_vis
     widget = connect_widget(project, make_visitor(project))
     assert widget.call("conversations:list") == {"ok": True, "conversations": []}
     first = _first_message(widget)["conversation_id"]
+    # Issue 14: a new conversation is lazy, like the first: no row until its first message.
     fresh = widget.call("conversation:new")
-    assert fresh["ok"] and fresh["conversation"]["id"] != first and fresh["conversation"]["last_seq"] == 0
-    into_fresh = widget.call("message:send", {"client_msg_id": "n1", "content": "new topic",
-                                              "conversation_id": fresh["conversation"]["id"]})
-    assert into_fresh["message"]["conversation_id"] == fresh["conversation"]["id"]
+    assert fresh == {"ok": True, "conversation": None}
+    assert [c["id"] for c in widget.call("conversations:list")["conversations"]] == [first]
+    into_fresh = widget.call("message:send", {"client_msg_id": "n1", "content": "new topic"})
+    new_id = into_fresh["message"]["conversation_id"]
+    assert new_id != first and into_fresh["message"]["seq"] == 1
     listed = widget.call("conversations:list")["conversations"]
-    assert [c["id"] for c in listed] == [fresh["conversation"]["id"], first]
+    assert [c["id"] for c in listed] == [new_id, first]
+    # Without conversation:new, a message goes on in the open conversation.
+    again = widget.call("message:send", {"client_msg_id": "n2", "content": "and more"})
+    assert again["message"]["conversation_id"] == new_id

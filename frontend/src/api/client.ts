@@ -247,6 +247,11 @@ export function toQueryString(query: Query | undefined): string {
 /** Human text for any thrown value: the API envelope's message plus any per-field problems. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
+    if (error.code === "weak_password") {
+      // The reason is the message; zxcvbn's suggestions say how to do better.
+      const suggestions = Array.isArray(error.details.suggestions) ? (error.details.suggestions as string[]) : [];
+      return [error.message, ...suggestions].join(" ");
+    }
     const fields = error.details.fields;
     if (!fields || typeof fields !== "object") return error.message;
     const problems = Object.entries(fields as Record<string, unknown>).map(([field, messages]) => {

@@ -18,6 +18,9 @@ export interface User {
   id: Id;
   email: string;
   name: string;
+  /** From GET /me: false until the address is confirmed from the mailed link. */
+  email_verified?: boolean;
+  two_factor_enabled?: boolean;
 }
 
 export interface Tokens {
@@ -50,6 +53,9 @@ export interface Project {
   identity_required?: boolean;
   /** Managers only: the secret the site signs visitor identities with. */
   identity_secret?: string;
+  /** Members without two-factor sign-in are kept out until they enrol. */
+  require_2fa?: boolean;
+  audit_retention_days?: number;
   created_at?: string;
 }
 
@@ -89,6 +95,8 @@ export interface VisitorSummary {
   name: string | null;
   email: string | null;
   online: boolean;
+  /** Verified by the project's identity HMAC; otherwise name and e-mail are the visitor's claim. */
+  is_identity_verified?: boolean;
 }
 
 export interface Visitor extends VisitorSummary {
@@ -178,4 +186,21 @@ export interface ConversationPatch {
   priority?: Priority | null;
   tags?: string[];
   snoozed_until?: string | null;
+}
+
+export interface TwoFactorSetup {
+  secret: string;
+  otpauth_uri: string;
+  qr_svg: string;
+}
+
+export interface AuditEntry {
+  id: Id;
+  actor: { type: "user" | "api_key" | "system" | "anonymous"; id: Id | null };
+  action: string;
+  target: { type: string | null; id: string | null };
+  changes: Record<string, unknown>;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: string;
 }

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Id } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
+import { VerifyEmailBanner } from "../auth/VerifyEmailBanner";
 import { NotificationToggle } from "../notifications/NotificationToggle";
 import { ProjectSwitcher } from "../projects/ProjectSwitcher";
 import { PresenceToggle } from "../realtime/PresenceToggle";
@@ -46,6 +47,7 @@ export function AppShell({ projectId, section, children }: { projectId: Id | nul
         </div>
       </header>
       <ReconnectBanner />
+      <VerifyEmailBanner />
       <div className="app-body">{children}</div>
     </div>
   );

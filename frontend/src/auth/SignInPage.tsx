@@ -5,6 +5,7 @@ import { errorMessage } from "../api/client";
 import { Link, useLocation } from "../app/router";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { AuthLayout } from "./AuthLayout";
+import { ProviderButtons } from "./ProviderButtons";
 import { useAuthStore } from "./authStore";
 
 export function SignInPage() {
@@ -48,10 +49,9 @@ export function SignInPage() {
           {isBusy ? t("auth.signingIn") : t("auth.signIn")}
         </button>
       </form>
+      <ProviderButtons />
       <p className="auth-links">
-        <a aria-disabled="true" className="link-disabled" title={t("auth.resetUnavailable")}>
-          {t("auth.forgotPassword")}
-        </a>
+        <Link to="/forgot-password">{t("auth.forgotPassword")}</Link>
         <Link to={next ? `/signup?next=${encodeURIComponent(next)}` : "/signup"}>{t("auth.createAccount")}</Link>
       </p>
     </AuthLayout>

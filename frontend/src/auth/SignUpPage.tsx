@@ -5,6 +5,8 @@ import { errorMessage } from "../api/client";
 import { Link, useLocation } from "../app/router";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { AuthLayout } from "./AuthLayout";
+import { ProviderButtons } from "./ProviderButtons";
+import { PASSWORD_MIN_LENGTH } from "./passwordPolicy";
 import { useAuthStore } from "./authStore";
 
 export function SignUpPage() {
@@ -43,15 +45,20 @@ export function SignUpPage() {
           type="password"
           autoComplete="new-password"
           required
-          minLength={8}
+          minLength={PASSWORD_MIN_LENGTH}
+          aria-describedby="signup-password-help"
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
+        <p id="signup-password-help" className="muted small">
+          {t("security.passwordRules")}
+        </p>
         <ErrorNotice message={error} />
         <button className="button primary" type="submit" disabled={isBusy}>
           {t("auth.signUp")}
         </button>
       </form>
+      <ProviderButtons />
       <p className="auth-links">
         <Link to={next ? `/signin?next=${encodeURIComponent(next)}` : "/signin"}>{t("auth.haveAccount")}</Link>
       </p>

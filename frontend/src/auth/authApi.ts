@@ -1,5 +1,5 @@
 import { api } from "../api/client";
-import type { MfaChallenge, Tokens, User } from "../api/types";
+import type { AuditEntry, MfaChallenge, Page, Tokens, TwoFactorSetup, User } from "../api/types";
 
 export type LoginAnswer = Tokens | MfaChallenge;
 
@@ -21,6 +21,27 @@ export const authApi = {
   updateMe: (patch: { name: string }) => api.patch<User>("/me", patch),
   changePassword: (currentPassword: string, newPassword: string) =>
     api.post<void>("/me/password", { current_password: currentPassword, new_password: newPassword }),
+  forgotPassword: (email: string) =>
+    api.request<void>("POST", "/auth/password/forgot", { body: { email }, auth: false }),
+  resetPassword: (token: string, password: string) =>
+    api.request<void>("POST", "/auth/password/reset", { body: { token, password }, auth: false }),
+  verifyEmail: (token: string) => api.request<void>("POST", "/auth/verify-email", { body: { token }, auth: false }),
+  resendVerification: () => api.post<void>("/me/verify-email/resend"),
+  setupTwoFactor: () => api.post<TwoFactorSetup>("/me/2fa/setup"),
+  enableTwoFactor: (code: string) => api.post<{ recovery_codes: string[] }>("/me/2fa/enable", { code }),
+  disableTwoFactor: (password: string, code: string) => api.post<void>("/me/2fa/disable", { password, code }),
+  regenerateRecoveryCodes: (code: string) =>
+    api.post<{ recovery_codes: string[] }>("/me/2fa/recovery-codes", { code }),
+  securityEvents: (cursor?: string | null) =>
+    api.get<Page<AuditEntry>>("/me/security-events", { limit: 20, cursor: cursor ?? undefined }),
+  providers: () =>
+    api.request<{ providers: { id: string; name: string; start_url: string }[] }>("GET", "/auth/oidc/providers", {
+      auth: false,
+    }),
+  exchangeOidcCode: (code: string) =>
+    api.request<LoginAnswer>("POST", "/auth/oidc/exchange", { body: { code }, auth: false }),
+  identities: () => api.get<{ items: { id: number; provider: string; email: string | null; created_at: string }[] }>("/me/identities"),
+  unlinkIdentity: (id: number) => api.delete(`/me/identities/${id}`),
   acceptInvitation: (token: string) =>
     api.post<unknown>(`/invitations/${encodeURIComponent(token)}/accept`),
 };

@@ -14,6 +14,8 @@ interface AuthState {
   signIn: (email: string, password: string) => Promise<void>;
   signUp: (email: string, password: string, name: string) => Promise<void>;
   verifyMfa: (code: string) => Promise<void>;
+  /** Finishes a Google / OIDC sign-in with the one-time code from the callback. */
+  completeOidc: (code: string) => Promise<void>;
   cancelMfa: () => void;
   signOut: () => Promise<void>;
   setUser: (user: User) => void;
@@ -65,6 +67,12 @@ export const useAuthStore = create<AuthState>((set, get) => {
       const mfaToken = get().mfaToken;
       if (!mfaToken) throw new ApiError(400, "mfa_expired", "Sign in again");
       adopt(await authApi.verifyMfa(mfaToken, code));
+    },
+
+    completeOidc: async (code) => {
+      const answer = await authApi.exchangeOidcCode(code);
+      if (isMfaChallenge(answer)) set({ status: "mfa", mfaToken: answer.mfa_token });
+      else adopt(answer);
     },
 
     cancelMfa: () => set({ status: "signedOut", mfaToken: null }),

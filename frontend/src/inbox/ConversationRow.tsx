@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { Conversation } from "../api/types";
 import { Link } from "../app/router";
 import { formatListTime } from "../ui/format";
+import { VerifiedBadge } from "./IdentityBadge";
 
 function isNotable(priority: Conversation["priority"]): boolean {
   return priority === "high" || priority === "urgent" || priority === "low";
@@ -22,6 +23,7 @@ export function ConversationRow({ conversation, href, isActive }: { conversation
         <span className="row-top">
           <span className={`presence-dot ${conversation.visitor?.online ? "online" : "offline"}`} aria-hidden="true" />
           <span className="row-visitor">{visitorName}</span>
+          <VerifiedBadge verified={conversation.visitor?.is_identity_verified} />
           <span className="visually-hidden">
             {conversation.visitor?.online ? t("visitor.online") : t("visitor.offline")}
           </span>

@@ -6,9 +6,11 @@ import type { Conversation, Project, Visitor } from "../api/types";
 import { Link } from "../app/router";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { formatDateTime, formatListTime } from "../ui/format";
+import { ClaimedLabel, VerifiedBadge } from "./IdentityBadge";
 import { peopleApi } from "./inboxApi";
 import { useInboxStore } from "./useInboxStore";
 import { useVisitorStore } from "./visitorStore";
+import { VisitorDataRights } from "../privacy/VisitorDataRights";
 
 function displayValue(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -29,12 +31,15 @@ export function VisitorPanel({ project, conversation }: { project: Project; conv
   const isOnline = conversation.visitor?.online ?? visitor?.online ?? false;
   const name = visitor?.name || conversation.visitor?.name || t("inbox.visitorFallback");
   const email = visitor?.email ?? conversation.visitor?.email;
+  const isVerified = visitor?.is_identity_verified ?? conversation.visitor?.is_identity_verified;
   const pageUrl = visitor?.page_url && /^https?:\/\//i.test(visitor.page_url) ? visitor.page_url : null;
   const past = (entry?.pastConversations ?? []).filter((item) => String(item.id) !== String(conversation.id));
 
   return (
     <aside className="visitor-panel" aria-labelledby="visitor-title">
-      <h2 id="visitor-title">{name}</h2>
+      <h2 id="visitor-title">
+        {name} <VerifiedBadge verified={isVerified} />
+      </h2>
       {visitor && <VisitorEditor key={String(visitor.id)} projectId={project.id} visitor={visitor} />}
       <p className="visitor-online">
         <span className={`presence-dot ${isOnline ? "online" : "offline"}`} aria-hidden="true" />
@@ -43,7 +48,9 @@ export function VisitorPanel({ project, conversation }: { project: Project; conv
       <ErrorNotice message={entry?.error} />
       <dl className="facts">
         <dt>{t("visitor.email")}</dt>
-        <dd>{email || "—"}</dd>
+        <dd>
+          {email || "—"} <ClaimedLabel verified={isVerified} email={email} />
+        </dd>
         <dt>{t("visitor.currentPage")}</dt>
         <dd>
           {pageUrl ? (
@@ -90,6 +97,7 @@ export function VisitorPanel({ project, conversation }: { project: Project; conv
           ))}
         </ul>
       )}
+      <VisitorDataRights project={project} visitorId={conversation.visitor_id} />
     </aside>
   );
 }

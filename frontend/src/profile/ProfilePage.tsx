@@ -5,6 +5,10 @@ import { LanguageSelect } from "../app/LanguageSelect";
 import { ThemeToggle } from "../app/ThemeToggle";
 import { authApi } from "../auth/authApi";
 import { useAuthStore } from "../auth/authStore";
+import { PASSWORD_MIN_LENGTH } from "../auth/passwordPolicy";
+import { IdentitiesSection } from "./IdentitiesSection";
+import { SecurityEvents } from "./SecurityEvents";
+import { TwoFactorSection } from "./TwoFactorSection";
 import { useSave } from "../settings/useSave";
 import { ErrorNotice } from "../ui/ErrorNotice";
 
@@ -71,10 +75,14 @@ export default function ProfilePage() {
             type="password"
             autoComplete="new-password"
             required
-            minLength={8}
+            minLength={PASSWORD_MIN_LENGTH}
+            aria-describedby="new-password-help"
             value={newPassword}
             onChange={(e) => setNewPassword(e.target.value)}
           />
+          <p id="new-password-help" className="muted small">
+            {t("security.passwordRules")}
+          </p>
           <ErrorNotice message={password.error} />
           <button className="button primary" type="submit" disabled={password.isBusy}>
             {t("profile.updatePassword")}
@@ -86,6 +94,9 @@ export default function ProfilePage() {
           )}
         </form>
       </section>
+      <TwoFactorSection />
+      <IdentitiesSection />
+      <SecurityEvents />
       <section aria-labelledby="profile-prefs-title">
         <h2 id="profile-prefs-title">{t("profile.preferences")}</h2>
         <div className="prefs-row">

@@ -20,7 +20,7 @@ export const projectApi = {
   list: () => api.get<Page<Project> | Project[]>("/projects", { limit: 100 }),
   create: (name: string) => api.post<Project>("/projects", { name }),
   get: (projectId: Id) => api.get<Project>(`/projects/${projectId}`),
-  update: (projectId: Id, patch: Partial<Pick<Project, "name" | "allowed_origins" | "widget" | "identity_required">>) =>
+  update: (projectId: Id, patch: Partial<Pick<Project, "name" | "allowed_origins" | "widget" | "identity_required" | "require_2fa" | "audit_retention_days">>) =>
     api.patch<Project>(`/projects/${projectId}`, patch),
   remove: (projectId: Id) => api.delete(`/projects/${projectId}`),
 };

@@ -7,11 +7,12 @@ import { GeneralSettings } from "./GeneralSettings";
 import { InboxSettings } from "./InboxSettings";
 import { InvitationsSettings } from "./InvitationsSettings";
 import { MembersSettings } from "./MembersSettings";
+import { SecuritySettings } from "./SecuritySettings";
 import { WidgetSettings } from "./WidgetSettings";
 
-const TABS = ["general", "widget", "inbox", "automation", "members", "invitations", "api-keys"] as const;
+const TABS = ["general", "widget", "inbox", "automation", "members", "invitations", "api-keys", "security"] as const;
 type Tab = (typeof TABS)[number];
-const MANAGER_ONLY: Tab[] = ["invitations", "api-keys"];
+const MANAGER_ONLY: Tab[] = ["invitations", "api-keys", "security"];
 
 /** Project settings; managers edit, agents read. Loaded lazily. */
 export default function SettingsPage({ project, tab }: { project: Project; tab: string }) {
@@ -43,6 +44,7 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
         {current === "members" && <MembersSettings project={project} />}
         {current === "invitations" && <InvitationsSettings project={project} />}
         {current === "api-keys" && <ApiKeysSettings project={project} />}
+        {current === "security" && <SecuritySettings project={project} />}
       </main>
     </div>
   );

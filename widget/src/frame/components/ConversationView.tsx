@@ -47,7 +47,7 @@ export function ConversationView() {
             <MessageItem
               key={message.conversation_id + ":" + message.seq}
               message={message}
-              showSender={index === 0 || messages[index - 1].sender_id !== message.sender_id || messages[index - 1].sender_type !== message.sender_type}
+              showSender={index === 0 || messages[index - 1].sender_type !== message.sender_type || messages[index - 1].sender?.name !== message.sender?.name}
               receipt={message === lastMine ? (agentRead >= message.seq ? t("seen") : t("sent")) : undefined}
             />
           ))}

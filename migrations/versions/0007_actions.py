@@ -1,7 +1,7 @@
 """automation rules, runs and no-reply timers
 
-Revision ID: 0005_actions
-Revises: 0004_sqlite_message_search
+Revision ID: 0007_actions
+Revises: 0006_security
 Create Date: 2026-11-29
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_actions'
-down_revision = '0004_sqlite_message_search'
+revision = '0007_actions'
+down_revision = '0006_security'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,95 @@
+"""The outbox seam: `publish()` writes an event row inside the caller's transaction; subscribers hear it after commit.
+
+Two kinds of listener hear a committed row:
+
+* the socket emitter (the realtime fan-out, registered with the relay): right
+  after the commit on the fast path, else by the relay's drain; rows are
+  stamped `published_at`;
+* durable subscribers (`subscribe()`): webhooks, automation rules … called at
+  least once per committed row by the relay's dispatch step in a worker, never
+  on the request path; rows are stamped `dispatched_at`.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any, Callable
+
+from flask import Flask, current_app
+from sqlalchemy import insert
+
+from app.core.db import on_commit, utcnow
+from app.core.models import OutboxEvent
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+_INSERT = insert(OutboxEvent.__table__).returning(OutboxEvent.__table__.c.id)
+# Set by the automation engine while a rule's effects run: events they cause carry it as
+# `automation` ({rule_ids, hops}), so a rule is never triggered by its own effects (loop guard).
+ORIGIN_KEY = "livechat_outbox_origin"
+# The relay's after-commit hook of an app (see `on_committed`).
+_COMMITTED_EXTENSION = "livechat_outbox_committed"
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """One committed outbox row as subscribers see it."""
+
+    id: int  # the row id: stable, the event id and idempotency key
+    project_id: int
+    event_type: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+Handler = Callable[[OutboxRecord], None]
+
+# Durable subscribers by name. Process-wide on purpose, like Socket.IO's handlers: modules
+# subscribe from their init_app, and every process (web, worker) builds the same list.
+_subscribers: dict[str, Handler] = {}
+
+
+def publish(project_id: int, event_type: str, payload: dict[str, Any]) -> int:
+    """Record `event_type` for `project_id`; it goes out only if the transaction commits. Returns the row id."""
+    origin = db.session.info.get(ORIGIN_KEY)
+    if origin is not None:
+        payload = {**payload, "automation": origin}
+    created_at = utcnow()
+    event_id = db.session.execute(_INSERT, {"project_id": project_id, "event_type": event_type,
+                                            "payload": payload, "created_at": created_at}).scalar_one()
+    on_commit(partial(_committed, OutboxRecord(event_id, project_id, event_type, payload, created_at)))
+    return event_id
+
+
+def _committed(record: OutboxRecord) -> None:
+    hook = current_app.extensions.get(_COMMITTED_EXTENSION)
+    if hook is not None:
+        hook(record)
+
+
+def on_committed(app: Flask, hook: Handler) -> None:
+    """Let the relay hear each row of `app` right after its transaction commits (the fast path)."""
+    app.extensions[_COMMITTED_EXTENSION] = hook
+
+
+def subscribe(name: str, handler: Handler) -> None:
+    """Register a durable subscriber (call it from your module's `init_app(app)`); a name registers once."""
+    _subscribers[name] = handler
+
+
+def unsubscribe(name: str) -> None:
+    """Forget a durable subscriber (tests)."""
+    _subscribers.pop(name, None)
+
+
+def subscribers() -> list[tuple[str, Handler]]:
+    """The durable subscribers, in registration order."""
+    return list(_subscribers.items())
+
+
+def record_of(row: OutboxEvent) -> OutboxRecord:
+    """The subscribers' view of a stored row."""
+    return OutboxRecord(row.id, row.project_id, row.event_type, row.payload, row.created_at)
