@@ -65,6 +65,8 @@ def world(api, make_widget_project, make_conversation):
     conversation_id, visitor = make_conversation(project)
     invitation = api.post(f"/projects/{pid}/invitations", json={"email": "i@example.com"}, token=token).json
     key = api.post(f"/projects/{pid}/api-keys", json={"name": "k"}, token=token).json
+    rule = api.post(f"/projects/{pid}/actions", token=token, json={
+        "name": "r", "trigger": {"type": "conversation.created"}, "effects": [{"type": "add_tag", "tag": "t"}]}).json
     ids = {
         "project_id": pid,
         "conversation_id": conversation_id,
@@ -72,6 +74,7 @@ def world(api, make_widget_project, make_conversation):
         "user_id": manager["user"]["id"],
         "invitation_id": invitation["id"],
         "api_key_id": key["id"],
+        "rule_id": rule["id"],
         "attachment_id": 1,
         "token": "not-a-token",
     }
