@@ -1,11 +1,19 @@
-"""Flask CLI commands: `flask --app wsgi seed-demo`."""
+"""Flask CLI commands: `flask --app wsgi seed-demo`, `flask --app wsgi realtime-schema`."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.extensions import db
+from app.projects import service as projects
+from app.projects.models import Project, ProjectMember
+from app.projects.schemas import ProjectCreate
+from app.realtime import contract
+from app.users import service as users
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "livechat-demo-2026"
@@ -14,10 +22,6 @@ DEMO_PROJECT = "Demo project"
 
 def seed_demo() -> tuple[str, str, object]:
     """Create (once) the demo manager and demo project; returns (email, password, project)."""
-    from app.projects import service as projects
-    from app.projects.schemas import ProjectCreate
-    from app.users import service as users
-
     user = users.find_by_email(DEMO_EMAIL)
     if user is None:
         user = users.create(DEMO_EMAIL, "Demo Manager", DEMO_PASSWORD)
@@ -33,9 +37,6 @@ def seed_demo() -> tuple[str, str, object]:
 
 def demo_project():
     """The demo project, when `seed-demo` has run."""
-    from app.projects.models import Project, ProjectMember
-    from app.users import service as users
-
     user = users.find_by_email(DEMO_EMAIL)
     if user is None:
         return None
@@ -58,3 +59,13 @@ def init_app(app: Flask) -> None:
             f"Demo ready.\n  Dashboard: {public_url}/\n  Login:     {email} / {password}\n"
             f"  Project:   {project.name} (public key {project.public_key})\n  Demo page: {public_url}/demo"
         )
+
+    @app.cli.command("realtime-schema")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+    def realtime_schema_command(output: str | None):
+        """Print the JSON Schema of every Socket.IO event, payload and ack (for generating client types)."""
+        text = json.dumps(contract.json_schema(), indent=2, sort_keys=True) + "\n"
+        if output:
+            Path(output).write_text(text)
+        else:
+            click.echo(text, nl=False)

@@ -198,7 +198,7 @@ async function main() {
   for (const [i, token] of setUp.agentTokens.entries()) {
     received.push(new Map());
     const socket = await connect("/agent", { token });
-    socket.on("message:new", (message) => onAgentMessage(i, message));
+    socket.on("message:new", (event) => onAgentMessage(i, event.message));
     agents.push(socket);
   }
   const visitors = [];

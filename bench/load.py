@@ -188,7 +188,8 @@ def run(url: str, visitors: int, agents: int, rate: float, duration: float, open
     agent_clients = []
     for index, member in enumerate(team):
         client = socketio.Client(reconnection=False)
-        client.on("message:new", lambda message, i=index: recorder.on_agent_message(i, message), namespace="/agent")
+        client.on("message:new", lambda event, i=index: recorder.on_agent_message(i, event["message"]),
+                  namespace="/agent")
         client.connect(url, namespaces=["/agent"], auth={"token": member["access_token"]}, transports=["websocket"])
         agent_clients.append(client)
 

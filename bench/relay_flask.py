@@ -67,7 +67,8 @@ def message_send(data=None):
         "created_at": datetime.now(timezone.utc).isoformat(), "attachments": [],
     }
     event_id = next(_event_ids)
-    socketio.emit("message:new", {**message, "project_id": 1, "event_id": event_id}, to="project:1",
+    socketio.emit("message:new", {"event_id": event_id, "project_id": 1, "message": message}, to="project:1",
                   namespace="/agent")
-    socketio.emit("message:new", {**message, "event_id": event_id}, to=f"visitor:{visitor_id}", namespace="/widget")
+    socketio.emit("message:new", {"event_id": event_id, "message": message}, to=f"visitor:{visitor_id}",
+                  namespace="/widget")
     return {"ok": True, "message": message}

@@ -49,8 +49,8 @@ server.of("/widget").on("connection", (socket) => {
     };
     const eventId = ++nextEvent;
     ack({ ok: true, message });
-    server.of("/agent").to("project:1").emit("message:new", { ...message, project_id: 1, event_id: eventId });
-    server.of("/widget").to(`visitor:${visitorId}`).emit("message:new", { ...message, event_id: eventId });
+    server.of("/agent").to("project:1").emit("message:new", { event_id: eventId, project_id: 1, message });
+    server.of("/widget").to(`visitor:${visitorId}`).emit("message:new", { event_id: eventId, message });
   });
 });
 

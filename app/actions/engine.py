@@ -33,6 +33,14 @@ from app.core.db import utcnow
 from app.core.errors import APIError
 from app.core.outbox import ORIGIN_KEY
 from app.extensions import db
+from app.inbox import service as inbox
+from app.inbox.models import Conversation, Message
+from app.inbox.schemas import ConversationUpdate
+from app.presence import service as presence
+from app.projects import service as projects
+from app.projects.models import Project
+from app.users.models import User
+from app.visitors.models import Visitor
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +51,6 @@ MAX_ERROR = 2000
 @dataclass(frozen=True)
 class Event:
     """Something a rule may react to; `key` is unique per event (the runs table's idempotency key)."""
-
     key: str
     type: str
     project_id: int
@@ -109,11 +116,7 @@ def events_from_record(record_id: int, project_id: int, event_type: str, payload
 
 class Context:
     """The conversation, visitor and message of an event, loaded lazily from the event's project only."""
-
     def __init__(self, event: Event) -> None:
-        from app.inbox.models import Conversation, Message
-        from app.projects.models import Project
-        from app.visitors.models import Visitor
 
         self.event = event
         self.project = db.session.get(Project, event.project_id)
@@ -144,8 +147,6 @@ class Context:
 
     def agents_online(self) -> int:
         if self._agents_online is None:
-            from app.projects import service as projects
-            from app.realtime import presence
 
             self._agents_online = len(presence.available_agents(projects.member_user_ids(self.event.project_id)))
         return self._agents_online
@@ -157,7 +158,6 @@ class Context:
             attribute = (visitor.attributes or {}).get(name[len(ATTRIBUTE_PREFIX):]) if visitor else None
             return None if attribute is None else str(attribute)
         if name == "within_business_hours":
-            from app.inbox import service as inbox
 
             return inbox.within_business_hours(inbox.settings_for(self.event.project_id), clock.now())
         if name == "agents.online":
@@ -263,8 +263,6 @@ _VARIABLE = re.compile(r"\{\{\s*(visitor\.name|visitor\.email|agent\.name|projec
 
 def render(content: str, context: Context) -> str:
     """Fill the canned-response variables ({{visitor.name}}, {{visitor.email}}, {{agent.name}}, {{project.name}})."""
-    from app.users.models import User
-
     def value(match: re.Match) -> str:
         name = match.group(1)
         if name == "visitor.name":
@@ -283,13 +281,8 @@ def render(content: str, context: Context) -> str:
 class EffectFailed(Exception):
     """An effect that could not be carried out; its message goes to the run and the rule."""
 
-
 def apply_effect(effect: dict, rule: ActionRule, context: Context) -> None:
     """Carry out one effect through the inbox service (which commits)."""
-    from app.inbox import service as inbox
-    from app.inbox.schemas import ConversationUpdate
-    from app.projects import service as projects
-
     project, conversation = context.project, context.conversation
     if conversation is None:
         raise EffectFailed("there is no conversation to act on")

@@ -11,6 +11,7 @@ from app.actions.models import ActionRule, ActionRun
 from app.actions.schemas import TIME_TRIGGERS
 from app.core import jobs
 from app.extensions import db
+from app.inbox import service as inbox
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,6 @@ def prune_runs(now) -> int:
 
 def tick() -> int:
     """The periodic job: wake snoozed conversations, fire the no-reply rules that became due, prune old runs."""
-    from app.inbox import service as inbox
-
     now = clock.now()
     try:
         inbox.wake_snoozed(now)

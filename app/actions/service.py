@@ -11,6 +11,7 @@ from app.core.errors import NotFound
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
+from app.actions import clock
 from app.projects import service as projects
 from app.projects.models import Project
 
@@ -67,7 +68,6 @@ def update_rule(project: Project, rule_id: int, data: RuleUpdate) -> ActionRule:
     if "position" in fields and data.position is not None:
         rule.position = data.position
     if rule.scanned_until is None and trigger["type"] in schemas.TIME_TRIGGERS:
-        from app.actions import clock
 
         rule.scanned_until = clock.now()
     db.session.commit()

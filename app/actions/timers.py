@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.actions.engine import Context, Event
 from app.actions.models import ActionRule, ActionRun, ConversationTimer
 from app.extensions import db
+from app.inbox.models import Message
 
 BATCH = 500
 # Each look reaches this far behind the last one as well: a timer that was updated late
@@ -83,8 +84,6 @@ def due_events(rule: ActionRule, now: datetime) -> tuple[list[Event], datetime]:
 
 def still_waiting(event: Event, context: Context) -> bool:
     """Re-checked on the messages themselves: the timer may lag behind a reply not yet processed."""
-    from app.inbox.models import Message
-
     conversation = context.conversation
     if conversation is None:
         return False

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, Callable
 
-from flask import g, has_request_context, request
+from flask import g, has_request_context, make_response, request
 from sqlalchemy import delete, insert, select
 
 from app.audit.models import AuditLog
@@ -145,8 +145,6 @@ def _project_of(target: Target, response) -> int | None:
 
 def auditable(action: str, target: str | tuple[str, str] | None = None) -> Callable:
     """Record `action` on `target` after each successful call of the decorated view."""
-    from flask import make_response
-
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):

@@ -15,8 +15,10 @@ from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
 from flask_login import UserMixin
 from flask_login import current_user as login_identity
 
-from app.core.errors import Forbidden, Unauthorized
+from app.auth.service import FAMILY_CLAIM, is_family_revoked
+from app.core.errors import Forbidden, Unauthorized, envelope
 from app.extensions import jwt, login_manager
+from app.users import service as users
 
 API_KEY_PREFIX = "lck_"
 
@@ -44,7 +46,8 @@ class Principal:
         return ("user", self.user.id) if self.user else ("api_key", self.api_key.id)
 
 
-def _bearer() -> str:
+def bearer() -> str:
+    """The bearer credential of the current request, or ''."""
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
@@ -52,8 +55,6 @@ def _bearer() -> str:
 
 def _authenticate_user() -> Principal:
     verify_jwt_in_request()
-    from app.users import service as users
-
     user = users.get(int(get_jwt_identity()))
     if user is None:
         raise Unauthorized("The account no longer exists.", code="invalid_token")
@@ -61,7 +62,7 @@ def _authenticate_user() -> Principal:
 
 
 def _authenticate(allow_api_key: bool) -> Principal:
-    if _bearer().startswith(API_KEY_PREFIX):
+    if bearer().startswith(API_KEY_PREFIX):
         if not allow_api_key:
             raise Forbidden("API keys cannot use this endpoint.", code="user_required")
         if not login_identity.is_authenticated:
@@ -105,17 +106,15 @@ def current_user():
 
 def current_family_id() -> str | None:
     """The token family of the current access token."""
-    from app.auth.service import FAMILY_CLAIM
-
     return get_jwt().get(FAMILY_CLAIM)
 
 
 def _envelope(code: str, message: str):
-    return jsonify({"error": {"code": code, "message": message, "details": {}}}), 401
+    return jsonify(envelope(code, message)), 401
 
 
 def init_app(app: Flask) -> None:
-    """Wire Flask-JWT-Extended and Flask-Login to our models and error envelope."""
+    """Wire Flask-JWT-Extended, Flask-Login and OIDC to our error envelope (projects adds the API key loader)."""
     from app.auth import oidc
 
     jwt.init_app(app)
@@ -123,20 +122,8 @@ def init_app(app: Flask) -> None:
     oidc.init_app(app)
     login_manager.session_protection = None
 
-    @login_manager.request_loader
-    def load_api_key(req):
-        from app.projects import service as projects
-
-        value = _bearer()
-        if not value.startswith(API_KEY_PREFIX):
-            return None
-        api_key = projects.api_key_for_secret(value)
-        return ApiKeyIdentity(api_key) if api_key is not None else None
-
     @jwt.token_in_blocklist_loader
     def is_revoked(jwt_header, jwt_payload) -> bool:
-        from app.auth.service import FAMILY_CLAIM, is_family_revoked
-
         return is_family_revoked(jwt_payload.get(FAMILY_CLAIM))
 
     @jwt.expired_token_loader

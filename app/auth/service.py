@@ -123,6 +123,21 @@ def is_family_revoked(family_id: str | None) -> bool:
     return family is None or family.is_revoked
 
 
+def socket_identity(token: str) -> tuple[User, dict]:
+    """The active user of an access token presented by a socket, and its claims; 401 when it is
+    invalid, expired, not an access token, signed out, or its account is gone."""
+    try:
+        claims = decode_token(token)
+    except Exception:
+        raise Unauthorized("The access token is invalid or expired.", code="invalid_token") from None
+    if claims.get("type") != "access" or is_family_revoked(claims.get(FAMILY_CLAIM)):
+        raise Unauthorized("The access token is invalid or revoked.", code="invalid_token")
+    user = users.get(int(claims["sub"])) if str(claims.get("sub", "")).isdigit() else None
+    if user is None or not user.is_active:
+        raise Unauthorized("The account no longer exists.", code="invalid_token")
+    return user, claims
+
+
 # --- mailed links: email verification and password reset --------------------------------------
 
 RESET = "password_reset"

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from app.extensions import db
+from app.extensions import db, migrate
 
 
 def utcnow() -> datetime:
@@ -71,7 +71,7 @@ def savepoint() -> Iterator[None]:
 @event.listens_for(Session, "after_commit")
 def _run_on_commit(session: Session) -> None:
     if session.in_nested_transaction():
-        return  # SQLAlchemy also says "after_commit" when a savepoint is released: wait for the real commit
+        return  # SQLAlchemy fires after_commit when a SAVEPOINT is released too: wait for the real commit
     callbacks = session.info.pop(_ON_COMMIT_KEY, [])
     for callback in callbacks:
         callback()
@@ -98,8 +98,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def init_app(app: Flask) -> None:
     """Bind SQLAlchemy and Flask-Migrate."""
-    from app.extensions import migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]), render_as_batch=True, compare_type=True)
 

@@ -9,6 +9,11 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 
+def envelope(code: str, message: str, details: dict | None = None) -> dict:
+    """The one error body of the API, the auth errors and the socket acks: {"error": {code, message, details}}."""
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
 class APIError(Exception):
     """Base of every error a route may raise; the handler renders the envelope."""
 
@@ -23,8 +28,7 @@ class APIError(Exception):
         self.details = details or {}
 
     def to_response(self):
-        body = {"error": {"code": self.code, "message": self.message, "details": self.details}}
-        return jsonify(body), self.status
+        return jsonify(envelope(self.code, self.message, self.details)), self.status
 
 
 class BadRequest(APIError):
@@ -92,8 +96,7 @@ def init_app(app: Flask) -> None:
         message = error.description or error.name
         if status == 429:
             message = f"Too many requests: limit is {error.description}."
-        body = {"error": {"code": code, "message": message, "details": {}}}
-        response = jsonify(body)
+        response = jsonify(envelope(code, message))
         response.status_code = status
         for header in ("Allow", "Retry-After"):
             if error.get_response().headers.get(header):
@@ -103,5 +106,4 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         log.exception("Unhandled error")
-        body = {"error": {"code": "internal_error", "message": "Something went wrong on our side.", "details": {}}}
-        return jsonify(body), 500
+        return jsonify(envelope("internal_error", "Something went wrong on our side.")), 500

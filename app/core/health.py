@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
+from redis import Redis
 from sqlalchemy import text
 
 from app.extensions import db
@@ -28,8 +29,6 @@ def readyz():
         db.session.rollback()
     if current_app.config["REDIS_URL"]:
         try:
-            from redis import Redis
-
             Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=2).ping()
             checks["redis"] = "ok"
         except Exception as error:  # noqa: BLE001

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
+from redis import Redis
+from rq import Queue
+from rq.serializers import JSONSerializer
 
 from app.core.db import on_commit
 
@@ -66,10 +69,6 @@ class RQExecutor:
     """Production mode: RQ queues on Redis, run by `worker.py`."""
 
     def __init__(self, app: Flask) -> None:
-        from redis import Redis
-        from rq import Queue
-        from rq.serializers import JSONSerializer
-
         self.redis = Redis.from_url(app.config["REDIS_URL"])
         self.queues = {
             name: Queue(name, connection=self.redis, serializer=JSONSerializer) for name in QUEUES

@@ -1,15 +1,17 @@
 """/api/v1/projects/{pid}/conversations…, inbox settings and attachments (agents and the widget)."""
 from __future__ import annotations
 
-from flask import Blueprint, request, send_file
+from flask import Blueprint, current_app, request, send_file
 
-from app.auth.principal import authenticated, principal
+from app.auth.principal import authenticated, bearer, principal
 from app.core.errors import Forbidden, NotFound, Unauthorized
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
 from app.projects.access import project_for, role_in
 from app.core.validation import dump, json_body, query_args
 from app.inbox import service
+from app.visitors import limits
+from app.visitors import service as visitors
 from app.inbox.schemas import (
     AgentPresenceListOut,
     AttachmentOut,
@@ -160,15 +162,8 @@ def agent_presence(project_id: int):
 
 def _upload():
     """The multipart `file`, read with the attachment size limit instead of the JSON one."""
-    from flask import current_app
-
     request.max_content_length = current_app.config["ATTACHMENT_MAX_BYTES"] + 64 * 1024
     return request.files.get("file")
-
-
-def _bearer() -> str:
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    return value.strip() if scheme.lower() == "bearer" else ""
 
 
 @bp.post("/projects/<int:project_id>/attachments")
@@ -184,8 +179,6 @@ def upload_agent_attachment(project_id: int):
 
 
 def _widget_upload_limit() -> str:
-    from flask import current_app
-
     return current_app.config["WIDGET_UPLOAD_RATE"]
 
 
@@ -196,13 +189,9 @@ def _widget_upload_limit() -> str:
             status=201, auth="none", upload={"file": "The file: an image, PDF, text, CSV, Office document or zip"})
 def upload_widget_attachment():
     """Then pass its id in `attachment_ids` of `message:send`."""
-    from app.visitors import service as visitors
-
-    visitor = visitors.visitor_from_any_token(_bearer())
+    visitor = visitors.visitor_from_any_token(bearer())
     if visitor is None:
         raise Unauthorized("Send the visitor token as `Authorization: Bearer …`.", code="invalid_visitor_token")
-    from app.realtime import limits
-
     # Ids can come back after a restore; with the first-seen time the key is this visitor's alone.
     limits.admit_visitor_upload(visitor.project_id, f"{visitor.id}@{visitor.first_seen_at.timestamp():.0f}")
     attachment = service.store_attachment(visitor.project_id, "visitor", visitor.id, visitor.id, _upload())
@@ -218,12 +207,10 @@ def download_attachment(attachment_id: int):
     Tokens go in the Authorization header only, never in the URL, where they
     would outlive the page in history, proxy logs and referrers.
     """
-    from app.visitors import service as visitors
-
-    visitor = visitors.visitor_from_any_token(_bearer())
+    visitor = visitors.visitor_from_any_token(bearer())
     if visitor is not None:
         attachment = service.attachment_for_visitor(visitor, attachment_id)
-    elif _bearer():
+    elif bearer():
         caller = authenticated(principal)()
         attachment = service.attachment_for_agent(attachment_id, lambda project_id: role_in(project_id, caller))
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Annotated, Literal
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import ConfigDict, Field, field_validator
 
@@ -235,8 +235,6 @@ class BusinessHours(Schema):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):

@@ -21,6 +21,7 @@ from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
 from app.inbox.models import Attachment, Conversation, ConversationRead, InboxSettings, Message
+from app.inbox.storage import storage
 from app.inbox.schemas import (
     ConversationListQuery,
     ConversationOut,
@@ -32,7 +33,7 @@ from app.inbox.schemas import (
 )
 from app.projects import service as projects
 from app.projects.models import Project
-from app.realtime import presence
+from app.presence import service as presence
 from app.users.models import User
 from app.visitors.models import Visitor
 
@@ -850,8 +851,6 @@ _SIGNATURES = {
 
 def store_attachment(project_id: int, uploader_type: str, uploader_id: int, visitor_id: int | None, upload) -> Attachment:
     """Keep an uploaded file after checking its type and size. Commits."""
-    from app.inbox.storage import storage
-
     if upload is None or not upload.filename:
         raise ValidationFailed("Send the file as multipart field `file`.", code="file_required")
     content_type = (upload.mimetype or "").lower()

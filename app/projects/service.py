@@ -6,7 +6,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from app.core import jobs
 from app.mail import service as mail
+from app.core import jobs
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.pagination import PageQuery, paginate
@@ -16,7 +18,7 @@ from app.extensions import db
 from app.projects.models import ApiKey, Invitation, Project, ProjectMember
 from app.projects.schemas import ApiKeyCreate, InvitationCreate, ProjectCreate, ProjectUpdate, WidgetSettings
 from app.rbac.roles import Role
-from app.realtime import service as realtime
+from app.presence import service as presence
 from app.users.models import User
 
 
@@ -45,6 +47,12 @@ def projects_of(user: User, page: PageQuery) -> tuple[list[tuple[Project, Role]]
     )
     projects = {p.id: p for p in db.session.scalars(select(Project).where(Project.id.in_([m.project_id for m in memberships])))}
     return [(projects[m.project_id], m.role) for m in memberships], next_cursor
+
+
+def project_ids_of(user: User) -> list[int]:
+    """The ids of every project `user` belongs to (a socket joins all their rooms)."""
+    return list(db.session.scalars(
+        select(ProjectMember.project_id).where(ProjectMember.user_id == user.id).order_by(ProjectMember.id)))
 
 
 def update_project(project: Project, data: ProjectUpdate, caller=None) -> Project:
@@ -134,7 +142,7 @@ def remove_member(project: Project, user_id: int) -> None:
     _ensure_another_manager(project, member)
     db.session.delete(member)
     db.session.commit()
-    realtime.disconnect_agent(user_id)
+    presence.disconnect_agent(user_id)
 
 
 # --- invitations --------------------------------------------------------------

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app
+from flask_socketio import SocketIO
 
 from app.core import relay
 from app.core.outbox import OutboxRecord
+from app.inbox.service import visitor_message_body
+from app.presence.service import AGENT_NAMESPACE, WIDGET_NAMESPACE
 
-AGENT_NAMESPACE = "/agent"
 SERVER_EXTENSION = "livechat_socketio_server"
-WIDGET_NAMESPACE = "/widget"
 
 
 
@@ -34,8 +35,6 @@ def visitor_room(visitor_id: int) -> str:
 
 
 def _widget_message(message: dict) -> dict:
-    from app.inbox.service import visitor_message_body
-
     return visitor_message_body(message)
 
 
@@ -47,8 +46,6 @@ def init_app(app: Flask, server: Any) -> None:
 
 def use_external_emitter(app: Flask) -> None:
     """Worker processes publish through the Redis message queue without serving sockets."""
-    from flask_socketio import SocketIO
-
     app.extensions[SERVER_EXTENSION] = SocketIO(message_queue=app.config["REDIS_URL"],
                                                 channel=app.config["SOCKETIO_CHANNEL"])
 
@@ -60,16 +57,16 @@ def deliver(record: OutboxRecord) -> None:
     visitor_id = payload.get("visitor_id")
     if event_type == "message.created":
         message = payload["message"]
-        emit("message:new", {**message, "project_id": project_id, "event_id": event_id},
+        emit("message:new", {"event_id": event_id, "project_id": project_id, "message": message},
              to=to_agents, namespace=AGENT_NAMESPACE)
         if not message["private"]:
-            emit("message:new", {**_widget_message(message), "event_id": event_id},
+            emit("message:new", {"event_id": event_id, "message": _widget_message(message)},
                  to=visitor_room(visitor_id), namespace=WIDGET_NAMESPACE)
     elif event_type in ("conversation.created", "conversation.updated"):
         name = "conversation:created" if event_type == "conversation.created" else "conversation:updated"
-        emit(name, {**payload["conversation"], "project_id": project_id, "event_id": event_id},
+        emit(name, {"event_id": event_id, "project_id": project_id, "conversation": payload["conversation"]},
              to=to_agents, namespace=AGENT_NAMESPACE)
-        emit("conversation:updated", {**payload["widget_conversation"], "event_id": event_id},
+        emit("conversation:updated", {"event_id": event_id, "conversation": payload["widget_conversation"]},
              to=visitor_room(visitor_id), namespace=WIDGET_NAMESPACE)
     elif event_type == "conversation.read":
         body = {"conversation_id": payload["conversation_id"], "seq": payload["seq"],
@@ -78,5 +75,5 @@ def deliver(record: OutboxRecord) -> None:
         emit("read", agent_body, to=to_agents, namespace=AGENT_NAMESPACE)
         emit("read", body, to=visitor_room(visitor_id), namespace=WIDGET_NAMESPACE)
     elif event_type == "visitor.updated":
-        emit("visitor:updated", {"project_id": project_id, "visitor": payload["visitor"], "event_id": event_id},
+        emit("visitor:updated", {"event_id": event_id, "project_id": project_id, "visitor": payload["visitor"]},
              to=to_agents, namespace=AGENT_NAMESPACE)

@@ -8,7 +8,7 @@ from pydantic import EmailStr, Field, StringConstraints, field_validator
 
 from app.core.validation import OutSchema, Schema
 
-# Passwords are kept exactly as typed (never trimmed); the policy (app/auth/passwords.py) runs in the service.
+# Passwords are kept exactly as typed (never trimmed); the policy (app/users/passwords.py) runs in the service.
 Password = Annotated[str, StringConstraints(strip_whitespace=False)]
 PASSWORD = Field(min_length=10, max_length=128)
 NAME = Field(min_length=1, max_length=120)

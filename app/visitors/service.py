@@ -14,13 +14,13 @@ from user_agents import parse as parse_user_agent
 
 from app.core import outbox
 from app.core.db import utcnow
-from app.core.errors import Forbidden, NotFound, Unprocessable, ValidationFailed
+from app.core.errors import Forbidden, NotFound, Unprocessable
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
 from app.projects import service as projects
 from app.projects.models import Project
-from app.realtime import presence
+from app.presence import service as presence
 from app.visitors.models import Visitor
 from app.visitors.schemas import VisitorListQuery, VisitorOut, VisitorUpdate, WidgetSessionCreate
 
@@ -223,27 +223,6 @@ def visitor_summary(visitor: Visitor, online: bool | None = None) -> dict:
     body = VisitorOut.model_validate(visitor, from_attributes=True).model_dump(mode="json")
     body["online"] = presence.is_online(presence.VISITOR, visitor.id) if online is None else online
     return body
-
-
-def widget_config(project: Project) -> dict:
-    """Look and behaviour of the widget plus live state (agents online, business hours)."""
-    from app.inbox import service as inbox
-
-    settings = dict(project.widget_settings or {})
-    inbox_settings = inbox.settings_for(project.id)
-    agents = presence.available_agents(projects.member_user_ids(project.id))
-    return {
-        "color": settings.get("color", "#1f6feb"),
-        "position": settings.get("position", "right"),
-        "greeting": settings.get("greeting", "Hi! How can we help?"),
-        "launcher_text": settings.get("launcher_text", "Chat with us"),
-        "away_message": settings.get("away_message", "We're away right now."),
-        "agents_online": bool(agents),
-        "within_business_hours": inbox.within_business_hours(inbox_settings),
-        "prechat": inbox_settings.prechat or {"enabled": False, "fields": []},
-        "locale": inbox_settings.locale,
-        "title": project.name,
-    }
 
 
 def publish_presence(visitor_id: int, is_online: bool) -> None:

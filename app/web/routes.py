@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, request, send_from_directory
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from app.cli import demo_project
 from app.core.errors import NotFound
 from app.projects import service as projects
 
@@ -95,8 +96,6 @@ def widget_frame():
 @bp.get("/demo")
 def demo():
     """A page of a pretend customer site that embeds the widget for the demo project."""
-    from app.cli import demo_project
-
     project = demo_project()
     if project is None:
         raise NotFound("There is no demo project; run `flask --app wsgi seed-demo`.", code="demo_not_seeded")

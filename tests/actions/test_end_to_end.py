@@ -23,7 +23,8 @@ def test_an_auto_reply_reaches_the_widget_when_no_agent_is_online(api, make_widg
     widget = connect_widget(project, make_visitor(project))
     sent = _send(widget, "Hello, is anyone there?")
 
-    reply = widget.wait_for("message:new", lambda m: m["content"].startswith("Thanks for your message"), timeout=30)
+    reply = widget.wait_for("message:new", lambda m: m["message"]["content"].startswith("Thanks for your message"),
+                            timeout=30)["message"]
     assert reply["conversation_id"] == sent["conversation_id"]
     assert reply["sender_type"] == "agent" and reply["sender"]["name"] == project["name"]
     assert reply["seq"] == sent["seq"] + 1
@@ -36,7 +37,7 @@ def test_no_auto_reply_while_an_agent_is_online(unused_ids, api, make_widget_pro
     agent = connect_agent(manager)
     widget = connect_widget(project, make_visitor(project))
     conversation_id = _send(widget, "Hello?")["conversation_id"]
-    agent.wait_for("conversation:created", lambda c: c["id"] == conversation_id)
+    agent.wait_for("conversation:created", lambda c: c["conversation"]["id"] == conversation_id)
 
     runs = eventually(lambda: api.get(f"/projects/{project['id']}/actions/{rule['id']}/runs",
                                       token=manager["access_token"]).json["items"], timeout=30)
@@ -59,7 +60,8 @@ def test_round_robin_spreads_new_chats_among_online_agents(unused_ids, api, make
         widget = connect_widget(project, make_visitor(project))
         conversation_id = _send(widget, f"customer {n}")["conversation_id"]
         update = watcher.wait_for("conversation:updated",
-                                  lambda c, cid=conversation_id: c["id"] == cid and c["assignee_id"], timeout=30)
+                                  lambda c, cid=conversation_id: c["conversation"]["id"] == cid
+                                  and c["conversation"]["assignee_id"], timeout=30)["conversation"]
         assignees.append(update["assignee_id"])
     # The manager is offline; each online agent gets one (fewest open conversations first).
     assert sorted(assignees) == sorted([first["user"]["id"], second["user"]["id"]])
@@ -72,5 +74,6 @@ def test_a_keyword_tag_reaches_the_agents(api, make_widget_project, make_visitor
     widget = connect_widget(project, make_visitor(project))
     conversation_id = _send(widget, "I was charged twice, I want a refund")["conversation_id"]
 
-    update = agent.wait_for("conversation:updated", lambda c: c["id"] == conversation_id and c["tags"], timeout=30)
+    update = agent.wait_for("conversation:updated", lambda c: c["conversation"]["id"] == conversation_id
+                            and c["conversation"]["tags"], timeout=30)["conversation"]
     assert update["tags"] == ["billing"]

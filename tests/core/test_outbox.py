@@ -211,11 +211,13 @@ def test_every_committed_event_reaches_a_subscriber_and_a_rolled_back_one_never(
     assert all(_dispatched_at(app, event_id) is not None for event_id in committed)
 
 
-def test_a_subscribers_writes_commit_with_the_dispatch(probe, project_id):
+def test_a_subscribers_writes_and_callbacks_wait_for_the_dispatchers_commit(probe, project_id):
     app, listener = probe
     event_id = _publish(app, project_id, "probe.event", {"echo": True})
 
-    listener.wait_for(lambda heard: len(_ids(heard, "probe.echo")) >= 1 and event_id in _ids(heard, "probe.event"))
+    heard = listener.wait_for(lambda heard: _ids(heard, "probe.echo") and event_id in _ids(heard, "after-commit"))
+    # The handler's on_commit callback (how jobs are queued) ran after the batch was committed, not at its savepoint.
+    assert all(item["dispatched"] for item in heard if item["type"] == "after-commit")
 
 
 def test_a_raising_subscriber_neither_stops_the_others_nor_keeps_its_writes(probe, project_id):
@@ -224,7 +226,8 @@ def test_a_raising_subscriber_neither_stops_the_others_nor_keeps_its_writes(prob
     after = _publish(app, project_id, "probe.event", {"n": 1})
 
     # Retried on the next sweeps (the recorder hears each attempt), then given up and stamped.
-    listener.wait_for(lambda heard: _ids(heard, "probe.event").count(failing) >= 2 and after in _ids(heard, "probe.event"))
+    listener.wait_for(lambda heard: _ids(heard, "probe.event").count(failing) >= 2
+                      and after in _ids(heard, "probe.event"))
     deadline = time.monotonic() + 30
     while _dispatched_at(app, failing) is None:
         assert time.monotonic() < deadline, "a failing row was retried forever"

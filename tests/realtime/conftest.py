@@ -17,6 +17,7 @@ import pytest
 import requests
 import socketio
 
+from app.realtime import contract
 from tests.conftest import ROOT, WIDGET_ORIGIN
 from tests.helpers import free_port, stop_processes, wait_until_ready
 
@@ -26,9 +27,17 @@ class ConnectionRefused(Exception):
 
 
 class SocketClient:
-    """A Socket.IO client on one namespace that records every event it receives."""
+    """A Socket.IO client on one namespace that records every event it receives.
+
+    Every event it receives and every ack it gets must validate against the realtime
+    contract (`app/realtime/contract.py`): acks are checked as they arrive, events
+    at the end of the test (`_every_event_follows_the_contract`).
+    """
+
+    created: list["SocketClient"] = []
 
     def __init__(self, base_url: str, namespace: str, origin: str | None = WIDGET_ORIGIN) -> None:
+        SocketClient.created.append(self)
         self.base_url = base_url
         self.namespace = namespace
         # websocket-client sends an Origin of its own unless told which one (or none) to send.
@@ -62,7 +71,9 @@ class SocketClient:
         return self
 
     def call(self, event: str, data=None, timeout: float = 15):
-        return self.sio.call(event, data, namespace=self.namespace, timeout=timeout)
+        answer = self.sio.call(event, data, namespace=self.namespace, timeout=timeout)
+        contract.ack(self.namespace, event, answer)
+        return answer
 
     def emit(self, event: str, data=None) -> None:
         self.sio.emit(event, data, namespace=self.namespace)
@@ -91,7 +102,25 @@ class SocketClient:
 
 def _message_seqs(events: list, conversation_id: int) -> list[int]:
     """Distinct seqs of message:new events of one conversation (clients drop duplicates by seq)."""
-    return sorted({m["seq"] for m in events if m["conversation_id"] == conversation_id})
+    return sorted({e["message"]["seq"] for e in events if e["message"]["conversation_id"] == conversation_id})
+
+
+@pytest.fixture(autouse=True)
+def _every_event_follows_the_contract():
+    """Like Zulip's test_events: each event a test's sockets received validates against its model."""
+    SocketClient.created.clear()
+    yield
+    failures = []
+    for client in SocketClient.created:
+        with client.condition:
+            events = list(client.events)
+        for name, data in events:
+            try:
+                contract.server_event(client.namespace, name, data)
+            except ValueError as error:  # pydantic's ValidationError is a ValueError
+                failures.append(f"{client.namespace} {name}: {error}")
+    SocketClient.created.clear()
+    assert failures == [], "events outside the realtime contract:\n" + "\n".join(failures)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ def test_a_removed_member_stops_hearing_the_project_at_once(make_widget_project,
     agent_socket = connect_agent(agent)
     widget = connect_widget(project, make_visitor(project))
     first = widget.call("message:send", {"client_msg_id": uuid.uuid4().hex, "content": "before"})["message"]
-    agent_socket.wait_for("message:new", lambda m: m["id"] == first["id"])
+    agent_socket.wait_for("message:new", lambda m: m["message"]["id"] == first["id"])
 
     removed = rest.request("DELETE", f"/projects/{project['id']}/members/{agent['user']['id']}", manager["access_token"])
     assert removed.status_code == 204
@@ -24,7 +24,7 @@ def test_a_removed_member_stops_hearing_the_project_at_once(make_widget_project,
     second = widget.call("message:send", {"client_msg_id": uuid.uuid4().hex, "content": "after"})["message"]
     manager_socket = connect_agent(manager)
     rest.reply(manager, project, second["conversation_id"], "still here")
-    manager_socket.wait_for("message:new", lambda m: m["content"] == "still here")
+    manager_socket.wait_for("message:new", lambda m: m["message"]["content"] == "still here")
     time.sleep(0.3)
     assert again.received("message:new") == []
-    assert [m["id"] for m in agent_socket.received("message:new")] == [first["id"]]
+    assert [m["message"]["id"] for m in agent_socket.received("message:new")] == [first["id"]]

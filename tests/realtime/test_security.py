@@ -76,7 +76,7 @@ def test_a_visitor_cannot_touch_another_visitors_conversation(make_widget_projec
     items = rest.request("GET", f"/projects/{project['id']}/conversations/{conversation_id}/messages",
                          manager["access_token"]).json()["items"]
     assert [m["content"] for m in items] == ["private matter"]
-    assert all(m["conversation_id"] != conversation_id for m in bob.received("message:new"))
+    assert all(m["message"]["conversation_id"] != conversation_id for m in bob.received("message:new"))
 
 
 def test_an_agent_hears_nothing_from_another_project(make_widget_project, make_visitor, connect_widget,
@@ -87,9 +87,9 @@ def test_an_agent_hears_nothing_from_another_project(make_widget_project, make_v
     agent_b = connect_agent(manager_b)
     widget = connect_widget(project_a, make_visitor(project_a))
     message = widget.call("message:send", {"client_msg_id": uuid.uuid4().hex, "content": "for A only"})["message"]
-    agent_a.wait_for("message:new", lambda m: m["id"] == message["id"])
+    agent_a.wait_for("message:new", lambda m: m["message"]["id"] == message["id"])
     rest.reply(manager_a, project_a, message["conversation_id"], "A answers")
-    agent_a.wait_for("message:new", lambda m: m["seq"] == 2)
+    agent_a.wait_for("message:new", lambda m: m["message"]["seq"] == 2)
     time.sleep(0.3)
     # B hears only its own project (its own presence), nothing of A's
     assert all(data.get("project_id") == project_b["id"] for _, data in agent_b.events)

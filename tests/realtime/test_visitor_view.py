@@ -29,11 +29,11 @@ def test_visitors_never_see_internal_workflow(make_widget_project, make_visitor,
     _patch(rest, key, project, conversation_id, status="open")  # an integration reopens
     last = rest.reply(carol, project, conversation_id, "Anything else?")
 
-    widget.wait_for("message:new", lambda m: m["id"] == last["id"])
-    agent.wait_for("message:new", lambda m: m["id"] == last["id"])
+    widget.wait_for("message:new", lambda m: m["message"]["id"] == last["id"])
+    agent.wait_for("message:new", lambda m: m["message"]["id"] == last["id"])
     time.sleep(0.5)  # anything emitted in between has arrived by now
 
-    live = widget.received("message:new")
+    live = [event["message"] for event in widget.received("message:new")]
     synced = widget.call("sync", {"conversation_id": conversation_id, "after_seq": 0})["messages"]
     for view in (live, synced):
         contents = [m["content"] for m in view]

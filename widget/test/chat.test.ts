@@ -161,8 +161,8 @@ describe("chat client", () => {
 
     const second = server.addMessage(100, "agent", "2");
     const third = server.addMessage(100, "agent", "3");
-    transport().fire("message:new", third); // 2 was lost on the way
-    transport().fire("message:new", third);
+    transport().fire("message:new", { event_id: 7, message: third }); // 2 was lost on the way
+    transport().fire("message:new", { event_id: 7, message: third });
     await settle();
 
     expect(visibleMessages(store.state).map((m) => m.seq)).toEqual([1, second.seq, third.seq]);
@@ -175,7 +175,7 @@ describe("chat client", () => {
     transport().connect();
     await settle();
 
-    transport().fire("message:new", server.addMessage(100, "agent", "answer"));
+    transport().fire("message:new", { event_id: 8, message: server.addMessage(100, "agent", "answer") });
     expect(unreadCount(store.state)).toBe(1);
 
     client.setOpen(true);
@@ -197,7 +197,7 @@ describe("chat client", () => {
   it("records the agent's read position for read receipts", async () => {
     const { store, client, transport } = setup();
     client.start(session());
-    transport().fire("read", { conversation_id: 100, seq: 4, reader_type: "agent" });
+    transport().fire("read", { event_id: 9, conversation_id: 100, seq: 4, reader_type: "agent" });
     expect(store.state.agentReadSeq[100]).toBe(4);
   });
 

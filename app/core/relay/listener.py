@@ -5,6 +5,7 @@ import logging
 import threading
 import time
 
+import psycopg
 from flask import Flask
 
 from app.core import jobs, outbox
@@ -28,8 +29,6 @@ def _schedule(app: Flask, grace: float) -> None:
 
 def listen(app: Flask, stop: threading.Event) -> None:
     """Wake the relay on NOTIFY, and sweep every RELAY_SWEEP_SECONDS for anything missed."""
-    import psycopg  # only production workers need the driver's LISTEN
-
     url = _psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])
     sweep = app.config["RELAY_SWEEP_SECONDS"]
     with app.app_context():

@@ -2,12 +2,16 @@ import { describe, expect, it } from "vitest";
 import { hasUnjoinedProject, unwrap } from "./payloads";
 
 describe("unwrap", () => {
-  it("accepts the resource itself with project_id", () => {
-    expect(unwrap<{ id: number }>({ id: 4, seq: 2, project_id: 7 }, "message")).toEqual({ id: 4, seq: 2, project_id: 7 });
+  it("takes the resource from under its name, keeping the event's project_id", () => {
+    expect(unwrap<{ id: number }>({ event_id: 9, project_id: 7, message: { id: 4, seq: 2 } }, "message")).toEqual({
+      id: 4,
+      seq: 2,
+      project_id: 7,
+    });
   });
 
-  it("accepts the resource wrapped under its name, keeping the outer project_id", () => {
-    expect(unwrap<{ id: number }>({ project_id: 7, message: { id: 4, seq: 2 } }, "message")).toEqual({ id: 4, seq: 2, project_id: 7 });
+  it("refuses an event without the resource under its name (the flat shape is not the contract)", () => {
+    expect(unwrap<{ id: number }>({ id: 4, seq: 2, project_id: 7 }, "message")).toBeNull();
   });
 
   it("ignores what is not an object", () => {

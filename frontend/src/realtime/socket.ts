@@ -1,19 +1,25 @@
 import { io } from "socket.io-client";
 import type { Socket } from "socket.io-client";
-import type { Id, Message, PresenceStatus } from "../api/types";
+import type { Conversation, Id, Message, PresenceStatus, Visitor } from "../api/types";
 import type { SyncPage } from "../inbox/inboxStore";
 
 export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting";
 
-/** Server → client events of the /agent namespace (ARCHITECTURE.md §6). */
+/** What every stored event of /agent carries (ARCHITECTURE.md §6; `flask realtime-schema` has them all). */
+export interface AgentEnvelope {
+  event_id: number;
+  project_id: Id;
+}
+
+/** Server → client events of the /agent namespace: resources under their name; typing, read, presence flat. */
 export interface AgentEvents {
-  "conversation:created": (payload: unknown) => void;
-  "conversation:updated": (payload: unknown) => void;
-  "message:new": (payload: unknown) => void;
+  "conversation:created": (payload: AgentEnvelope & { conversation: Conversation }) => void;
+  "conversation:updated": (payload: AgentEnvelope & { conversation: Conversation }) => void;
+  "message:new": (payload: AgentEnvelope & { message: Message }) => void;
   typing: (payload: { project_id: Id; conversation_id: Id; is_typing: boolean; sender_type: string }) => void;
-  read: (payload: { project_id: Id; conversation_id: Id; seq: number; reader_type: string; reader_id?: Id | null }) => void;
-  presence: (payload: { project_id?: Id; user_id: Id; status: PresenceStatus }) => void;
-  "visitor:updated": (payload: unknown) => void;
+  read: (payload: AgentEnvelope & { conversation_id: Id; seq: number; reader_type: string; reader_id?: Id | null }) => void;
+  presence: (payload: { project_id: Id; user_id: Id; status: PresenceStatus }) => void;
+  "visitor:updated": (payload: AgentEnvelope & { visitor: Visitor }) => void;
 }
 
 export interface AgentSocketAuth {

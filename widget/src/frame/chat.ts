@@ -4,7 +4,16 @@
  * and turns UI intents (send, retry, typing, open a conversation) into
  * socket calls.
  */
-import type { ApiError, Attachment, Conversation, Message, Session } from "../shared/types";
+import type {
+  ApiError,
+  Attachment,
+  Conversation,
+  ConversationUpdatedEvent,
+  Message,
+  MessageNewEvent,
+  ReadEvent,
+  Session,
+} from "../shared/types";
 import { OfflineQueue, type QueuedMessage, type SendResult } from "./offline-queue";
 import { readJson, writeJson } from "./storage";
 import {
@@ -151,10 +160,10 @@ export class ChatClient {
       clearTimeout(this.refreshTimer);
       this.refreshTimer = setTimeout(() => this.options.onTokenRefused(), delay);
     });
-    transport.on("message:new", (message: Message) => this.receiveLive(message));
-    transport.on("conversation:updated", (conversation: Conversation) => this.conversationUpdated(conversation));
+    transport.on("message:new", (event: MessageNewEvent) => this.receiveLive(event.message));
+    transport.on("conversation:updated", (event: ConversationUpdatedEvent) => this.conversationUpdated(event.conversation));
     transport.on("typing", (event: { conversation_id: number; is_typing: boolean; agent?: Agent }) => this.agentTyping(event));
-    transport.on("read", (event: { conversation_id: number; seq: number; reader_type: string }) => {
+    transport.on("read", (event: ReadEvent) => {
       this.store.update((state) =>
         event.reader_type === "visitor"
           ? setVisitorRead(state, event.conversation_id, event.seq) // read in another tab

@@ -75,6 +75,27 @@ export interface Session {
   config: WidgetConfig;
 }
 
+/**
+ * Server → client events of /widget (ARCHITECTURE.md §6; `flask realtime-schema` exports them all):
+ * stored events carry `event_id` and their resource under its name; `typing` and `read` are flat.
+ */
+export interface MessageNewEvent {
+  event_id: number;
+  message: Message;
+}
+
+export interface ConversationUpdatedEvent {
+  event_id: number;
+  conversation: Conversation;
+}
+
+export interface ReadEvent {
+  event_id: number;
+  conversation_id: number;
+  seq: number;
+  reader_type: "visitor" | "agent";
+}
+
 export interface ApiError {
   code: string;
   message: string;

@@ -1,4 +1,4 @@
-"""/api/v1/me: the signed-in user, their password and two-factor sign-in."""
+"""/api/v1/me: the signed-in user, password, 2FA (in `auth`, not `users`: auth sits above users)."""
 from __future__ import annotations
 
 from flask import Blueprint

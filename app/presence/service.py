@@ -12,9 +12,15 @@ import time
 from typing import Iterable
 
 from flask import Flask, current_app
+from redis import Redis
+
+from app.extensions import socketio
 
 AGENT = "agent"
 VISITOR = "visitor"
+# The Socket.IO namespace of each kind of person (the one definition; the realtime gateway serves them).
+AGENT_NAMESPACE = "/agent"
+WIDGET_NAMESPACE = "/widget"
 AGENT_STATUSES = ("online", "away")
 _EXTENSION = "livechat_presence"
 
@@ -75,8 +81,6 @@ class RedisPresence:
     """Production mode: a sorted set per person (member = socket id, score = expiry)."""
 
     def __init__(self, url: str, ttl: int) -> None:
-        from redis import Redis
-
         self.redis = Redis.from_url(url)
         self.ttl = ttl
 
@@ -193,3 +197,15 @@ def available_agents(user_ids: Iterable[int]) -> set[int]:
     """Agents connected and not away."""
     online = online_ids(AGENT, user_ids)
     return {uid for uid in online if store().stored_status(uid) == "online"}
+
+
+def disconnect_agent(user_id: int) -> None:
+    """Close every dashboard socket of `user_id`, on whichever web process holds it.
+
+    An agent's socket joins its projects' rooms when it connects; after a
+    membership is removed it must stop hearing that project at once. The
+    dashboard reconnects by itself and joins only the projects it still has.
+    """
+    for sid in socket_ids(AGENT, user_id):
+        # Through the Socket.IO message queue this reaches the process that holds the socket.
+        socketio.server.disconnect(sid, namespace=AGENT_NAMESPACE)

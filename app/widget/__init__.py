@@ -1,0 +1,1 @@
+"""The widget's REST entry: the public session call (origin check, visitor token, widget config)."""
