@@ -5,7 +5,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import cli, extensions, realtime
+from app import actions, cli, extensions, realtime
+from app.actions import models as _actions_models  # noqa: F401
+from app.actions.routes import bp as actions_bp
 from app.audit import jobs as audit_jobs
 from app.audit import models as _audit_models  # noqa: F401  (every model module, so metadata and Alembic see all tables)
 from app.audit.routes import bp as audit_bp
@@ -91,12 +93,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    actions.init_app(app)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
     for blueprint in (health_bp, api_bp, auth_bp, me_bp, projects_bp, web_bp, visitors_bp, widget_bp, inbox_bp,
-                      audit_bp, privacy_bp, oidc_browser_bp):
+                      audit_bp, privacy_bp, oidc_browser_bp, actions_bp):
         app.register_blueprint(blueprint)
     # Integrations and agent tools (issue #9).
     for blueprint in (canned_bp, notes_bp, webhooks_bp, screenshots_bp, mail_bp):

@@ -194,6 +194,8 @@ class Settings:
             # A delivery overdue this long lost its job (a killed worker); the sweep runs this often.
             "WEBHOOK_STUCK_SECONDS": float(os.environ.get("WEBHOOK_STUCK_SECONDS", "60")),
             "WEBHOOK_RESUME_SECONDS": float(os.environ.get("WEBHOOK_RESUME_SECONDS", "30")),
+            # How often the automation rules' time-based triggers are looked at.
+            "ACTIONS_TICK_SECONDS": float(os.environ.get("ACTIONS_TICK_SECONDS", "30")),
         }
 
 

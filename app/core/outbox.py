@@ -28,6 +28,9 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 _INSERT = insert(OutboxEvent.__table__).returning(OutboxEvent.__table__.c.id)
+# Set by the automation engine while a rule's effects run: events they cause carry it as
+# `automation` ({rule_ids, hops}), so a rule is never triggered by its own effects (loop guard).
+ORIGIN_KEY = "livechat_outbox_origin"
 # The relay's after-commit hook of an app (see `on_committed`).
 _COMMITTED_EXTENSION = "livechat_outbox_committed"
 
@@ -52,6 +55,9 @@ _subscribers: dict[str, Handler] = {}
 
 def publish(project_id: int, event_type: str, payload: dict[str, Any]) -> int:
     """Record `event_type` for `project_id`; it goes out only if the transaction commits. Returns the row id."""
+    origin = db.session.info.get(ORIGIN_KEY)
+    if origin is not None:
+        payload = {**payload, "automation": origin}
     created_at = utcnow()
     event_id = db.session.execute(_INSERT, {"project_id": project_id, "event_type": event_type,
                                             "payload": payload, "created_at": created_at}).scalar_one()

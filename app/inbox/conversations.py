@@ -143,7 +143,8 @@ def _append_joined(conversation: Conversation, agent_id: int) -> Message:
                    content=f"{_agent_name(agent_id)} joined the conversation")
 
 
-def _publish_conversation(conversation: Conversation, event_type: str = "conversation.updated") -> None:
+def _publish_conversation(conversation: Conversation, event_type: str = "conversation.updated",
+                          changes: dict | None = None) -> None:
     # A new conversation reaches agents as a full list row (visitor, last message) so it can be shown at once.
     if event_type == "conversation.created":
         body = conversation_rows([conversation], None)[0]  # nobody has read a brand-new thread
@@ -153,6 +154,8 @@ def _publish_conversation(conversation: Conversation, event_type: str = "convers
         "conversation": body,
         "widget_conversation": widget_conversation_body(conversation),
         "visitor_id": conversation.visitor_id,
+        # {field: [before, after]} of status and assignee, for subscribers that react to a change.
+        "changes": changes or {},
     })
 
 
@@ -196,8 +199,12 @@ def _agent_name(user_id: int | None) -> str:
     return user.name if user else "someone"
 
 
-def update_conversation(project: Project, conversation_id: int, actor: User | None, data: ConversationUpdate) -> Conversation:
-    """Change status, assignee, priority, tags or snooze; system messages record the visible changes. Commits."""
+def update_conversation(project: Project, conversation_id: int, actor: User | None, data: ConversationUpdate,
+                        *, actor_name: str | None = None) -> Conversation:
+    """Change status, assignee, priority, tags or snooze; system messages record the visible changes. Commits.
+
+    `actor_name` names a non-person actor (an automation rule) in those messages.
+    """
     get_conversation(project, conversation_id)
     fields = data.model_fields_set
     if "assignee_id" in fields and data.assignee_id is not None and data.assignee_id not in projects.member_user_ids(project.id):
@@ -210,14 +217,17 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
     audit.record("conversation.update", project_id=project.id, target=("conversation", conversation.id),
                  changes=audit.diff(conversation, data.model_dump(include=fields)),
                  actor=("user", actor.id) if actor else None)
-    actor_name = actor.name if actor else "An integration"
+    actor_name = actor.name if actor else actor_name or "An integration"
     notes: list[str] = []
+    changes: dict = {}
     joined = None
     if "assignee_id" in fields and data.assignee_id != conversation.assignee_id:
+        changes["assignee_id"] = [conversation.assignee_id, data.assignee_id]
         conversation.assignee_id = joined = data.assignee_id
         notes.append(f"{actor_name} assigned this conversation to {_agent_name(data.assignee_id)}"
                      if data.assignee_id else f"{actor_name} unassigned this conversation")
     if data.status is not None and data.status != conversation.status:
+        changes["status"] = [conversation.status, data.status]
         conversation.status = data.status
         conversation.resolved_at = utcnow() if data.status == "resolved" else None
         conversation.snoozed_until = data.snoozed_until if data.status == "snoozed" else None
@@ -238,19 +248,23 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
     for note in notes:
         _append_internal_note(conversation, note)
     db.session.flush()
-    _publish_conversation(conversation)
+    _publish_conversation(conversation, changes=changes)
     db.session.commit()
     return conversation
 
 
 def _auto_assign(conversation: Conversation) -> None:
-    """Round-robin among available agents under their capacity: fewest open conversations, longest idle first."""
+    """The project's auto-assignment of a new conversation, when it is on."""
     settings = settings_for(conversation.project_id)
-    if not settings.auto_assign:
-        return
+    if settings.auto_assign:
+        _assign_round_robin(conversation, settings, "This conversation was assigned to {agent}")
+
+
+def _assign_round_robin(conversation: Conversation, settings: InboxSettings, note: str) -> int | None:
+    """Round-robin among available agents under their capacity: fewest open conversations, longest idle first."""
     available = presence.available_agents(projects.member_user_ids(conversation.project_id))
     if not available:
-        return
+        return None
     load = dict(db.session.execute(
         select(Conversation.assignee_id, func.count())
         .where(Conversation.project_id == conversation.project_id, Conversation.assignee_id.in_(available),
@@ -264,11 +278,26 @@ def _auto_assign(conversation: Conversation) -> None:
     ).all())
     candidates = [uid for uid in available if load.get(uid, 0) < settings.agent_capacity]
     if not candidates:
-        return
+        return None
     chosen = min(candidates, key=lambda uid: (load.get(uid, 0), last_assigned.get(uid, 0), uid))
     conversation.assignee_id = chosen
     _append_joined(conversation, chosen)
-    _append_internal_note(conversation, f"This conversation was assigned to {_agent_name(chosen)}")
+    _append_internal_note(conversation, note.format(agent=_agent_name(chosen)))
+    return chosen
+
+
+def assign_round_robin(project: Project, conversation_id: int, actor_name: str) -> int | None:
+    """Assign by the auto-assignment's round-robin (whether or not auto-assign is on); the chosen agent or None. Commits."""
+    get_conversation(project, conversation_id)
+    conversation = _lock_conversation(conversation_id)
+    before = conversation.assignee_id
+    chosen = _assign_round_robin(conversation, settings_for(project.id),
+                                 f"{actor_name} assigned this conversation to {{agent}}")
+    if chosen is not None and chosen != before:
+        db.session.flush()
+        _publish_conversation(conversation, changes={"assignee_id": [before, chosen]})
+    db.session.commit()
+    return chosen
 
 
 def _escape_like(text: str) -> str:
@@ -387,6 +416,8 @@ def wake_snoozed(now: datetime | None = None) -> int:
         conversation.snoozed_until = None
         _append_internal_note(conversation, "The snooze ended; this conversation is open again")
         db.session.flush()
-        _publish_conversation(conversation)
+        _publish_conversation(conversation, changes={"status": ["snoozed", "open"]})
+        outbox.publish(conversation.project_id, "conversation.woke_up",
+                       {"conversation_id": conversation.id, "visitor_id": conversation.visitor_id})
         db.session.commit()
     return len(due)

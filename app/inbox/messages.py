@@ -553,6 +553,7 @@ def _send_visitor_message(visitor: Visitor, data: WidgetMessageCreate, content: 
     conversation = conversations._lock_conversation(conversation.id)
     attachments = uploads._claim_attachments(visitor.project_id, data.attachment_ids, "visitor", visitor.id)
     is_reopened = conversation.status in ("pending", "snoozed")
+    changes = {"status": [conversation.status, "open"]} if is_reopened else {}
     if is_reopened:
         conversation.status = "open"
         conversation.snoozed_until = None
@@ -564,7 +565,8 @@ def _send_visitor_message(visitor: Visitor, data: WidgetMessageCreate, content: 
     db.session.flush()
     # A plain message is announced by message.created alone; the thread itself changes only when new or reopened.
     if is_new or is_reopened:
-        conversations._publish_conversation(conversation, "conversation.created" if is_new else "conversation.updated")
+        conversations._publish_conversation(conversation, "conversation.created" if is_new else "conversation.updated",
+                                            changes)
     return _commit_send(message, lambda: _stored(None, "visitor", visitor.id, data.client_msg_id))
 
 
@@ -637,3 +639,18 @@ def agent_sync(project_ids: list[int], conversation_id: int, after_seq: int, lim
         select(Message).where(Message.conversation_id == conversation.id, Message.seq > after_seq)
         .order_by(Message.seq).limit(limit)
     ))
+
+
+def send_automated_message(project: Project, conversation_id: int, content: str, *, private: bool,
+                           sender_name: str) -> Message:
+    """A message (or private note) sent as the project by automation, not by a person. Commits.
+
+    It is an agent-side message without a sender id: visitors see it like a reply,
+    and it counts neither as an agent's first response nor as anyone's read.
+    """
+    content = _check_content(content, [])
+    conversation = conversations._lock_conversation(conversations.get_conversation(project, conversation_id).id)
+    message = _append(conversation, sender_type="agent", sender_id=None, sender_name=sender_name[:120],
+                      content=content, is_private=private)
+    db.session.commit()
+    return message

@@ -7,6 +7,7 @@ from __future__ import annotations
 from app.inbox.conversations import (  # noqa: F401 - re-exported
     OPEN_STATUSES,
     agent_presence,
+    assign_round_robin,
     conversation_body,
     conversation_in_projects,
     conversation_rows,
@@ -30,6 +31,7 @@ from app.inbox.messages import (  # noqa: F401 - re-exported
     conversation_messages,
     message_body,
     send_agent_message,
+    send_automated_message,
     send_visitor_message,
     visitor_messages,
 )

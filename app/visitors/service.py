@@ -196,6 +196,7 @@ def start_session(project: Project, data: WidgetSessionCreate, user_agent: str |
             admit_new_visitor()
         visitor = Visitor(project_id=project.id, attributes={})
         db.session.add(visitor)
+    was_identified = is_identified(visitor)
     if data.identifier is not None and not visitor.is_identity_verified:
         visitor.identifier = data.identifier
         visitor.is_identity_verified = is_verified
@@ -204,8 +205,20 @@ def start_session(project: Project, data: WidgetSessionCreate, user_agent: str |
     outbox.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
     if is_new:  # for subscribers (webhooks); the agents' sockets hear visitor.updated
         outbox.publish(project.id, "visitor.created", {"visitor": visitor_summary(visitor)})
+    _publish_if_identified(visitor, was_identified)
     db.session.commit()
     return visitor, issue_token(visitor)
+
+
+def is_identified(visitor: Visitor) -> bool:
+    """True once the site told us who the visitor is (an identifier or an email)."""
+    return bool(visitor.identifier or visitor.email)
+
+
+def _publish_if_identified(visitor: Visitor, was_identified: bool) -> None:
+    # A separate event, because visitor.updated also fires on every page view and presence change.
+    if not was_identified and is_identified(visitor):
+        outbox.publish(visitor.project_id, "visitor.identified", {"visitor_id": visitor.id})
 
 
 def visitor_summary(visitor: Visitor, online: bool | None = None) -> dict:
@@ -255,6 +268,7 @@ def get_visitor(project: Project, visitor_id: int) -> Visitor:
 def update_visitor(project: Project, visitor_id: int, data: VisitorUpdate) -> Visitor:
     """Agents correct a visitor's name, email or attributes. Commits."""
     visitor = get_visitor(project, visitor_id)
+    was_identified = is_identified(visitor)
     fields = data.model_fields_set
     if "name" in fields:
         visitor.name = data.name or None
@@ -264,5 +278,6 @@ def update_visitor(project: Project, visitor_id: int, data: VisitorUpdate) -> Vi
         visitor.attributes = merge_attributes(visitor.attributes, data.attributes)
     db.session.flush()
     outbox.publish(project.id, "visitor.updated", {"visitor": visitor_summary(visitor)})
+    _publish_if_identified(visitor, was_identified)
     db.session.commit()
     return visitor

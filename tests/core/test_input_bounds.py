@@ -68,6 +68,8 @@ def world(api, make_widget_project, make_conversation):
     # An endpoint on the allowlisted loopback, for an event nothing here fires (no delivery rows appear).
     webhook = api.post(f"/projects/{pid}/webhooks", json={"url": "http://127.0.0.1:9/hook",
                                                        "events": ["conversation.assigned"]}, token=token).json
+    rule = api.post(f"/projects/{pid}/actions", token=token, json={
+        "name": "r", "trigger": {"type": "conversation.created"}, "effects": [{"type": "add_tag", "tag": "t"}]}).json
     ids = {
         "project_id": pid,
         "conversation_id": conversation_id,
@@ -76,6 +78,7 @@ def world(api, make_widget_project, make_conversation):
         "invitation_id": invitation["id"],
         "api_key_id": key["id"],
         "webhook_id": webhook["id"],
+        "rule_id": rule["id"],
         "attachment_id": 1,
         "token": "not-a-token",
     }

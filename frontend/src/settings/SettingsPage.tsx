@@ -5,6 +5,7 @@ import { CannedSettings } from "../integrations/CannedSettings";
 import { MailSettings } from "../integrations/MailSettings";
 import { WebhooksSettings } from "../integrations/WebhooksSettings";
 import { ApiKeysSettings } from "./ApiKeysSettings";
+import { AutomationSettings } from "./AutomationSettings";
 import { GeneralSettings } from "./GeneralSettings";
 import { InboxSettings } from "./InboxSettings";
 import { InvitationsSettings } from "./InvitationsSettings";
@@ -13,7 +14,7 @@ import { SecuritySettings } from "./SecuritySettings";
 import { WidgetSettings } from "./WidgetSettings";
 
 const TABS = [
-  "general", "widget", "inbox", "members", "invitations", "api-keys", "security", "email", "canned-responses", "webhooks",
+  "general", "widget", "inbox", "automation", "members", "invitations", "api-keys", "security", "email", "canned-responses", "webhooks",
 ] as const;
 type Tab = (typeof TABS)[number];
 const MANAGER_ONLY: Tab[] = ["invitations", "api-keys", "security", "webhooks"];
@@ -45,6 +46,7 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
         {current === "widget" && <WidgetSettings project={project} />}
         {current === "inbox" && <InboxSettings project={project} />}
         {current === "email" && <MailSettings project={project} />}
+        {current === "automation" && <AutomationSettings project={project} />}
         {current === "members" && <MembersSettings project={project} />}
         {current === "invitations" && <InvitationsSettings project={project} />}
         {current === "api-keys" && <ApiKeysSettings project={project} />}

@@ -1,0 +1,99 @@
+"""Rules of a project: check (against the fixed lists, and the members for assign), then store. Each commits once."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.actions import schemas
+from app.actions.models import ActionRule, ActionRun
+from app.actions.schemas import RuleCreate, RuleUpdate
+from app.actions.templates import BY_KEY, TEMPLATES
+from app.core.errors import NotFound
+from app.core.pagination import PageQuery, paginate
+from app.core.tenancy import get_or_404, scoped
+from app.extensions import db
+from app.actions import clock
+from app.projects import service as projects
+from app.projects.models import Project
+
+
+def list_rules(project: Project, page: PageQuery) -> tuple[list[ActionRule], str | None]:
+    """The project's rules in the order they run."""
+    return paginate(scoped(ActionRule, project.id), [ActionRule.position, ActionRule.id], page, descending=False)
+
+
+def get_rule(project: Project, rule_id: int) -> ActionRule:
+    """A rule of the project, or 404."""
+    return get_or_404(ActionRule, rule_id, project.id)
+
+
+def _next_position(project: Project) -> int:
+    last = db.session.scalar(select(func.max(ActionRule.position)).where(ActionRule.project_id == project.id))
+    return 0 if last is None else last + 1
+
+
+def create_rule(project: Project, data: RuleCreate) -> ActionRule:
+    """Check and store a new rule (last in order unless a position is given). Commits."""
+    trigger, conditions, effects = schemas.check_rule(
+        data.trigger, data.conditions, data.effects, set(projects.member_user_ids(project.id)))
+    rule = ActionRule(project_id=project.id, name=data.name, enabled=data.enabled, trigger_type=trigger["type"],
+                      trigger=trigger, conditions=conditions, match=data.match, effects=effects,
+                      position=_next_position(project) if data.position is None else data.position,
+                      run_count=0)
+    db.session.add(rule)
+    db.session.commit()
+    return rule
+
+
+def update_rule(project: Project, rule_id: int, data: RuleUpdate) -> ActionRule:
+    """Change the given fields; trigger, conditions and effects are checked as a whole. Commits."""
+    rule = get_rule(project, rule_id)
+    fields = data.model_fields_set
+    trigger, conditions, effects = schemas.check_rule(
+        data.trigger if data.trigger is not None else rule.trigger,
+        data.conditions if data.conditions is not None else rule.conditions,
+        data.effects if data.effects is not None else rule.effects,
+        set(projects.member_user_ids(project.id)),
+    )
+    if trigger != rule.trigger:
+        rule.scanned_until = None  # a new time window starts now
+    rule.trigger, rule.trigger_type, rule.conditions, rule.effects = trigger, trigger["type"], conditions, effects
+    if data.name is not None:
+        rule.name = data.name
+    if data.enabled is not None:
+        if data.enabled and not rule.enabled:
+            rule.scanned_until = None  # no burst of everything that fell due while it was off
+        rule.enabled = data.enabled
+    if data.match is not None:
+        rule.match = data.match
+    if "position" in fields and data.position is not None:
+        rule.position = data.position
+    if rule.scanned_until is None and trigger["type"] in schemas.TIME_TRIGGERS:
+
+        rule.scanned_until = clock.now()
+    db.session.commit()
+    return rule
+
+
+def delete_rule(project: Project, rule_id: int) -> None:
+    """Remove a rule and its run history. Commits."""
+    db.session.delete(get_rule(project, rule_id))
+    db.session.commit()
+
+
+def list_runs(project: Project, rule_id: int, page: PageQuery) -> tuple[list[ActionRun], str | None]:
+    """A rule's runs, newest first."""
+    rule = get_rule(project, rule_id)
+    return paginate(scoped(ActionRun, project.id).where(ActionRun.rule_id == rule.id), [ActionRun.id], page)
+
+
+def templates() -> list[dict]:
+    """The gallery."""
+    return TEMPLATES
+
+
+def add_template(project: Project, key: str, enabled: bool) -> ActionRule:
+    """A new rule made from a template of the gallery. Commits."""
+    template = BY_KEY.get(key)
+    if template is None:
+        raise NotFound(f"There is no template {key!r}.", code="template_not_found")
+    return create_rule(project, RuleCreate(name=template["name"], enabled=enabled, **template["rule"]))
