@@ -29,9 +29,6 @@ from app.inbox import jobs as inbox_jobs
 from app.inbox import messages as inbox_messages
 from app.inbox import models as _inbox_models  # noqa: F401
 from app.inbox.routes import bp as inbox_bp
-from app.mail import jobs as mail_jobs
-from app.mail import models as _mail_models  # noqa: F401
-from app.mail.routes import bp as mail_bp
 from app.notes import models as _notes_models  # noqa: F401
 from app.notes.routes import bp as notes_bp
 from app.projects import access as project_access
@@ -41,6 +38,9 @@ from app.privacy.routes import bp as privacy_bp
 from app.projects.routes import bp as projects_bp
 from app.screenshots import models as _screenshots_models  # noqa: F401
 from app.screenshots.routes import bp as screenshots_bp
+from app.transcripts import jobs as transcript_jobs
+from app.transcripts import models as _transcripts_models  # noqa: F401
+from app.transcripts.routes import bp as transcripts_bp
 from app.users import models as _users_models  # noqa: F401
 from app.visitors import models as _visitors_models  # noqa: F401
 from app.visitors.routes import bp as visitors_bp
@@ -85,7 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     inbox_messages.init_app(app)
     audit_jobs.init_app(app)
     webhook_jobs.init_app(app)
-    mail_jobs.init_app(app)
+    transcript_jobs.init_app(app)
     lifecycle.init_app(app)
     if app.config["TRUSTED_PROXY_COUNT"]:
         # Behind nginx: client addresses (rate limits, audit, /metrics' loopback rule) come from X-Forwarded-*.
@@ -102,5 +102,5 @@ def _register_blueprints(app: Flask) -> None:
                       audit_bp, privacy_bp, oidc_browser_bp, actions_bp):
         app.register_blueprint(blueprint)
     # Integrations and agent tools (issue #9).
-    for blueprint in (canned_bp, notes_bp, webhooks_bp, screenshots_bp, mail_bp):
+    for blueprint in (canned_bp, notes_bp, webhooks_bp, screenshots_bp, transcripts_bp):
         app.register_blueprint(blueprint)

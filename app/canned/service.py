@@ -14,6 +14,8 @@ from app.core.tenancy import scoped
 from app.extensions import db
 from app.projects.models import Project
 from app.rbac.roles import Role
+from app.inbox import service as inbox
+from app.visitors import service as visitors
 
 VARIABLES = ("visitor.name", "visitor.email", "agent.name", "project.name")
 _VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -117,9 +119,6 @@ def delete_response(project: Project, role: Role, caller: Principal, response_id
 
 def render(project: Project, caller: Principal, response_id: int, data: CannedRender) -> str:
     """The response's content with its variables filled for a conversation's (or a visitor's) context."""
-    from app.inbox import service as inbox
-    from app.visitors import service as visitors
-
     response = get_response(project, caller, response_id)
     visitor = None
     if data.conversation_id:

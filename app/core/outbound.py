@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import requests
+from flask import current_app
 from requests.adapters import HTTPAdapter
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
@@ -100,8 +101,6 @@ class Target:
 
 def current_policy(*, https_only: bool = True) -> Policy:
     """The policy of the current app's `OUTBOUND_ALLOWLIST`."""
-    from flask import current_app
-
     return Policy.from_allowlist(current_app.config.get("OUTBOUND_ALLOWLIST", ()), https_only=https_only)
 
 

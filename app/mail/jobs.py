@@ -14,7 +14,7 @@ from email.utils import make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import Flask, current_app
+from flask import current_app
 
 log = logging.getLogger(__name__)
 
@@ -79,25 +79,3 @@ def deliver(to: str, subject: str, text: str, html: str | None = None) -> None:
 def send_mail(to: str, subject: str, body: str) -> None:
     """Send a plain-text email (kept for jobs queued before templated mail existed)."""
     deliver(to, subject, body, None)
-
-
-def send_transcript(conversation_id: int) -> None:
-    """Mail a resolved conversation's transcript to its visitor (when they left an email)."""
-    from app.mail import conversations
-
-    conversations.send_transcript(conversation_id)
-
-
-def send_away_digest(conversation_id: int, after_seq: int, up_to_seq: int | None = None) -> None:
-    """Mail the team what a visitor wrote while it was away (at most once per 15 minutes)."""
-    from app.mail import conversations
-
-    conversations.send_away_digest(conversation_id, after_seq, up_to_seq)
-
-
-def init_app(app: Flask) -> None:
-    """Transcripts and away digests hear every committed outbox row (durable subscriber)."""
-    from app.core import outbox
-    from app.mail import conversations
-
-    outbox.subscribe("mail", conversations.on_outbox_event)

@@ -12,11 +12,10 @@ from app.notes.models import VisitorNote
 from app.notes.schemas import NoteCreate, NoteOut, NoteUpdate
 from app.projects.models import Project
 from app.rbac.roles import Role
+from app.visitors import service as visitors
 
 
 def _visitor(project: Project, visitor_id: int):
-    from app.visitors import service as visitors
-
     return visitors.get_visitor(project, visitor_id)
 
 

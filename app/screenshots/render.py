@@ -62,8 +62,8 @@ def render(url: str, out_path: str, browser_path: str, timeout: float, max_bytes
     except outbound.OutboundRefused as refused:
         return {"ok": False, "error": f"The page was refused: {refused.message}", "blocked": [
             {"url": url[:2048], "reason": refused.reason}], "bytes": 0}
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error as PlaywrightError  # heavy: imported only when a page is rendered
+    from playwright.sync_api import sync_playwright  # heavy: imported only when a page is rendered
 
     deadline = time.monotonic() + timeout
     http = outbound.session(policy)

@@ -23,6 +23,7 @@ from app.inbox.storage import storage
 from app.projects.models import Project
 from app.screenshots.models import Screenshot
 from app.screenshots.schemas import ScreenshotOut
+from app.visitors import service as visitors
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,6 @@ def body(shot: Screenshot) -> dict:
 
 def request_screenshot(project: Project, caller: Principal, visitor_id: int) -> Screenshot:
     """Record a pending screenshot of the visitor's current page and queue its job. Commits."""
-    from app.visitors import service as visitors
-
     visitor = visitors.get_visitor(project, visitor_id)
     shot = Screenshot(project_id=project.id, visitor_id=visitor.id, url=visitor.page_url, status="pending",
                       requested_by_id=caller.user.id if caller.user else None, blocked_requests=[])

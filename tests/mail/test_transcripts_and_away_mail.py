@@ -13,7 +13,7 @@ def _dispatch_new(app, project_id: int, seen: set[int]) -> None:
     """Hand the project's new outbox rows to the mail subscriber, as the outbox dispatcher does."""
     from app.core.models import OutboxEvent
     from app.extensions import db
-    from app.mail import conversations as service
+    from app.transcripts import service
 
     with app.app_context():
         rows = db.session.scalars(select(OutboxEvent).where(OutboxEvent.project_id == project_id)
@@ -81,7 +81,7 @@ def _parts(mail) -> dict:
 def test_resolving_mails_the_transcript_once_with_text_and_html(app, api, make_widget_project, make_visitor,
                                                                 make_conversation, smtp_sink, live_server):
     from app.extensions import db
-    from app.mail.models import TranscriptMail
+    from app.transcripts.models import TranscriptMail
 
     project, manager = make_widget_project(name="Acme <Shop>")
     assert api.patch(f"/projects/{project['id']}/mail-settings", json={"send_transcripts": True},
@@ -112,7 +112,7 @@ def test_resolving_mails_the_transcript_once_with_text_and_html(app, api, make_w
 def test_no_transcript_unless_the_project_enables_it(app, api, make_widget_project, make_visitor, make_conversation,
                                                      live_server):
     from app.extensions import db
-    from app.mail.models import TranscriptMail
+    from app.transcripts.models import TranscriptMail
 
     project, manager = make_widget_project()
     visitor = make_visitor(project, email="bob@example.net")
@@ -147,7 +147,7 @@ def test_a_trailing_digest_carries_what_came_in_the_window_and_waits_its_turn(ap
                                                                              make_conversation, smtp_sink):
     """The trailing job itself (what the delayed job runs): later messages only, and it takes the claim again."""
     from app.core import jobs
-    from app.mail import conversations
+    from app.transcripts import service as conversations
 
     project, manager = make_widget_project(name="Late Shop")
     visitor = make_visitor(project, name="Flo")
@@ -173,7 +173,7 @@ def test_a_trailing_digest_carries_what_came_in_the_window_and_waits_its_turn(ap
 
 def test_the_away_digest_goes_to_the_assignee_only(app, api, make_widget_project, make_visitor, make_conversation,
                                                    add_member, smtp_sink, live_server):
-    from app.mail import conversations as service
+    from app.transcripts import service
 
     project, manager = make_widget_project()
     agent = add_member(project, manager)

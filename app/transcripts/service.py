@@ -21,9 +21,16 @@ from app.core.errors import NotFound
 from app.core.jobs import enqueue
 from app.extensions import db
 from app.core import jobs
-from app.mail.models import MailSettings, TranscriptMail
+from app.inbox import service as inbox
+from app.inbox.models import Conversation
+from app.mail.jobs import deliver
 from app.mail.service import render
+from app.presence import service as presence
+from app.projects import service as projects
 from app.projects.models import Project
+from app.transcripts.models import MailSettings, TranscriptMail
+from app.users import service as users
+from app.visitors import service as visitors
 
 DIGEST_INTERVAL = timedelta(minutes=15)
 TRANSCRIPT_LIMIT = 2000
@@ -71,14 +78,11 @@ def _queue_transcript(project_id: int, conversation_id: int, resolved_at: str) -
                                           resolved_at=resolved_at))
     except IntegrityError:
         return
-    enqueue("app.mail.jobs.send_transcript", conversation_id, queue="mail")
+    enqueue("app.transcripts.jobs.send_transcript", conversation_id, queue="mail")
 
 
 def team_is_away(project_id: int) -> bool:
     """Outside business hours, or no agent of the project is online and available."""
-    from app.inbox import service as inbox
-    from app.projects import service as projects
-    from app.presence import service as presence
 
     if not inbox.within_business_hours(inbox.settings_for(project_id)):
         return True
@@ -86,7 +90,6 @@ def team_is_away(project_id: int) -> bool:
 
 
 def _digest_key(conversation_id: int) -> str:
-    from app.inbox.models import Conversation
 
     conversation = db.session.get(Conversation, conversation_id)
     # The creation time too: SQLite may hand a deleted conversation's id to a new one.
@@ -101,10 +104,10 @@ def _note_away_message(project_id: int, conversation_id: int, seq: int) -> None:
     window = DIGEST_INTERVAL.total_seconds()
     key = _digest_key(conversation_id)
     if jobs.claim(app, key, window):
-        enqueue("app.mail.jobs.send_away_digest", conversation_id, seq - 1, seq, queue="mail")
+        enqueue("app.transcripts.jobs.send_away_digest", conversation_id, seq - 1, seq, queue="mail")
     elif jobs.claim(app, key + ":next", window):
         # A digest went out less than 15 minutes ago: this message and the next ones go in one more, later.
-        enqueue("app.mail.jobs.send_away_digest", conversation_id, seq - 1, None, queue="mail", delay=window)
+        enqueue("app.transcripts.jobs.send_away_digest", conversation_id, seq - 1, None, queue="mail", delay=window)
 
 
 def _lines(messages, visitor_label: str) -> list[dict]:
@@ -115,11 +118,7 @@ def _lines(messages, visitor_label: str) -> list[dict]:
 
 def send_transcript(conversation_id: int) -> bool:
     """Mail the conversation's transcript to its visitor when they left an email. True when mailed."""
-    from app.inbox.models import Conversation
-    from app.inbox import service as inbox
-    from app.visitors import service as visitors
 
-    from app.mail.jobs import deliver
 
     conversation = db.session.get(Conversation, conversation_id)
     if conversation is None:
@@ -139,8 +138,6 @@ def send_transcript(conversation_id: int) -> bool:
 
 
 def _recipients(project_id: int, assignee_id: int | None) -> list[str]:
-    from app.projects import service as projects
-    from app.users import service as users
 
     ids = [assignee_id] if assignee_id else projects.member_user_ids(project_id)
     return sorted({user.email for user in (users.get(uid) for uid in ids) if user is not None})
@@ -152,11 +149,7 @@ def send_away_digest(conversation_id: int, after_seq: int, up_to_seq: int | None
     A trailing digest (no `up_to_seq`) takes the conversation's 15-minute claim again, so the next
     one waits its turn. Returns how many mails were sent.
     """
-    from app.inbox.models import Conversation
-    from app.inbox import service as inbox
-    from app.visitors import service as visitors
 
-    from app.mail.jobs import deliver
 
     conversation = db.session.get(Conversation, conversation_id)
     if conversation is None:
