@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from app.core import outbound
+from app.core import metrics, outbound
 from app.core.db import utcnow
 from app.core.errors import NotFound
 from app.core.jobs import enqueue
@@ -303,6 +303,7 @@ def attempt(delivery_id: int, is_manual: bool = False) -> None:
         delivery.status, delivery.next_attempt_at = "succeeded", None
         webhook.failing_since = None
     else:
+        metrics.webhook_failed()
         _after_failure(webhook, delivery, record, response, is_manual)
     _prune(webhook.id)
     db.session.commit()
