@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.core.validation import OutSchema, Schema
+from app.core.validation import Id, OutSchema, Schema
 
 
 class CannedCreate(Schema):
@@ -31,8 +31,8 @@ class CannedListQuery(Schema):
 class CannedRender(Schema):
     """The context a response is inserted into; both optional."""
 
-    conversation_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    visitor_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    conversation_id: Id | None = None
+    visitor_id: Id | None = None
 
 
 class CannedOut(OutSchema):

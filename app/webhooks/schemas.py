@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -19,6 +20,10 @@ EVENT_TYPES = (
     "visitor.created",
     "visitor.updated",
 )
+EventType = Literal[
+    "message.created", "message.private_created", "conversation.created", "conversation.updated",
+    "conversation.status_changed", "conversation.assigned", "visitor.created", "visitor.updated",
+]
 
 
 def _check_events(value: list[str] | None) -> list[str] | None:
@@ -32,7 +37,7 @@ def _check_events(value: list[str] | None) -> list[str] | None:
 
 class WebhookCreate(Schema):
     url: str = Field(min_length=1, max_length=2048)
-    events: list[str] = Field(min_length=1, max_length=len(EVENT_TYPES))
+    events: list[EventType] = Field(min_length=1, max_length=len(EVENT_TYPES))
     description: str | None = Field(None, max_length=500)
 
     _events = field_validator("events")(classmethod(lambda cls, v: _check_events(v)))
@@ -40,7 +45,7 @@ class WebhookCreate(Schema):
 
 class WebhookUpdate(Schema):
     url: str | None = Field(None, min_length=1, max_length=2048)
-    events: list[str] | None = Field(None, min_length=1, max_length=len(EVENT_TYPES))
+    events: list[EventType] | None = Field(None, min_length=1, max_length=len(EVENT_TYPES))
     description: str | None = Field(None, max_length=500)
     enabled: bool | None = None
 
