@@ -21,9 +21,9 @@ def check(password: str, *, field: str = "password", user_inputs: tuple[str, ...
         _refuse(field, f"The password must be at least {MIN_LENGTH} characters long.", [])
     if len(password) > MAX_LENGTH:
         _refuse(field, f"The password must be at most {MAX_LENGTH} characters long.", [])
-    # zxcvbn's cost grows with length; the first 100 characters are plenty to judge.
+    # zxcvbn refuses more than 72 characters (and its cost grows with length): judge the first 72.
     inputs = [part for value in user_inputs if value for part in (value, *value.replace("@", " ").split())]
-    result = zxcvbn(password[:100], user_inputs=inputs)
+    result = zxcvbn(password[:72], user_inputs=inputs)
     if result["score"] < MIN_SCORE:
         feedback = result.get("feedback") or {}
         warning = feedback.get("warning") or "This password is too easy to guess."
