@@ -1,11 +1,10 @@
 """/metrics and JSON logs of a real production stack: gunicorn with two workers (multiprocess metrics)."""
 from __future__ import annotations
 
-import pytest
-
 import json
 import time
 
+import pytest
 import requests
 
 from tests.core.test_metrics import samples, value
