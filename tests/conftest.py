@@ -120,14 +120,16 @@ def app(app_env):
 
 @pytest.fixture(scope="session")
 def rq_worker(app):
-    """A real `worker.py` process in production mode (None in embedded mode)."""
+    """Real `worker.py` processes in production mode (None in embedded mode): two, as deployed
+    (docs/operations.md), so one slow job (a screenshot, a webhook call timing out) leaves the other
+    serving the relay, rules and mail."""
     if app.config["BACKEND"] != "postgres":
         yield None
         return
     env = dict(os.environ) | app.config["TEST_ENV"]
-    process = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env)
-    yield process
-    stop_processes([process])
+    processes = [subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env) for _ in range(2)]
+    yield processes
+    stop_processes(processes)
 
 
 @pytest.fixture(autouse=True)
