@@ -130,6 +130,8 @@ class Settings:
             "RELAY_SWEEP_SECONDS": float(os.environ.get("RELAY_SWEEP_SECONDS", "2")),
             # With the fast path on, the relay leaves rows this young to it (no double emits).
             "RELAY_GRACE_SECONDS": float(os.environ.get("RELAY_GRACE_SECONDS", "1")),
+            # A row whose emitting web process still lives is emitted by the relay only this late.
+            "RELAY_EMITTER_GRACE_SECONDS": float(os.environ.get("RELAY_EMITTER_GRACE_SECONDS", "30")),
             "OUTBOX_RETENTION_DAYS": int(os.environ.get("OUTBOX_RETENTION_DAYS", "7")),
             # How often the inbox's periodic job reopens conversations whose snooze ended.
             "SNOOZE_WAKE_SECONDS": float(os.environ.get("SNOOZE_WAKE_SECONDS", "5")),

@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask, current_app
 from redis import Redis
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 QUEUES = ("default", "mail", "webhooks", "outbox")
 _EXTENSION = "livechat_jobs"
 _PERIODIC = "livechat_periodic_jobs"
+_AFTER_JOB = "livechat_jobs_after"
 
 
 def _resolve(path: str):
@@ -104,8 +105,19 @@ class RQExecutor:
 
 
 def run(path: str, args: list[Any]) -> None:
-    """Entry point of every RQ job: resolve and call `path` inside the worker's app context."""
-    _resolve(path)(*args)
+    """Entry point of every RQ job: resolve and call `path` inside the worker's app context,
+    then the after-job hooks (the work horse exits right after)."""
+    try:
+        _resolve(path)(*args)
+    finally:
+        app = current_app._get_current_object()
+        for hook in app.extensions.get(_AFTER_JOB, ()):
+            hook(app)
+
+
+def after_each_job(app: Flask, hook: Callable[[Flask], None]) -> None:
+    """Run `hook(app)` when an RQ job of `app` ends, before its work horse exits."""
+    app.extensions.setdefault(_AFTER_JOB, []).append(hook)
 
 
 def enqueue(path: str, *args: Any, queue: str = "default", delay: float = 0) -> None:

@@ -29,6 +29,8 @@ class OutboxEvent(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     dispatch_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
+    # The web process whose fast path emits this row; the relay leaves it to that process while it lives.
+    emitter: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_outbox_unpublished", "published_at", "id"),

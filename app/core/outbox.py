@@ -33,6 +33,7 @@ _INSERT = insert(OutboxEvent.__table__).returning(OutboxEvent.__table__.c.id)
 ORIGIN_KEY = "livechat_outbox_origin"
 # The relay's after-commit hook of an app (see `on_committed`).
 _COMMITTED_EXTENSION = "livechat_outbox_committed"
+_EMITTER_EXTENSION = "livechat_outbox_emitter"
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,15 @@ def publish(project_id: int, event_type: str, payload: dict[str, Any]) -> int:
         payload = {**payload, "automation": origin}
     created_at = utcnow()
     event_id = db.session.execute(_INSERT, {"project_id": project_id, "event_type": event_type,
-                                            "payload": payload, "created_at": created_at}).scalar_one()
+                                            "payload": payload, "created_at": created_at,
+                                            "emitter": _emitter()}).scalar_one()
     on_commit(partial(_committed, OutboxRecord(event_id, project_id, event_type, payload, created_at)))
     return event_id
 
 
 _INSERT_MANY_POSTGRES = text(
-    "INSERT INTO outbox (project_id, event_type, payload, created_at, attempts) "
-    "SELECT u.p, u.e, CAST(u.j AS json), :now, 0 FROM unnest(CAST(:p AS integer[]), CAST(:e AS text[]), "
+    "INSERT INTO outbox (project_id, event_type, payload, created_at, attempts, emitter) "
+    "SELECT u.p, u.e, CAST(u.j AS json), :now, 0, :emitter FROM unnest(CAST(:p AS integer[]), CAST(:e AS text[]), "
     "CAST(:j AS text[])) WITH ORDINALITY AS u(p, e, j, o) ORDER BY u.o RETURNING id"
 ).bindparams(bindparam("now", type_=UTCDateTime()))
 
@@ -82,18 +84,31 @@ def publish_many(events: list[tuple[int, str, dict[str, Any]]], created_at: date
     """
     if not events:
         return []
+    emitter = _emitter()
     if db.engine.dialect.name == "postgresql":
         ids = db.session.execute(_INSERT_MANY_POSTGRES, {
             "p": [e[0] for e in events], "e": [e[1] for e in events],
-            "j": [json.dumps(e[2]) for e in events], "now": created_at,
+            "j": [json.dumps(e[2]) for e in events], "now": created_at, "emitter": emitter,
         }).scalars().all()
         ids.sort()  # rows take their ids in the SELECT's order
     else:
         ids = db.session.execute(
             insert(OutboxEvent.__table__).returning(OutboxEvent.__table__.c.id, sort_by_parameter_order=True),
-            [{"project_id": p, "event_type": e, "payload": j, "created_at": created_at} for p, e, j in events],
+            [{"project_id": p, "event_type": e, "payload": j, "created_at": created_at, "emitter": emitter}
+             for p, e, j in events],
         ).scalars().all()
     return [OutboxRecord(i, p, e, j, created_at) for i, (p, e, j) in zip(ids, events)]
+
+
+def _emitter() -> str | None:
+    """The name this process writes into its rows, if its relay fast path will emit them (see `set_emitter`)."""
+    name = current_app.extensions.get(_EMITTER_EXTENSION)
+    return name() if name is not None else None
+
+
+def set_emitter(app: Flask, name: Callable[[], str | None]) -> None:
+    """Let the relay name the process that will emit `app`'s new rows itself (the relay then leaves them alone)."""
+    app.extensions[_EMITTER_EXTENSION] = name
 
 
 def committed(record: OutboxRecord) -> None:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.core import outbox
-from app.core.relay import fast_path
+from app.core import jobs, outbox
+from app.core.relay import emitters, fast_path
 from app.core.relay.embedded import start_in_process
 from app.core.relay.listener import start_listener
 from app.core.relay.sockets import subscribe_sockets
@@ -27,5 +27,7 @@ __all__ = ["init_app", "start_in_process", "start_listener", "subscribe_sockets"
 
 
 def init_app(app: Flask) -> None:
-    """Hear every committed outbox row of `app` right after its commit."""
+    """Hear every committed outbox row of `app` right after its commit, and name the process that emits it."""
     outbox.on_committed(app, fast_path.after_commit)
+    outbox.set_emitter(app, lambda: emitters.name(app))
+    jobs.after_each_job(app, fast_path.flush)

@@ -9,12 +9,12 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, true
 
 from app.core import jobs, outbox
 from app.core.db import savepoint, utcnow
 from app.core.models import OutboxEvent
-from app.core.relay import sockets
+from app.core.relay import emitters, sockets
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -26,15 +26,24 @@ SCHEDULED_KEY = "relay:drain-scheduled"
 
 
 def drain(grace: timedelta | None = None) -> int:
-    """Emit every unpublished outbox row (older than `grace`) to the sockets in id order; returns how many.
+    """Emit every unpublished outbox row (older than `grace`) that no live emitter will emit to the sockets,
+    in id order; returns how many.
 
     Safe to run concurrently: rows are claimed with FOR UPDATE SKIP LOCKED on PostgreSQL.
     """
     total = 0
-    cutoff = utcnow() - (sockets.grace() if grace is None else grace)
+    now = utcnow()
+    cutoff = now - (sockets.grace() if grace is None else grace)
+    unclaimed = OutboxEvent.emitter.is_(None)
+    alive = emitters.alive(current_app._get_current_object())
+    if alive:  # rows of a live emitter are its own business, unless very late
+        last_resort = now - timedelta(seconds=current_app.config["RELAY_EMITTER_GRACE_SECONDS"])
+        unclaimed = or_(unclaimed, OutboxEvent.emitter.not_in(alive), OutboxEvent.created_at <= last_resort)
+    else:
+        unclaimed = true()
     while True:
         rows = list(db.session.scalars(
-            select(OutboxEvent).where(OutboxEvent.published_at.is_(None), OutboxEvent.created_at <= cutoff)
+            select(OutboxEvent).where(OutboxEvent.published_at.is_(None), OutboxEvent.created_at <= cutoff, unclaimed)
             .order_by(OutboxEvent.id).limit(BATCH).with_for_update(skip_locked=True)
         ))
         if not rows:

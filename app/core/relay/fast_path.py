@@ -35,15 +35,23 @@ def after_commit(record: outbox.OutboxRecord) -> None:
 
 
 def _emit(app: Flask, record: outbox.OutboxRecord) -> None:
+    stamper = app.extensions.get(_STAMPER)
+    if stamper is None:
+        stamper = app.extensions.setdefault(_STAMPER, _Stamper(app))
     try:
         sockets.emit(record)
     except Exception:
         log.exception("fast-path emit failed; the relay will publish event %s", record.id)
+        stamper.add(record.id, emitted=False)  # give the row up: the relay emits it
         return
-    stamper = app.extensions.get(_STAMPER)
-    if stamper is None:
-        stamper = app.extensions.setdefault(_STAMPER, _Stamper(app))
     stamper.add(record.id)
+
+
+def flush(app: Flask) -> None:
+    """Stamp now whatever this process emitted (an RQ work horse calls it before it exits)."""
+    stamper = app.extensions.get(_STAMPER)
+    if stamper is not None:
+        stamper.flush()
 
 
 class _Stamper:
@@ -51,47 +59,68 @@ class _Stamper:
 
     One drainer at a time waits STAMP_BATCH_SECONDS, then takes every id queued
     so far: under load that is one UPDATE for dozens of sends instead of one
-    each (under gevent the drainer is a greenlet). The wait is far below
-    RELAY_GRACE_SECONDS, so the relay's sweep does not emit these rows again.
-    The drainer is a daemon: a process that exits meanwhile leaves its last
-    rows to the relay, whose emits clients drop as duplicates.
+    each (under gevent the drainer is a greenlet). However late the stamp, the
+    relay leaves the rows to their emitter while it lives (`emitters`). The
+    drainer is a daemon: a process that dies meanwhile leaves its last rows to
+    the relay, whose emits clients drop as duplicates; RQ work horses flush
+    before they exit.
     """
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.lock = threading.Lock()
         self.pending: list[int] = []
+        self.given_up: list[int] = []
         self.is_draining = False
 
-    def add(self, event_id: int) -> None:
+    def add(self, event_id: int, emitted: bool = True) -> None:
         with self.lock:
-            self.pending.append(event_id)
+            (self.pending if emitted else self.given_up).append(event_id)
             if self.is_draining:
                 return
             self.is_draining = True
         threading.Thread(target=self._drain, name="relay-stamp", daemon=True).start()
 
+    def _take(self) -> tuple[list[int], list[int]]:
+        batch, given_up = self.pending, self.given_up
+        self.pending, self.given_up = [], []
+        return batch, given_up
+
     def _drain(self) -> None:
         while True:
             time.sleep(STAMP_BATCH_SECONDS)
             with self.lock:
-                batch, self.pending = self.pending, []
-                if not batch:
+                batch, given_up = self._take()
+                if not batch and not given_up:
                     self.is_draining = False
                     return
-            _mark_published(self.app, batch)
+            _stamp(self.app, batch, given_up)
+
+    def flush(self) -> None:
+        with self.lock:
+            batch, given_up = self._take()
+        if batch or given_up:
+            _stamp(self.app, batch, given_up)
 
 
-def _mark_published(app: Flask, event_ids: list[int]) -> None:
-    """Stamp fast-path rows so the relay does not emit them again (if this never runs, it merely does)."""
+def _stamp(app: Flask, emitted: list[int], given_up: list[int]) -> None:
+    """Stamp emitted rows published, and hand the rows whose emit failed to the relay.
+
+    If this never runs (the process died), the relay emits the rows once this
+    process's heartbeat stops: clients drop the repeats.
+    """
+    table = OutboxEvent.__table__
     with app.app_context():
         try:
             with db.engine.begin() as connection:
-                for start in range(0, len(event_ids), 500):
+                for start in range(0, len(emitted), 500):
                     connection.execute(
-                        update(OutboxEvent)
-                        .where(OutboxEvent.id.in_(event_ids[start:start + 500]), OutboxEvent.published_at.is_(None))
-                        .values(published_at=utcnow(), attempts=OutboxEvent.attempts + 1)
+                        update(table)
+                        .where(table.c.id.in_(emitted[start:start + 500]), table.c.published_at.is_(None))
+                        .values(published_at=utcnow(), attempts=table.c.attempts + 1)
                     )
+                for start in range(0, len(given_up), 500):
+                    connection.execute(update(table).where(table.c.id.in_(given_up[start:start + 500]))
+                                       .values(emitter=None))
         except Exception:
             log.exception("could not stamp fast-path events; the relay will emit them again")
