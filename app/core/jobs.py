@@ -10,9 +10,9 @@ import importlib
 import logging
 import threading
 import time
-from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -44,10 +44,6 @@ class InProcessExecutor:
         self.claims: dict[str, float] = {}
 
     def submit(self, path: str, args: tuple, queue: str, delay: float = 0) -> None:
-        from rq import Retry  # rq only in production mode
-
-        # A job whose work horse dies (a killed or crashed worker) or that raises runs again; jobs are idempotent.
-        retry = Retry(max=3, interval=[1, 10, 60])
         if delay > 0:
             # A timer is lost if the process stops; jobs that wait (webhook retries) have a sweep as well.
             timer = threading.Timer(delay, self.pool.submit, (self._run, path, args))

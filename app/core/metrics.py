@@ -114,8 +114,8 @@ class _LiveCollector:
         self.app = app
 
     def collect(self):
-        from app.core.models import OutboxEvent  # at scrape time only
         from app.core.db import utcnow  # at scrape time only
+        from app.core.models import OutboxEvent  # at scrape time only
         from app.extensions import db  # at scrape time only
 
         database_up = GaugeMetricFamily("livechat_database_up", "1 when the database answered this scrape.")
@@ -124,7 +124,9 @@ class _LiveCollector:
             "Age of the oldest outbox row not yet published to sockets (0 when none waits).",
         )
         try:
-            oldest = db.session.scalar(select(func.min(OutboxEvent.created_at)).where(OutboxEvent.published_at.is_(None)))
+            oldest = db.session.scalar(
+                select(func.min(OutboxEvent.created_at)).where(OutboxEvent.published_at.is_(None))
+            )
             if oldest is not None and oldest.tzinfo is None:
                 oldest = oldest.replace(tzinfo=utcnow().tzinfo)
             lag.add_metric([], max(0.0, (utcnow() - oldest).total_seconds()) if oldest else 0.0)
@@ -141,7 +143,7 @@ class _LiveCollector:
         yield from self._queues()
 
     def _queues(self):
-        from app.core.jobs import QUEUES, _EXTENSION  # jobs imports metrics' users
+        from app.core.jobs import _EXTENSION, QUEUES  # jobs imports metrics' users
 
         executor = self.app.extensions.get(_EXTENSION)
         redis = getattr(executor, "redis", None)
@@ -220,5 +222,7 @@ def init_app(app: Flask) -> None:
         started = g.pop("metrics_started", None)
         if started is not None:
             endpoint = request.url_rule.endpoint if request.url_rule is not None else "unmatched"
-            HTTP_REQUESTS.labels(endpoint, request.method, str(response.status_code)).observe(time.monotonic() - started)
+            HTTP_REQUESTS.labels(endpoint, request.method, str(response.status_code)).observe(
+                time.monotonic() - started
+            )
         return response

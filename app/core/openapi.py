@@ -212,7 +212,10 @@ def _operation(endpoint: str, meta: dict | None, parameters: list, components: _
             schema = {
                 "type": "object",
                 "required": ["items", "next_cursor"],
-                "properties": {"items": {"type": "array", "items": schema}, "next_cursor": {"type": ["string", "null"]}},
+                "properties": {
+                    "items": {"type": "array", "items": schema},
+                    "next_cursor": {"type": ["string", "null"]},
+                },
             }
         operation["responses"][status] = {"description": "Success", "content": {"application/json": {"schema": schema}}}
     for extra, description in meta["also"].items():

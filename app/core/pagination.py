@@ -63,7 +63,9 @@ def _decode(cursor: str, columns: Sequence[Any]) -> list[Any]:
         raise BadRequest("The cursor is not valid.", code="invalid_cursor") from None
 
 
-def paginate(stmt: Select, order: Sequence[Any], page: PageQuery, *, descending: bool = True) -> tuple[list, str | None]:
+def paginate(
+    stmt: Select, order: Sequence[Any], page: PageQuery, *, descending: bool = True
+) -> tuple[list, str | None]:
     """Run `stmt` ordered by the unique tuple `order` (e.g. (created_at, id)) from the cursor on."""
     if page.cursor:
         after = _decode(page.cursor, order)
