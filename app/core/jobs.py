@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask, current_app
 from redis import Redis
@@ -29,9 +29,10 @@ _EXTENSION = "livechat_jobs"
 _PERIODIC = "livechat_periodic_jobs"
 
 
-def _resolve(path: str):
+def _resolve(path: str) -> Callable[..., Any]:
     module_name, _, attribute = path.rpartition(".")
-    return getattr(importlib.import_module(module_name), attribute)
+    job: Callable[..., Any] = getattr(importlib.import_module(module_name), attribute)
+    return job
 
 
 class InProcessExecutor:
@@ -43,7 +44,7 @@ class InProcessExecutor:
         self.lock = threading.Lock()
         self.claims: dict[str, float] = {}
 
-    def submit(self, path: str, args: tuple, queue: str, delay: float = 0) -> None:
+    def submit(self, path: str, args: tuple[Any, ...], queue: str, delay: float = 0) -> None:
         if delay > 0:
             # A timer is lost if the process stops; jobs that wait (webhook retries) have a sweep as well.
             timer = threading.Timer(delay, self.pool.submit, (self._run, path, args))
@@ -64,7 +65,7 @@ class InProcessExecutor:
         with self.lock:
             self.claims.pop(key, None)
 
-    def _run(self, path: str, args: tuple) -> None:
+    def _run(self, path: str, args: tuple[Any, ...]) -> None:
         with self.app.app_context():
             try:
                 _resolve(path)(*args)
@@ -81,7 +82,7 @@ class RQExecutor:
             name: Queue(name, connection=self.redis, serializer=JSONSerializer) for name in QUEUES
         }
 
-    def submit(self, path: str, args: tuple, queue: str, delay: float = 0) -> None:
+    def submit(self, path: str, args: tuple[Any, ...], queue: str, delay: float = 0) -> None:
         from rq import Retry  # rq only in production mode
 
         # A job whose work horse dies (a killed or crashed worker) or that raises runs again; jobs are idempotent.
@@ -104,27 +105,32 @@ def run(path: str, args: list[Any]) -> None:
     _resolve(path)(*args)
 
 
+def _executor(app: Flask) -> InProcessExecutor | RQExecutor:
+    executor: InProcessExecutor | RQExecutor = app.extensions[_EXTENSION]
+    return executor
+
+
 def enqueue(path: str, *args: Any, queue: str = "default", delay: float = 0) -> None:
     """Queue job `path(*args)` once the current transaction commits (and `delay` seconds later, if given)."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
-    executor = current_app.extensions[_EXTENSION]
+    executor = _executor(current_app)
     on_commit(lambda: executor.submit(path, args, queue, delay) if delay > 0 else executor.submit(path, args, queue))
 
 
 def submit(app: Flask, path: str, *args: Any, queue: str = "default") -> None:
     """Queue job `path(*args)` now, outside any transaction (listeners and schedulers)."""
-    app.extensions[_EXTENSION].submit(path, args, queue)
+    _executor(app).submit(path, args, queue)
 
 
 def claim(app: Flask, key: str, seconds: float) -> bool:
     """True for the one caller (across every process in production) that takes `key` for `seconds`."""
-    return app.extensions[_EXTENSION].claim(key, seconds)
+    return _executor(app).claim(key, seconds)
 
 
 def release(app: Flask, key: str) -> None:
     """Give `key` back before its time is up."""
-    app.extensions[_EXTENSION].release(key)
+    _executor(app).release(key)
 
 
 @dataclass(frozen=True)

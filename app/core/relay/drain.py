@@ -124,5 +124,5 @@ def drain_job(grace_seconds: float | None = None) -> None:
 
     The grace comes from the listener that scheduled it, whichever worker runs it.
     """
-    jobs.release(current_app._get_current_object(), SCHEDULED_KEY)
+    jobs.release(current_app, SCHEDULED_KEY)
     run_once(None if grace_seconds is None else timedelta(seconds=grace_seconds))
