@@ -22,19 +22,19 @@ from app.config import Settings
 from app.core import db as core_db
 from app.core import errors, jobs, lifecycle, logs, metrics, relay, routing
 from app.core import models as _core_models  # noqa: F401
-from app.core.safejson import SafeJSONProvider
 from app.core.api import bp as api_bp
 from app.core.health import bp as health_bp
+from app.core.safejson import SafeJSONProvider
 from app.inbox import jobs as inbox_jobs
 from app.inbox import messages as inbox_messages
 from app.inbox import models as _inbox_models  # noqa: F401
 from app.inbox.routes import bp as inbox_bp
 from app.notes import models as _notes_models  # noqa: F401
 from app.notes.routes import bp as notes_bp
-from app.projects import access as project_access
-from app.projects import models as _projects_models  # noqa: F401
 from app.presence import service as presence
 from app.privacy.routes import bp as privacy_bp
+from app.projects import access as project_access
+from app.projects import models as _projects_models  # noqa: F401
 from app.projects.routes import bp as projects_bp
 from app.screenshots import models as _screenshots_models  # noqa: F401
 from app.screenshots.routes import bp as screenshots_bp

@@ -34,7 +34,9 @@ def seed_demo() -> tuple[str, str, object]:
     elif missing := [origin for origin in origins if origin not in project.allowed_origins]:
         # Seeded before on another port (`PORT=5077 make run` after a plain `make run`): the demo
         # page now comes from this origin, so the widget must be allowed there too.
-        project = projects.update_project(project, ProjectUpdate(allowed_origins=[*project.allowed_origins, *missing][-50:]))
+        project = projects.update_project(
+            project, ProjectUpdate(allowed_origins=[*project.allowed_origins, *missing][-50:])
+        )
     return DEMO_EMAIL, DEMO_PASSWORD, project
 
 

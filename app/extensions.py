@@ -1,4 +1,6 @@
 """The extension singletons; each is bound to the app in create_app()."""
+from typing import TYPE_CHECKING
+
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,6 +28,16 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(_FlaskModel, Base):
+        """`db.Model` as the type checker sees it: mypy takes no attribute as a base class (python/mypy#8603)."""
+
+        __abstract__ = True
+else:
+    Model = db.Model  # the base of every model
 migrate = Migrate()
 jwt = JWTManager()
 login_manager = LoginManager()

@@ -23,7 +23,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
-import argparse  # noqa: E402
+import argparse
 import os
 import platform
 import random
@@ -234,7 +234,7 @@ def run(url: str, visitors: int, agents: int, rate: float, duration: float, open
                 recorder.failures.append(ack.get("error"))
 
     def paced(picks, rate: float, duration: float | None = None) -> float:
-        """Send from each client of `picks` in turn at `rate`, for `duration` seconds if given; returns seconds taken."""
+        """Send from each client of `picks` in turn at `rate`, for `duration` seconds if given; the seconds taken."""
         interval = 1.0 / rate
         started = next_at = time.perf_counter()
         with ThreadPoolExecutor(max_workers=64) as pool:
@@ -319,7 +319,9 @@ def main() -> int:
             stack.stop()
     mode = "relay only (REALTIME_FAST_PATH=0)" if args.no_fast_path else "fast path + relay"
     mode += f", {args.web_workers} web process{'es' if args.web_workers > 1 else ''}"
-    print(f"\n### {args.visitors} visitors, {args.agents} agents, {args.rate:g} msg/s for {args.duration:g}s — {mode}\n")
+    print(
+        f"\n### {args.visitors} visitors, {args.agents} agents, {args.rate:g} msg/s for {args.duration:g}s — {mode}\n"
+    )
     print(f"machine: {platform.node()} · {os.cpu_count()} CPUs · Python {platform.python_version()}\n")
     print("| metric | value |\n| --- | --- |")
     rows = [

@@ -13,7 +13,7 @@ import itertools
 import os
 from datetime import datetime, timezone
 
-from flask import Flask, request, session
+from flask import Flask, session
 from flask_socketio import SocketIO, join_room
 
 app = Flask(__name__)

@@ -378,7 +378,11 @@ def report(args: argparse.Namespace, info: dict, results: dict[str, dict], rss: 
             if name in results:
                 best_relay = headline(results[name])[0]
                 ratio = f"{100 * best_product / best_relay:.0f} %" if best_relay else "–"
-                sat = f"{100 * saturation(product) / saturation(results[name]):.0f} %" if saturation(results[name]) else "–"
+                sat = (
+                    f"{100 * saturation(product) / saturation(results[name]):.0f} %"
+                    if saturation(results[name])
+                    else "–"
+                )
                 lines.append("")
                 lines.append(f"Product / {name}: headline rate **{ratio}**, saturation {sat}.")
     lines += ["", "Every step (visitor → agent and ack latency in ms; refused = error acks by code):", "",
@@ -391,10 +395,13 @@ def report(args: argparse.Namespace, info: dict, results: dict[str, dict], rss: 
                          f"{fmt(s['ack_p50'])} / {fmt(s['ack_p99'])} | {fmt(s['lat_p50'])} / {fmt(s['lat_p95'])} / "
                          f"{fmt(s['lat_p99'])} / {fmt(s['lat_max'])} | {s['lost']} |")
     if product and product.get("session_p50") is not None:
-        lines += ["", f"Product widget sessions during set-up (`POST /api/v1/widget/session`, browser user agent "
-                      f"and page, 20 concurrent): {product.get('sessions_per_s', '–')}/s, p50 "
-                      f"{product['session_p50']} ms, p99 {product['session_p99']} ms. RSS after the ladder: web {rss.get('web')} MB, "
-                      f"worker {rss.get('worker')} MB."]
+        lines += [
+            "",
+            f"Product widget sessions during set-up (`POST /api/v1/widget/session`, browser user agent "
+            f"and page, 20 concurrent): {product.get('sessions_per_s', '–')}/s, p50 "
+            f"{product['session_p50']} ms, p99 {product['session_p99']} ms. "
+            f"RSS after the ladder: web {rss.get('web')} MB, worker {rss.get('worker')} MB.",
+        ]
     lines += ["", f"![visitor → agent latency vs rate]({plot_path.name})", ""]
     if prof.get("samples"):
         run = prof["run"]["steps"][0]

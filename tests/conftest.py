@@ -139,9 +139,9 @@ def _clean_database(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
-    from app.extensions import db
-
     from sqlalchemy.exc import OperationalError
+
+    from app.extensions import db
 
     # Row deletes, not TRUNCATE: the live server and the relay worker may still be
     # touching rows, and TRUNCATE's exclusive table locks deadlock with them.

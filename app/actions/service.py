@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.actions import schemas
+from app.actions import clock, schemas
 from app.actions.models import ActionRule, ActionRun
 from app.actions.schemas import RuleCreate, RuleUpdate
 from app.actions.templates import BY_KEY, TEMPLATES
@@ -11,7 +11,6 @@ from app.core.errors import NotFound
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
-from app.actions import clock
 from app.projects import service as projects
 from app.projects.models import Project
 

@@ -18,7 +18,8 @@ TEMPLATES: list[dict] = [
     {
         "key": "auto_reply_outside_hours",
         "name": "Auto-reply outside business hours",
-        "description": "When a chat starts outside business hours or while no agent is online, say when to expect an answer.",
+        "description": "When a chat starts outside business hours or while no agent is online, "
+        "say when to expect an answer.",
         "rule": {
             "trigger": {"type": "conversation.created"},
             "conditions": [

@@ -8,8 +8,8 @@ from app.audit.schemas import AuditEntryOut, AuditQuery
 from app.auth.principal import authenticated, current_user, user_required
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.projects.access import project_for
 from app.core.validation import dump, query_args
+from app.projects.access import project_for
 from app.rbac.roles import Role
 
 bp = Blueprint("audit", __name__, url_prefix="/api/v1")

@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import Blueprint
 
 from app import audit
-from app.audit import audit_exempt, audited_in_service, auditable
-from app.auth import mfa
+from app.audit import audit_exempt, auditable, audited_in_service
+from app.auth import mfa, oidc
 from app.auth import service as auth
 from app.auth.principal import current_family_id, current_user, user_required
-from app.auth import oidc
 from app.auth.schemas import CodeIn, DisableIn, IdentitiesOut, RecoveryCodesOut, TwoFactorSetupOut
 from app.core.errors import Conflict
 from app.core.openapi import documented

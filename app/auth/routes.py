@@ -8,11 +8,11 @@ from app.audit import audit_exempt, audited_in_service
 from app.auth import limits, mfa, oidc, service
 from app.auth.schemas import (
     ExchangeIn,
-    ProvidersOut,
     ForgotIn,
     LoginIn,
     LoginOut,
     MfaVerifyIn,
+    ProvidersOut,
     RefreshIn,
     RegisterIn,
     ResetIn,

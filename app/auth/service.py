@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from flask import current_app, request
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from jwt.exceptions import PyJWTError
 from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt.exceptions import PyJWTError
 from sqlalchemy import select, update
 
 from app import audit

@@ -9,8 +9,8 @@ from app.canned import service
 from app.canned.schemas import CannedCreate, CannedListQuery, CannedOut, CannedRender, CannedRenderOut, CannedUpdate
 from app.core.openapi import documented
 from app.core.pagination import page_body
-from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
+from app.projects.access import project_for
 
 bp = Blueprint("canned", __name__, url_prefix="/api/v1/projects/<int:project_id>/canned-responses")
 

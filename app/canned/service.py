@@ -12,9 +12,9 @@ from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import scoped
 from app.extensions import db
+from app.inbox import service as inbox
 from app.projects.models import Project
 from app.rbac.roles import Role
-from app.inbox import service as inbox
 from app.visitors import service as visitors
 
 VARIABLES = ("visitor.name", "visitor.email", "agent.name", "project.name")
@@ -25,9 +25,13 @@ def check_variables(content: str) -> None:
     """422 naming the first `{{…}}` that is not one of VARIABLES."""
     for match in _VARIABLE.finditer(content):
         if match.group(1) not in VARIABLES:
-            raise Unprocessable(f"Unknown variable {{{{{match.group(1)}}}}}; use one of "
-                                + ", ".join("{{" + v + "}}" for v in VARIABLES) + ".",
-                                code="unknown_variable", details={"variable": match.group(1), "allowed": list(VARIABLES)})
+            raise Unprocessable(
+                f"Unknown variable {{{{{match.group(1)}}}}}; use one of "
+                + ", ".join("{{" + v + "}}" for v in VARIABLES)
+                + ".",
+                code="unknown_variable",
+                details={"variable": match.group(1), "allowed": list(VARIABLES)},
+            )
 
 
 def fill(content: str, values: dict[str, str | None]) -> str:
@@ -41,7 +45,9 @@ def _visible(project_id: int, caller: Principal):
         or_(CannedResponse.scope == "project", CannedResponse.owner_id == owner))
 
 
-def list_responses(project: Project, caller: Principal, query: CannedListQuery) -> tuple[list[CannedResponse], str | None]:
+def list_responses(
+    project: Project, caller: Principal, query: CannedListQuery
+) -> tuple[list[CannedResponse], str | None]:
     """Project-wide responses and the caller's own personal ones; `q` searches shortcut and title."""
     stmt = _visible(project.id, caller)
     if query.scope:
@@ -93,7 +99,9 @@ def create_response(project: Project, role: Role, caller: Principal, data: Canne
     return response
 
 
-def update_response(project: Project, role: Role, caller: Principal, response_id: int, data: CannedUpdate) -> CannedResponse:
+def update_response(
+    project: Project, role: Role, caller: Principal, response_id: int, data: CannedUpdate
+) -> CannedResponse:
     """Edit a response the caller may write. Commits."""
     response = get_response(project, caller, response_id)
     _check_write(response.scope, role, caller)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from flask import Flask
 from sqlalchemy import DateTime, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db, migrate
@@ -19,18 +19,18 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC; always hands back aware datetimes, even from SQLite."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given to UTCDateTime")
         return value.astimezone(timezone.utc) if value is not None else None
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value
@@ -78,13 +78,13 @@ def _run_on_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _drop_on_rollback(session: Session, previous_transaction) -> None:
+def _drop_on_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_ON_COMMIT_KEY, None)
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:  # DB-API objects: untyped
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
@@ -107,6 +107,6 @@ def init_app(app: Flask) -> None:
 UNMODELLED_TABLE_PREFIXES = ("messages_fts",)
 
 
-def include_in_schema_comparison(name, type_, parent_names) -> bool:
+def include_in_schema_comparison(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
     """Alembic `include_name` hook: skip the unmodelled tables."""
     return not (type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIXES))

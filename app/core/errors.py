@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
 
-def envelope(code: str, message: str, details: dict | None = None) -> dict:
+def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     """The one error body of the API, the auth errors and the socket acks: {"error": {code, message, details}}."""
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
@@ -21,13 +22,15 @@ class APIError(Exception):
     code = "bad_request"
     message = "The request could not be processed."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, details: dict | None = None):
+    def __init__(self, message: str | None = None, *, code: str | None = None,
+                 details: dict[str, Any] | None = None) -> None:
         super().__init__(message or self.message)
         self.message = message or self.message
         self.code = code or self.code
         self.details = details or {}
 
-    def to_response(self):
+    def to_response(self) -> tuple[Response, int]:
+        """The envelope as a JSON response, and the status."""
         return jsonify(envelope(self.code, self.message, self.details)), self.status
 
 
@@ -70,7 +73,7 @@ class TooManyRequests(APIError):
 class ServiceUnavailable(APIError):
     status, code, message = 503, "service_unavailable", "The service is briefly unavailable; try again shortly."
 
-    def to_response(self):
+    def to_response(self) -> tuple[Response, int]:
         """The envelope, with Retry-After so clients and proxies back off a moment."""
         body, status = super().to_response()
         body.headers["Retry-After"] = "2"
@@ -97,14 +100,14 @@ def init_app(app: Flask) -> None:
     """Render every error, ours or Werkzeug's, as the envelope."""
 
     @app.errorhandler(APIError)
-    def handle_api_error(error: APIError):
+    def handle_api_error(error: APIError) -> tuple[Response, int]:
         response, status = error.to_response()
         if status == 429 and "retry_after" in error.details:
             response.headers["Retry-After"] = str(error.details["retry_after"])
         return response, status
 
     @app.errorhandler(HTTPException)
-    def handle_http_exception(error: HTTPException):
+    def handle_http_exception(error: HTTPException) -> Response:
         status = error.code or 500
         code = _HTTP_CODES.get(status, "http_error")
         message = error.description or error.name
@@ -118,7 +121,7 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def handle_unexpected(error: Exception):
+    def handle_unexpected(error: Exception) -> tuple[Response, int]:
         if is_outage(error):
             rollback_quietly()
             log.warning("service unavailable: %s", outage_reason(error))

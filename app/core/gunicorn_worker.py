@@ -4,7 +4,7 @@ from geventwebsocket.gunicorn.workers import GeventWebSocketWorker
 from app.core.http_server import JSONErrorHandler
 
 
-class Worker(GeventWebSocketWorker):
+class Worker(GeventWebSocketWorker):  # type: ignore[misc]  # gevent-websocket ships no types
     """`worker_class` in gunicorn.conf.py."""
 
     wsgi_handler = JSONErrorHandler

@@ -1,7 +1,7 @@
 """Liveness and readiness probes."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 from redis import Redis
 from sqlalchemy import text
 
@@ -11,13 +11,13 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
-def healthz():
+def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
-def readyz():
+def readyz() -> tuple[Response, int]:
     """The process can serve: the database answers, and Redis when configured; not while it shuts down."""
     from app.core import lifecycle  # lifecycle is optional at import
 

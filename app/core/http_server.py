@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any, BinaryIO
 
 from gevent import pywsgi
 from geventwebsocket.handler import WebSocketHandler
@@ -42,12 +43,13 @@ def refusal(status: str) -> bytes:
     return head.encode("latin-1") + body
 
 
-class JSONErrorHandler(WebSocketHandler):
+class JSONErrorHandler(WebSocketHandler):  # type: ignore[misc]  # gevent-websocket ships no types
     """gevent-websocket's handler, refusing malformed or oversized requests with the envelope."""
 
-    def MessageClass(self, fp, *args):  # noqa: N802 (gevent's name)
+    def MessageClass(self, fp: BinaryIO, *args: Any) -> Any:  # noqa: N802 (gevent's name)
         """Read the header block within MAX_HEADER_BYTES, then let gevent parse it."""
-        lines, size = [], 0
+        lines: list[bytes] = []
+        size = 0
         while True:
             line = fp.readline(MAX_HEADER_BYTES + 1)
             size += len(line)
@@ -58,13 +60,13 @@ class JSONErrorHandler(WebSocketHandler):
                 break
         return pywsgi.headers_factory(io.BytesIO(b"".join(lines)), *args)
 
-    def handle_one_request(self):
+    def handle_one_request(self) -> Any:
         result = super().handle_one_request()
         if isinstance(result, tuple) and result[0] in ("400", "414"):
             return result[0], refusal(result[0])
         return result
 
-    def _handle_client_error(self, ex):
+    def _handle_client_error(self, ex: Exception) -> tuple[str, bytes]:
         if isinstance(ex, HeadersTooLarge):
             self.log_error("Request headers too large (from %s)", self.client_address)
             return "431", refusal("431")

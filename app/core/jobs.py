@@ -10,9 +10,9 @@ import importlib
 import logging
 import threading
 import time
-from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Callable
 
 from flask import Flask, current_app
@@ -30,9 +30,10 @@ _PERIODIC = "livechat_periodic_jobs"
 _AFTER_JOB = "livechat_jobs_after"
 
 
-def _resolve(path: str):
+def _resolve(path: str) -> Callable[..., Any]:
     module_name, _, attribute = path.rpartition(".")
-    return getattr(importlib.import_module(module_name), attribute)
+    job: Callable[..., Any] = getattr(importlib.import_module(module_name), attribute)
+    return job
 
 
 class InProcessExecutor:
@@ -44,11 +45,7 @@ class InProcessExecutor:
         self.lock = threading.Lock()
         self.claims: dict[str, float] = {}
 
-    def submit(self, path: str, args: tuple, queue: str, delay: float = 0) -> None:
-        from rq import Retry  # rq only in production mode
-
-        # A job whose work horse dies (a killed or crashed worker) or that raises runs again; jobs are idempotent.
-        retry = Retry(max=3, interval=[1, 10, 60])
+    def submit(self, path: str, args: tuple[Any, ...], queue: str, delay: float = 0) -> None:
         if delay > 0:
             # A timer is lost if the process stops; jobs that wait (webhook retries) have a sweep as well.
             timer = threading.Timer(delay, self.pool.submit, (self._run, path, args))
@@ -69,7 +66,7 @@ class InProcessExecutor:
         with self.lock:
             self.claims.pop(key, None)
 
-    def _run(self, path: str, args: tuple) -> None:
+    def _run(self, path: str, args: tuple[Any, ...]) -> None:
         with self.app.app_context():
             try:
                 _resolve(path)(*args)
@@ -86,7 +83,7 @@ class RQExecutor:
             name: Queue(name, connection=self.redis, serializer=JSONSerializer) for name in QUEUES
         }
 
-    def submit(self, path: str, args: tuple, queue: str, delay: float = 0) -> None:
+    def submit(self, path: str, args: tuple[Any, ...], queue: str, delay: float = 0) -> None:
         from rq import Retry  # rq only in production mode
 
         # A job whose work horse dies (a killed or crashed worker) or that raises runs again; jobs are idempotent.
@@ -110,9 +107,8 @@ def run(path: str, args: list[Any]) -> None:
     try:
         _resolve(path)(*args)
     finally:
-        app = current_app._get_current_object()
-        for hook in app.extensions.get(_AFTER_JOB, ()):
-            hook(app)
+        for hook in current_app.extensions.get(_AFTER_JOB, ()):
+            hook(current_app)
 
 
 def after_each_job(app: Flask, hook: Callable[[Flask], None]) -> None:
@@ -120,27 +116,32 @@ def after_each_job(app: Flask, hook: Callable[[Flask], None]) -> None:
     app.extensions.setdefault(_AFTER_JOB, []).append(hook)
 
 
+def _executor(app: Flask) -> InProcessExecutor | RQExecutor:
+    executor: InProcessExecutor | RQExecutor = app.extensions[_EXTENSION]
+    return executor
+
+
 def enqueue(path: str, *args: Any, queue: str = "default", delay: float = 0) -> None:
     """Queue job `path(*args)` once the current transaction commits (and `delay` seconds later, if given)."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
-    executor = current_app.extensions[_EXTENSION]
+    executor = _executor(current_app)
     on_commit(lambda: executor.submit(path, args, queue, delay) if delay > 0 else executor.submit(path, args, queue))
 
 
 def submit(app: Flask, path: str, *args: Any, queue: str = "default") -> None:
     """Queue job `path(*args)` now, outside any transaction (listeners and schedulers)."""
-    app.extensions[_EXTENSION].submit(path, args, queue)
+    _executor(app).submit(path, args, queue)
 
 
 def claim(app: Flask, key: str, seconds: float) -> bool:
     """True for the one caller (across every process in production) that takes `key` for `seconds`."""
-    return app.extensions[_EXTENSION].claim(key, seconds)
+    return _executor(app).claim(key, seconds)
 
 
 def release(app: Flask, key: str) -> None:
     """Give `key` back before its time is up."""
-    app.extensions[_EXTENSION].release(key)
+    _executor(app).release(key)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 import time
 import uuid
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -61,13 +61,13 @@ def init_app(app: Flask) -> None:
         logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
 
     @app.before_request
-    def _assign_request_id():
+    def _assign_request_id() -> None:
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         g.log_started = time.monotonic()
 
     @app.after_request
-    def _log_request(response):
+    def _log_request(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         started = g.pop("log_started", None)
         if started is not None and app.config.get("LOG_FORMAT") == "json":

@@ -17,6 +17,7 @@ import ipaddress
 import logging
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -31,6 +32,7 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.metrics_core import Metric
 from sqlalchemy import func, select
 
 from app.core.errors import Forbidden, Unauthorized
@@ -84,7 +86,7 @@ def message_acked(channel: str, started: float) -> None:
 
 
 @contextmanager
-def timed_send(channel: str):
+def timed_send(channel: str) -> Iterator[None]:
     """Wrap a send: counted and timed once it returns (stored, about to be acked), and finished before a
     graceful exit drops the process's sockets."""
     from app.core import lifecycle  # lifecycle is loaded after metrics
@@ -113,9 +115,9 @@ class _LiveCollector:
     def __init__(self, app: Flask) -> None:
         self.app = app
 
-    def collect(self):
-        from app.core.models import OutboxEvent  # at scrape time only
+    def collect(self) -> Iterator[Metric]:
         from app.core.db import utcnow  # at scrape time only
+        from app.core.models import OutboxEvent  # at scrape time only
         from app.extensions import db  # at scrape time only
 
         database_up = GaugeMetricFamily("livechat_database_up", "1 when the database answered this scrape.")
@@ -124,7 +126,9 @@ class _LiveCollector:
             "Age of the oldest outbox row not yet published to sockets (0 when none waits).",
         )
         try:
-            oldest = db.session.scalar(select(func.min(OutboxEvent.created_at)).where(OutboxEvent.published_at.is_(None)))
+            oldest = db.session.scalar(
+                select(func.min(OutboxEvent.created_at)).where(OutboxEvent.published_at.is_(None))
+            )
             if oldest is not None and oldest.tzinfo is None:
                 oldest = oldest.replace(tzinfo=utcnow().tzinfo)
             lag.add_metric([], max(0.0, (utcnow() - oldest).total_seconds()) if oldest else 0.0)
@@ -140,8 +144,8 @@ class _LiveCollector:
             yield lag
         yield from self._queues()
 
-    def _queues(self):
-        from app.core.jobs import QUEUES, _EXTENSION  # jobs imports metrics' users
+    def _queues(self) -> Iterator[Metric]:
+        from app.core.jobs import _EXTENSION, QUEUES  # jobs imports metrics' users
 
         executor = self.app.extensions.get(_EXTENSION)
         redis = getattr(executor, "redis", None)
@@ -192,17 +196,17 @@ def _is_allowed() -> bool:
 
 
 @bp.get("/metrics")
-def scrape():
+def scrape() -> Response:
     """Prometheus text exposition of this deployment's metrics."""
     _is_allowed()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # unannotated upstream
         body = generate_latest(registry)
     else:
         body = generate_latest(REGISTRY)
     live = CollectorRegistry()
-    live.register(_LiveCollector(current_app._get_current_object()))
+    live.register(_LiveCollector(current_app))  # collected below, inside this request
     body += generate_latest(live)
     return Response(body, content_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
 
@@ -212,13 +216,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
     @app.before_request
-    def _start_timer():
+    def _start_timer() -> None:
         g.metrics_started = time.monotonic()
 
     @app.after_request
-    def _observe(response):
+    def _observe(response: Response) -> Response:
         started = g.pop("metrics_started", None)
         if started is not None:
             endpoint = request.url_rule.endpoint if request.url_rule is not None else "unmatched"
-            HTTP_REQUESTS.labels(endpoint, request.method, str(response.status_code)).observe(time.monotonic() - started)
+            HTTP_REQUESTS.labels(endpoint, request.method, str(response.status_code)).observe(
+                time.monotonic() - started
+            )
         return response

@@ -23,11 +23,13 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import requests
 from flask import current_app
+from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
@@ -35,6 +37,7 @@ from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from app.core.errors import Unprocessable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 ALLOWED_PORTS = frozenset({80, 443})
@@ -67,13 +70,14 @@ class Policy:
     """What may be called: the allowlist (hosts and networks) and whether plain http is accepted."""
 
     hosts: frozenset[str] = frozenset()
-    networks: tuple = ()
+    networks: tuple[IPNetwork, ...] = ()
     https_only: bool = True
 
     @classmethod
-    def from_allowlist(cls, entries, *, https_only: bool = True) -> "Policy":
+    def from_allowlist(cls, entries: Iterable[str] | None, *, https_only: bool = True) -> Policy:
         """Build from `OUTBOUND_ALLOWLIST` entries (host names, IPs or CIDRs)."""
-        hosts, networks = set(), []
+        hosts: set[str] = set()
+        networks: list[IPNetwork] = []
         for entry in entries or ():
             entry = entry.strip().lower()
             if not entry:
@@ -95,7 +99,7 @@ class Target:
     scheme: str
     host: str
     port: int
-    addresses: tuple = field(default=())
+    addresses: tuple[IPAddress, ...] = field(default=())
     is_allowlisted: bool = False
 
 
@@ -169,7 +173,7 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
         raise OutboundRefused("unresolvable_host", f"The host {host!r} does not resolve.") from None
     addresses = []
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])  # an IPv6 address may carry "%zone"
         if address not in addresses:
             addresses.append(address)
     if not addresses:
@@ -238,8 +242,14 @@ class PinnedAdapter(HTTPAdapter):
         self.policy = policy
         super().__init__(max_retries=0)
 
-    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
-        target = check_url(request.url, self.policy)
+    def get_connection_with_tls_context(
+        self,
+        request: PreparedRequest,
+        verify: bool | str | None,
+        proxies: dict[str, str] | None = None,
+        cert: str | tuple[str, str] | None = None,
+    ) -> HTTPConnectionPool:
+        target = check_url(request.url or "", self.policy)
         default_port = DEFAULT_PORTS[target.scheme]
         host_header = target.host if ":" not in target.host else f"[{target.host}]"
         request.headers["Host"] = host_header if target.port == default_port else f"{host_header}:{target.port}"

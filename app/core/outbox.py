@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, insert, text
@@ -27,7 +27,9 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 
-_INSERT = insert(OutboxEvent.__table__).returning(OutboxEvent.__table__.c.id)
+# Core inserts on the table (not the ORM's bulk path): the send path writes many rows fast.
+_TABLE = OutboxEvent.metadata.tables[OutboxEvent.__tablename__]
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
 # Set by the automation engine while a rule's effects run: events they cause carry it as
 # `automation` ({rule_ids, hops}), so a rule is never triggered by its own effects (loop guard).
 ORIGIN_KEY = "livechat_outbox_origin"
@@ -60,9 +62,9 @@ def publish(project_id: int, event_type: str, payload: dict[str, Any]) -> int:
     if origin is not None:
         payload = {**payload, "automation": origin}
     created_at = utcnow()
-    event_id = db.session.execute(_INSERT, {"project_id": project_id, "event_type": event_type,
-                                            "payload": payload, "created_at": created_at,
-                                            "emitter": _emitter()}).scalar_one()
+    event_id: int = db.session.execute(_INSERT, {"project_id": project_id, "event_type": event_type,
+                                                 "payload": payload, "created_at": created_at,
+                                                 "emitter": _emitter()}).scalar_one()
     on_commit(partial(_committed, OutboxRecord(event_id, project_id, event_type, payload, created_at)))
     return event_id
 
@@ -85,15 +87,15 @@ def publish_many(events: list[tuple[int, str, dict[str, Any]]], created_at: date
     if not events:
         return []
     emitter = _emitter()
+    ids: Sequence[int]
     if db.engine.dialect.name == "postgresql":
-        ids = db.session.execute(_INSERT_MANY_POSTGRES, {
+        ids = sorted(db.session.execute(_INSERT_MANY_POSTGRES, {  # rows take their ids in the SELECT's order
             "p": [e[0] for e in events], "e": [e[1] for e in events],
             "j": [json.dumps(e[2]) for e in events], "now": created_at, "emitter": emitter,
-        }).scalars().all()
-        ids.sort()  # rows take their ids in the SELECT's order
+        }).scalars())
     else:
         ids = db.session.execute(
-            insert(OutboxEvent.__table__).returning(OutboxEvent.__table__.c.id, sort_by_parameter_order=True),
+            insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True),
             [{"project_id": p, "event_type": e, "payload": j, "created_at": created_at, "emitter": emitter}
              for p, e, j in events],
         ).scalars().all()

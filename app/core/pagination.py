@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Sequence, TypeVar
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
@@ -12,6 +12,8 @@ from sqlalchemy import Select, and_, or_
 from app.core.errors import BadRequest
 from app.core.validation import MAX_ID, Schema
 from app.extensions import db
+
+T = TypeVar("T")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -63,7 +65,9 @@ def _decode(cursor: str, columns: Sequence[Any]) -> list[Any]:
         raise BadRequest("The cursor is not valid.", code="invalid_cursor") from None
 
 
-def paginate(stmt: Select, order: Sequence[Any], page: PageQuery, *, descending: bool = True) -> tuple[list, str | None]:
+def paginate(
+    stmt: Select[tuple[T]], order: Sequence[Any], page: PageQuery, *, descending: bool = True
+) -> tuple[list[T], str | None]:
     """Run `stmt` ordered by the unique tuple `order` (e.g. (created_at, id)) from the cursor on."""
     if page.cursor:
         after = _decode(page.cursor, order)
@@ -84,6 +88,6 @@ def paginate(stmt: Select, order: Sequence[Any], page: PageQuery, *, descending:
     return rows, next_cursor
 
 
-def page_body(items: list[dict], next_cursor: str | None) -> dict:
+def page_body(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
     """The list envelope."""
     return {"items": items, "next_cursor": next_cursor}

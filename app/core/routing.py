@@ -1,6 +1,7 @@
 """URL converters: path ids are bounded like every other integer the API accepts."""
 from __future__ import annotations
 
+from flask import Flask
 from werkzeug.routing import IntegerConverter, PathConverter
 
 from app.core.validation import MAX_ID
@@ -36,7 +37,7 @@ class PagePathConverter(PathConverter):
     regex = r"(?!(?:api|socket\.io|widget|assets)(?:/|$))[^/].*?"
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Register the converters; call before any blueprint is registered."""
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["page"] = PagePathConverter

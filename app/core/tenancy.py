@@ -5,17 +5,26 @@ it exists. Who may act on a project is `app.projects.access`.
 """
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Mapped
 
 from app.core.errors import NotFound
 from app.extensions import db
 
-M = TypeVar("M")
+
+class ProjectOwned(Protocol):
+    """A model whose rows belong to one project."""
+
+    id: Mapped[int]
+    project_id: Mapped[int]
 
 
-def scoped(model: type[M], project_id: int) -> Select:
+M = TypeVar("M", bound=ProjectOwned)
+
+
+def scoped(model: type[M], project_id: int) -> Select[tuple[M]]:
     """SELECT rows of `model` belonging to `project_id`."""
     return select(model).where(model.project_id == project_id)
 

@@ -70,7 +70,7 @@ class OutSchema(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-def _details(error: ValidationError) -> dict:
+def _details(error: ValidationError) -> dict[str, Any]:
     fields: dict[str, list[str]] = {}
     for item in error.errors(include_url=False):
         location = ".".join(str(part) for part in item["loc"]) or "body"
@@ -124,6 +124,6 @@ def query_args(schema: type[T]) -> T:
     return parse(schema, request.args.to_dict())
 
 
-def dump(schema: type[BaseModel], obj: Any) -> dict:
+def dump(schema: type[BaseModel], obj: Any) -> dict[str, Any]:
     """Serialise an ORM object (or dict) through an output schema."""
     return schema.model_validate(obj, from_attributes=True).model_dump(mode="json")

@@ -22,7 +22,9 @@ def attachment_body(attachment: Attachment) -> dict:
     }
 
 
-def _claim_attachments(project_id: int, attachment_ids: list[int], uploader_type: str, uploader_id: int) -> list[Attachment]:
+def _claim_attachments(
+    project_id: int, attachment_ids: list[int], uploader_type: str, uploader_id: int
+) -> list[Attachment]:
     if not attachment_ids:
         return []
     found = list(db.session.scalars(
@@ -56,7 +58,9 @@ _SIGNATURES = {
 }
 
 
-def store_attachment(project_id: int, uploader_type: str, uploader_id: int, visitor_id: int | None, upload) -> Attachment:
+def store_attachment(
+    project_id: int, uploader_type: str, uploader_id: int, visitor_id: int | None, upload
+) -> Attachment:
     """Keep an uploaded file after checking its type and size. Commits."""
     if upload is None or not upload.filename:
         raise ValidationFailed("Send the file as multipart field `file`.", code="file_required")

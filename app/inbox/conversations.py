@@ -20,12 +20,11 @@ from app.extensions import db
 from app.inbox import messages, reads
 from app.inbox.models import Conversation, ConversationRead, InboxSettings, Message
 from app.inbox.schemas import ConversationListQuery, ConversationOut, ConversationUpdate, InboxSettingsUpdate
+from app.presence import service as presence
 from app.projects import service as projects
 from app.projects.models import Project
-from app.presence import service as presence
 from app.users.models import User
 from app.visitors.models import Visitor
-
 
 OPEN_STATUSES = ("open", "pending", "snoozed")
 
@@ -207,7 +206,11 @@ def update_conversation(project: Project, conversation_id: int, actor: User | No
     """
     get_conversation(project, conversation_id)
     fields = data.model_fields_set
-    if "assignee_id" in fields and data.assignee_id is not None and data.assignee_id not in projects.member_user_ids(project.id):
+    if (
+        "assignee_id" in fields
+        and data.assignee_id is not None
+        and data.assignee_id not in projects.member_user_ids(project.id)
+    ):
         raise Unprocessable("The assignee is not a member of this project.", code="invalid_assignee")
     if data.status == "snoozed" and data.snoozed_until is None:
         raise ValidationFailed("Snoozing needs snoozed_until.", code="snoozed_until_required")
@@ -287,7 +290,10 @@ def _assign_round_robin(conversation: Conversation, settings: InboxSettings, not
 
 
 def assign_round_robin(project: Project, conversation_id: int, actor_name: str) -> int | None:
-    """Assign by the auto-assignment's round-robin (whether or not auto-assign is on); the chosen agent or None. Commits."""
+    """Assign by the auto-assignment's round-robin (whether or not auto-assign is on).
+
+    Returns the chosen agent or None. Commits.
+    """
     get_conversation(project, conversation_id)
     conversation = _lock_conversation(conversation_id)
     before = conversation.assignee_id
@@ -326,7 +332,9 @@ def search_condition(project_id: int, text: str):
     return Conversation.id.in_(select(Message.conversation_id).where(Message.project_id == project_id, match))
 
 
-def list_conversations(project: Project, user: User | None, query: ConversationListQuery) -> tuple[list[dict], str | None]:
+def list_conversations(
+    project: Project, user: User | None, query: ConversationListQuery
+) -> tuple[list[dict], str | None]:
     """Filtered, most recently active first, with visitor, last message and the caller's unread count."""
     stmt = scoped(Conversation, project.id)
     if query.status:
@@ -347,7 +355,9 @@ def list_conversations(project: Project, user: User | None, query: ConversationL
         stmt = stmt.where(search_condition(project.id, query.q))
     if query.tag:
         # Tags are a JSON list of quote-free strings, so the quoted tag matches its exact element on both databases.
-        stmt = stmt.where(func.lower(func.cast(Conversation.tags, db.String)).contains(f'"{query.tag.lower()}"', autoescape=True))
+        stmt = stmt.where(
+            func.lower(func.cast(Conversation.tags, db.String)).contains(f'"{query.tag.lower()}"', autoescape=True)
+        )
     rows, next_cursor = paginate(stmt, [Conversation.updated_at, Conversation.id],
                                  PageQuery(limit=query.limit, cursor=query.cursor))
     return conversation_rows(rows, user), next_cursor
@@ -356,7 +366,9 @@ def list_conversations(project: Project, user: User | None, query: ConversationL
 def conversation_rows(rows: list[Conversation], user: User | None) -> list[dict]:
     """Conversations with their visitor, last message and unread count, in three queries."""
     ids = [c.id for c in rows]
-    visitors = {v.id: v for v in db.session.scalars(select(Visitor).where(Visitor.id.in_({c.visitor_id for c in rows})))}
+    visitors = {
+        v.id: v for v in db.session.scalars(select(Visitor).where(Visitor.id.in_({c.visitor_id for c in rows})))
+    }
     online = presence.online_ids(presence.VISITOR, visitors)
     last_messages = {m.conversation_id: m for m in db.session.scalars(
         select(Message).join(Conversation, and_(Message.conversation_id == Conversation.id,
@@ -379,7 +391,9 @@ def conversation_rows(rows: list[Conversation], user: User | None) -> list[dict]
     return result
 
 
-def visitor_conversation_rows(project: Project, visitor_id: int, user: User | None, page: PageQuery) -> tuple[list[dict], str | None]:
+def visitor_conversation_rows(
+    project: Project, visitor_id: int, user: User | None, page: PageQuery
+) -> tuple[list[dict], str | None]:
     """A visitor's conversations for agents."""
     get_or_404(Visitor, visitor_id, project.id)
     rows, next_cursor = paginate(scoped(Conversation, project.id).where(Conversation.visitor_id == visitor_id),

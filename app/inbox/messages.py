@@ -36,7 +36,8 @@ from app.core import outbox
 from app.core.db import UTCDateTime, utcnow
 from app.core.errors import NotFound, Overloaded, PayloadTooLarge, ValidationFailed
 from app.extensions import db
-from app.inbox import attachments as uploads, conversations, reads
+from app.inbox import attachments as uploads
+from app.inbox import conversations, reads
 from app.inbox.models import Attachment, Conversation, Message
 from app.inbox.schemas import MessageCreate, MessageOut, WidgetMessageCreate
 from app.projects.models import Project
@@ -593,7 +594,9 @@ def visitor_messages(visitor: Visitor, conversation_id: int, after_seq: int, lim
     ))
 
 
-def send_agent_message(project: Project, conversation_id: int, agent: User, data: MessageCreate) -> tuple[Message, bool]:
+def send_agent_message(
+    project: Project, conversation_id: int, agent: User, data: MessageCreate
+) -> tuple[Message, bool]:
     """Store an agent's reply or private note; (message, created). A retry returns the stored one. Commits."""
     content = _check_content(data.content, data.attachment_ids)
     conversation = conversations._lock_conversation(conversations.get_conversation(project, conversation_id).id)

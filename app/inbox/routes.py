@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request, send_file
 
+from app.audit import audit_exempt, auditable
 from app.auth.principal import authenticated, bearer, principal
 from app.core import metrics
 from app.core.errors import Forbidden, NotFound, Unauthorized
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.projects.access import project_for, role_in
 from app.core.validation import dump, json_body, query_args
+from app.extensions import limiter
 from app.inbox import service
-from app.visitors import limits
-from app.visitors import service as visitors
 from app.inbox.schemas import (
     AgentPresenceListOut,
     AttachmentOut,
@@ -28,10 +27,11 @@ from app.inbox.schemas import (
     ReadOut,
     ReadRequest,
 )
-from app.extensions import limiter
 from app.inbox.storage import storage
+from app.projects.access import project_for, role_in
 from app.rbac.roles import Role
-from app.audit import audit_exempt, auditable
+from app.visitors import limits
+from app.visitors import service as visitors
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/v1")
 

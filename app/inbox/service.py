@@ -4,6 +4,13 @@ Callers import this module; each function lives in the module of its concern.
 """
 from __future__ import annotations
 
+from app.inbox.attachments import (  # noqa: F401 - re-exported
+    ALLOWED_TYPES,
+    attachment_body,
+    attachment_for_agent,
+    attachment_for_visitor,
+    store_attachment,
+)
 from app.inbox.conversations import (  # noqa: F401 - re-exported
     OPEN_STATUSES,
     agent_presence,
@@ -34,13 +41,6 @@ from app.inbox.messages import (  # noqa: F401 - re-exported
     send_automated_message,
     send_visitor_message,
     visitor_messages,
-)
-from app.inbox.attachments import (  # noqa: F401 - re-exported
-    ALLOWED_TYPES,
-    attachment_body,
-    attachment_for_agent,
-    attachment_for_visitor,
-    store_attachment,
 )
 from app.inbox.reads import (  # noqa: F401 - re-exported
     mark_read_by_agent,

@@ -7,10 +7,10 @@ from app.audit.service import auditable
 from app.auth.principal import authenticated, principal
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
 from app.notes import service
 from app.notes.schemas import NoteCreate, NoteOut, NoteUpdate
+from app.projects.access import project_for
 
 bp = Blueprint("notes", __name__, url_prefix="/api/v1/projects/<int:project_id>/visitors/<int:visitor_id>/notes")
 

@@ -6,10 +6,10 @@ from flask import Blueprint
 from app.audit import auditable
 from app.auth.principal import authenticated
 from app.core.openapi import documented
-from app.projects.access import project_for
+from app.core.validation import dump
 from app.privacy import service
 from app.privacy.schemas import VisitorExportOut
-from app.core.validation import dump
+from app.projects.access import project_for
 from app.rbac.roles import Role
 
 bp = Blueprint("privacy", __name__, url_prefix="/api/v1")

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from app.audit import auditable
 from app.auth.principal import authenticated, current_user, principal, user_required
 from app.core.errors import Forbidden
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
 from app.projects import service
+from app.projects.access import project_for
 from app.projects.models import Project
 from app.projects.schemas import (
     AcceptedOut,
@@ -27,7 +28,6 @@ from app.projects.schemas import (
     ProjectUpdate,
 )
 from app.rbac.roles import Role
-from app.audit import auditable
 
 bp = Blueprint("projects", __name__, url_prefix="/api/v1")
 
@@ -64,7 +64,9 @@ def list_projects():
 @bp.post("/projects")
 @user_required
 @auditable("project.create", target="project")
-@documented(summary="Create a project (I become its manager)", body=ProjectCreate, response=ProjectSecretsOut, status=201)
+@documented(
+    summary="Create a project (I become its manager)", body=ProjectCreate, response=ProjectSecretsOut, status=201
+)
 def create_project():
     """Create a tenant."""
     project = service.create_project(current_user(), json_body(ProjectCreate))
@@ -151,7 +153,9 @@ def list_invitations(project_id: int):
 @bp.post("/projects/<int:project_id>/invitations")
 @authenticated
 @auditable("invitation.create", target="invitation")
-@documented(summary="Invite someone by email (managers)", body=InvitationCreate, response=InvitationCreatedOut, status=201)
+@documented(
+    summary="Invite someone by email (managers)", body=InvitationCreate, response=InvitationCreatedOut, status=201
+)
 def create_invitation(project_id: int):
     """Email a single-use link to join the project."""
     project, _ = project_for(project_id, Role.MANAGER)
@@ -196,7 +200,12 @@ def list_api_keys(project_id: int):
 @bp.post("/projects/<int:project_id>/api-keys")
 @authenticated
 @auditable("api_key.create", target="api_key")
-@documented(summary="Create an API key (managers); the secret is shown once", body=ApiKeyCreate, response=ApiKeyCreatedOut, status=201)
+@documented(
+    summary="Create an API key (managers); the secret is shown once",
+    body=ApiKeyCreate,
+    response=ApiKeyCreatedOut,
+    status=201,
+)
 def create_api_key(project_id: int):
     """A new key acting with the given role inside this project only."""
     project, _ = project_for(project_id, Role.MANAGER)

@@ -7,19 +7,18 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from app.core import jobs
-from app.mail import service as mail
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.pagination import PageQuery, paginate
 from app.core.security import digest, new_secret, same_digest
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
+from app.mail import service as mail
+from app.presence import service as presence
 from app.projects.models import ApiKey, Invitation, Project, ProjectMember
 from app.projects.schemas import ApiKeyCreate, InvitationCreate, ProjectCreate, ProjectUpdate, WidgetSettings
 from app.rbac.roles import Role
-from app.presence import service as presence
 from app.users.models import User
-
 
 # --- projects -----------------------------------------------------------------
 
@@ -44,7 +43,9 @@ def projects_of(user: User, page: PageQuery) -> tuple[list[tuple[Project, Role]]
     memberships, next_cursor = paginate(
         select(ProjectMember).where(ProjectMember.user_id == user.id), [ProjectMember.id], page, descending=False
     )
-    projects = {p.id: p for p in db.session.scalars(select(Project).where(Project.id.in_([m.project_id for m in memberships])))}
+    projects = {
+        p.id: p for p in db.session.scalars(select(Project).where(Project.id.in_([m.project_id for m in memberships])))
+    }
     return [(projects[m.project_id], m.role) for m in memberships], next_cursor
 
 

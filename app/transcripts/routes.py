@@ -6,11 +6,11 @@ from flask import Blueprint
 from app.audit.service import auditable
 from app.auth.principal import authenticated
 from app.core.openapi import documented
-from app.projects.access import project_for
 from app.core.validation import dump, json_body
+from app.projects.access import project_for
+from app.rbac.roles import Role
 from app.transcripts import service
 from app.transcripts.schemas import MailSettingsOut, MailSettingsUpdate
-from app.rbac.roles import Role
 
 bp = Blueprint("mail", __name__, url_prefix="/api/v1/projects/<int:project_id>/mail-settings")
 

@@ -13,14 +13,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.core.db import utcnow
+from app.core import jobs
 from app.core.errors import NotFound
 from app.core.jobs import enqueue
 from app.extensions import db
-from app.core import jobs
 from app.inbox import service as inbox
 from app.inbox.models import Conversation
 from app.mail.jobs import deliver

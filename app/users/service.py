@@ -4,10 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app import audit
-from app.users import passwords
 from app.core.errors import Conflict, Unauthorized
 from app.core.security import hash_password, verify_password
 from app.extensions import db
+from app.users import passwords
 from app.users.models import User
 from app.users.schemas import normalise_email
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from app.audit import auditable
 from app.auth.principal import authenticated
 from app.core.openapi import documented
 from app.core.pagination import page_body
-from app.projects.access import project_for
 from app.core.validation import json_body, query_args
+from app.projects.access import project_for
 from app.visitors import service
 from app.visitors.schemas import VisitorListQuery, VisitorOut, VisitorUpdate
-from app.audit import auditable
 
 bp = Blueprint("visitors", __name__, url_prefix="/api/v1")
 

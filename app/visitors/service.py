@@ -18,9 +18,9 @@ from app.core.errors import Forbidden, NotFound, Unprocessable
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
+from app.presence import service as presence
 from app.projects import service as projects
 from app.projects.models import Project
-from app.presence import service as presence
 from app.visitors.models import Visitor
 from app.visitors.schemas import VisitorListQuery, VisitorOut, VisitorUpdate, WidgetSessionCreate
 
@@ -249,13 +249,17 @@ def list_visitors(project: Project, query: VisitorListQuery) -> tuple[list[dict]
     stmt = scoped(Visitor, project.id)
     if query.q:
         pattern = f"%{query.q}%"
-        stmt = stmt.where(or_(Visitor.name.ilike(pattern), Visitor.email.ilike(pattern), Visitor.identifier.ilike(pattern)))
+        stmt = stmt.where(
+            or_(Visitor.name.ilike(pattern), Visitor.email.ilike(pattern), Visitor.identifier.ilike(pattern))
+        )
     if query.online is not None:
         # Presence lives outside the database: filter on the live set of this project's visitors.
         candidates = list(db.session.scalars(scoped(Visitor, project.id).with_only_columns(Visitor.id)))
         online = presence.online_ids(presence.VISITOR, candidates)
         stmt = stmt.where(Visitor.id.in_(online) if query.online else Visitor.id.not_in(online))
-    rows, next_cursor = paginate(stmt, [Visitor.last_seen_at, Visitor.id], PageQuery(limit=query.limit, cursor=query.cursor))
+    rows, next_cursor = paginate(
+        stmt, [Visitor.last_seen_at, Visitor.id], PageQuery(limit=query.limit, cursor=query.cursor)
+    )
     online = presence.online_ids(presence.VISITOR, [v.id for v in rows])
     return [visitor_summary(v, online=v.id in online) for v in rows], next_cursor
 

@@ -7,8 +7,8 @@ from app.audit.service import auditable
 from app.auth.principal import authenticated
 from app.core.openapi import documented
 from app.core.pagination import PageQuery, page_body
-from app.projects.access import project_for
 from app.core.validation import dump, json_body, query_args
+from app.projects.access import project_for
 from app.rbac.roles import Role
 from app.webhooks import service
 from app.webhooks.schemas import (

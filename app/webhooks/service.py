@@ -294,10 +294,18 @@ def attempt(delivery_id: int, is_manual: bool = False) -> None:
     is_success = code is not None and 200 <= code < 300
     if response is not None and not is_success:
         error = f"HTTP {code}"
-    record = WebhookAttempt(project_id=delivery.project_id, webhook_id=webhook.id, delivery_id=delivery.id,
-                            attempt=delivery.attempts, is_success=is_success, status_code=code,
-                            duration_ms=duration_ms, error=error, is_manual=is_manual,
-                            response_snippet=response.content.decode("utf-8", "replace") if response is not None else None)
+    record = WebhookAttempt(
+        project_id=delivery.project_id,
+        webhook_id=webhook.id,
+        delivery_id=delivery.id,
+        attempt=delivery.attempts,
+        is_success=is_success,
+        status_code=code,
+        duration_ms=duration_ms,
+        error=error,
+        is_manual=is_manual,
+        response_snippet=response.content.decode("utf-8", "replace") if response is not None else None,
+    )
     db.session.add(record)
     if is_success:
         delivery.status, delivery.next_attempt_at = "succeeded", None

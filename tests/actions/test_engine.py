@@ -229,6 +229,8 @@ def test_rules_for_agent_messages_ignore_automated_ones(api, make_widget_project
     outbox.settle()
     path = f"/projects/{project['id']}/conversations/{conversation_id}"
     assert api.get(path, token=manager["access_token"]).json["status"] == "open"
-    api.post(f"{path}/messages", json={"content": "A person here", "client_msg_id": "p1"}, token=manager["access_token"])
+    api.post(
+        f"{path}/messages", json={"content": "A person here", "client_msg_id": "p1"}, token=manager["access_token"]
+    )
     outbox.settle()
     assert api.get(path, token=manager["access_token"]).json["status"] == "pending"

@@ -31,7 +31,9 @@ def test_rules_are_listed_in_position_order(api, make_project, make_rule):
     assert second["position"] > first["position"]
     api.patch(f"/projects/{project['id']}/actions/{second['id']}", json={"position": 0}, token=manager["access_token"])
     api.patch(f"/projects/{project['id']}/actions/{first['id']}", json={"position": 5}, token=manager["access_token"])
-    names = [r["name"] for r in api.get(f"/projects/{project['id']}/actions", token=manager["access_token"]).json["items"]]
+    names = [
+        r["name"] for r in api.get(f"/projects/{project['id']}/actions", token=manager["access_token"]).json["items"]
+    ]
     assert names == ["second", "first"]
 
 
@@ -46,7 +48,9 @@ def test_agents_read_rules_but_cannot_edit_them(api, make_project, make_rule, ad
     assert api.post(base, json=BILLING_RULE, token=token).status_code == 403
     assert api.patch(f"{base}/{rule['id']}", json={"enabled": False}, token=token).status_code == 403
     assert api.delete(f"{base}/{rule['id']}", token=token).status_code == 403
-    assert api.post(f"/projects/{project['id']}/action-templates/greet_new_chats", json={}, token=token).status_code == 403
+    assert (
+        api.post(f"/projects/{project['id']}/action-templates/greet_new_chats", json={}, token=token).status_code == 403
+    )
     assert api.get(f"{base}/{rule['id']}", token=manager["access_token"]).json["enabled"] is True
 
 
@@ -65,7 +69,9 @@ def test_another_tenant_sees_neither_rules_nor_runs(api, make_project, make_rule
     assert api.get(f"/projects/{project_b['id']}/actions/{rule['id']}/runs", token=outsider).status_code == 404
     assert api.delete(f"/projects/{project_b['id']}/actions/{rule['id']}", token=outsider).status_code == 404
     assert api.get(f"/projects/{project_b['id']}/actions", token=outsider).json["items"] == []
-    assert api.get(f"/projects/{project_a['id']}/actions/{rule['id']}", token=manager_a["access_token"]).status_code == 200
+    assert (
+        api.get(f"/projects/{project_a['id']}/actions/{rule['id']}", token=manager_a["access_token"]).status_code == 200
+    )
 
 
 @pytest.mark.parametrize("change, field, code", [

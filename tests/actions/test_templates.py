@@ -26,8 +26,11 @@ def test_every_template_becomes_a_valid_rule_with_one_call(api, make_project):
 
 def test_an_added_template_is_edited_like_any_rule(api, make_project):
     project, manager = make_project()
-    rule = api.post(f"/projects/{project['id']}/action-templates/escalate_unanswered_5_minutes", json={"enabled": False},
-                    token=manager["access_token"]).json
+    rule = api.post(
+        f"/projects/{project['id']}/action-templates/escalate_unanswered_5_minutes",
+        json={"enabled": False},
+        token=manager["access_token"],
+    ).json
     assert rule["enabled"] is False
     changed = api.patch(f"/projects/{project['id']}/actions/{rule['id']}",
                         json={"trigger": {"type": "no_agent_reply", "minutes": 15}, "enabled": True},

@@ -139,7 +139,9 @@ def test_no_visitor_reply_fires_after_an_unanswered_agent_reply(api, make_widget
     outbox.settle()
     assert tick(5 * 60) == 0
     assert tick(11 * 60) == 1
-    contents = [m["content"] for m in _get(api, project, manager, f"/conversations/{conversation_id}/messages")["items"]]
+    contents = [
+        m["content"] for m in _get(api, project, manager, f"/conversations/{conversation_id}/messages")["items"]
+    ]
     assert contents[-1] == "Is there anything else we can help with?"
 
 

@@ -1,8 +1,6 @@
 """The audit trail: entries, redaction, fail-open, filters, tenant isolation, account events, retention."""
-import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import text
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -155,7 +153,9 @@ def test_retention_removes_old_entries_only(app, api, make_project):
     api.patch(f"/projects/{project['id']}", json={"name": "New"}, token=manager["access_token"])
     with app.app_context():
         oldest = min(e["id"] for e in _entries(api, project, manager, action="project.update")["items"])
-        db.session.execute(update(AuditLog).where(AuditLog.id == oldest).values(created_at=utcnow() - timedelta(days=31)))
+        db.session.execute(
+            update(AuditLog).where(AuditLog.id == oldest).values(created_at=utcnow() - timedelta(days=31))
+        )
         db.session.commit()
         jobs.purge_expired()
         jobs.purge_expired()  # idempotent

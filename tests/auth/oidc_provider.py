@@ -9,9 +9,9 @@ import threading
 import time
 from urllib.parse import urlencode
 
+from flask import Flask, jsonify, redirect, request
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from flask import Flask, jsonify, redirect, request
 from werkzeug.serving import make_server
 
 from tests.helpers import free_port

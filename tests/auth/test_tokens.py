@@ -12,7 +12,9 @@ def _claims(token: str) -> dict:
 
 
 def test_register_returns_tokens_and_the_user(api):
-    response = api.post("/auth/register", json={"email": "Ana@Example.com", "password": "long enough pw", "name": "Ana"})
+    response = api.post(
+        "/auth/register", json={"email": "Ana@Example.com", "password": "long enough pw", "name": "Ana"}
+    )
     assert response.status_code == 201
     body = response.json
     assert body["user"]["email"] == "ana@example.com"
@@ -172,7 +174,8 @@ def test_login_is_rate_limited_per_address(app, api, make_user):
     app.config["AUTH_RATE_LIMIT"] = "3 per minute"
     try:
         statuses = [
-            api.post("/auth/login", json={"email": user["email"], "password": "wrong wrong"}).status_code for _ in range(4)
+            api.post("/auth/login", json={"email": user["email"], "password": "wrong wrong"}).status_code
+            for _ in range(4)
         ]
         limited = api.post("/auth/login", json={"email": user["email"], "password": user["password"]})
     finally:

@@ -25,7 +25,9 @@ def test_agents_cannot_write_project_responses(api, make_project, add_member):
                        token=agent["access_token"])
     assert refused.status_code == 403
     made = api.post(_path(project), json={"shortcut": "x", "title": "X", "content": "x"}, token=manager["access_token"])
-    assert api.patch(_path(project, made.json["id"]), json={"title": "Y"}, token=agent["access_token"]).status_code == 403
+    assert (
+        api.patch(_path(project, made.json["id"]), json={"title": "Y"}, token=agent["access_token"]).status_code == 403
+    )
     assert api.delete(_path(project, made.json["id"]), token=agent["access_token"]).status_code == 403
 
 
@@ -53,8 +55,12 @@ def test_an_unknown_variable_is_a_422_naming_it(api, make_project):
     assert response.status_code == 422
     assert response.json["error"]["code"] == "unknown_variable"
     assert response.json["error"]["details"]["variable"] == "visitor.phone"
-    made = api.post(_path(project), json={"shortcut": "x", "title": "X", "content": "ok"}, token=manager["access_token"])
-    patched = api.patch(_path(project, made.json["id"]), json={"content": "{{ secret }}"}, token=manager["access_token"])
+    made = api.post(
+        _path(project), json={"shortcut": "x", "title": "X", "content": "ok"}, token=manager["access_token"]
+    )
+    patched = api.patch(
+        _path(project, made.json["id"]), json={"content": "{{ secret }}"}, token=manager["access_token"]
+    )
     assert patched.status_code == 422
 
 

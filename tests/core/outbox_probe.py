@@ -29,7 +29,6 @@ if role == "web":
     monkey.patch_all()
 
 from redis import Redis  # noqa: E402
-
 from sqlalchemy import select  # noqa: E402
 
 from app.core import outbox  # noqa: E402

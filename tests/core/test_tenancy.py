@@ -20,7 +20,9 @@ def two_tenants(api, make_project, make_user):
     """Project A with some resources, and a manager (plus a manager API key) of project B."""
     project_a, manager_a = make_project(name="A")
     pid = project_a["id"]
-    invitation = api.post(f"/projects/{pid}/invitations", json={"email": "x@example.com"}, token=manager_a["access_token"]).json
+    invitation = api.post(
+        f"/projects/{pid}/invitations", json={"email": "x@example.com"}, token=manager_a["access_token"]
+    ).json
     key = api.post(f"/projects/{pid}/api-keys", json={"name": "k"}, token=manager_a["access_token"]).json
     project_b, manager_b = make_project(name="B")
     key_b = api.post(

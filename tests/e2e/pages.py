@@ -63,7 +63,9 @@ class Agent:
         return response.json()["items"]
 
     def messages(self, conversation_id: int) -> list[dict]:
-        response = requests.get(f"{self.base}/conversations/{conversation_id}/messages", headers=self.headers, timeout=10)
+        response = requests.get(
+            f"{self.base}/conversations/{conversation_id}/messages", headers=self.headers, timeout=10
+        )
         assert response.status_code == 200, response.text
         return response.json()["items"]
 

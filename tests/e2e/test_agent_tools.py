@@ -13,8 +13,11 @@ def test_the_slash_picker_inserts_a_canned_response_with_the_visitors_name(
     project, manager = make_widget_project(name="Picker Co")
     for shortcut, title, content in (("hello", "Greeting", "Hi {{visitor.name}}, {{agent.name}} here. How can I help?"),
                                      ("refund", "Refund policy", "Refunds take 5 days.")):
-        created = api.post(f"/projects/{project['id']}/canned-responses",
-                           json={"shortcut": shortcut, "title": title, "content": content}, token=manager["access_token"])
+        created = api.post(
+            f"/projects/{project['id']}/canned-responses",
+            json={"shortcut": shortcut, "title": title, "content": content},
+            token=manager["access_token"],
+        )
         assert created.status_code == 201, created.json
     visitor = make_visitor(project, name="Ana")
     conversation_id, _ = make_conversation(project, content="Hola", visitor=visitor)
@@ -86,6 +89,8 @@ def test_the_screenshot_button_shows_the_visitors_page(
         page.get_by_role("button", name="Screenshot").click()
         image = page.get_by_role("img", name=f"Screenshot of {site.url}")
         expect(image).to_be_visible(timeout=60_000)
-        page.wait_for_function("() => [...document.images].some(i => i.alt.startsWith('Screenshot of') && i.naturalWidth > 0)")
+        page.wait_for_function(
+            "() => [...document.images].some(i => i.alt.startsWith('Screenshot of') && i.naturalWidth > 0)"
+        )
     finally:
         site.close()

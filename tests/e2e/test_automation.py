@@ -47,7 +47,9 @@ def test_manager_builds_a_rule_from_menus_and_sees_its_errors(api, new_page, sig
     page.get_by_label("Type of effect 1").select_option("add_tag")
     page.get_by_label("Tag of effect 1").fill("vip")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("table", name="Automation rules").get_by_role("cell", name="VIP pages", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Automation rules").get_by_role("cell", name="VIP pages", exact=True)
+    ).to_be_visible()
 
     [rule] = api.get(f"/projects/{project['id']}/actions", token=manager["access_token"]).json["items"]
     assert rule["trigger"] == {"type": "message.created", "sender": "visitor"}

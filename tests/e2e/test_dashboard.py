@@ -79,7 +79,9 @@ def test_a_second_agent_sees_the_assignment_change_live(
 ):
     project, manager = shop
     colleague = add_member(project, manager, "AGENT")
-    _, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "Can someone help me?")
+    _, frame, conversation_id = visitor_writes(
+        new_page, live_server, host_site, project, manager, "Can someone help me?"
+    )
 
     url = f"{live_server}/projects/{project['id']}/conversations/{conversation_id}"
     first = sign_in(new_page(), manager)
@@ -96,7 +98,9 @@ def test_after_a_dropped_connection_missed_messages_appear_exactly_once(
     new_page, sign_in, live_server, host_site, shop
 ):
     project, manager = shop
-    _, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "hello before the outage")
+    _, frame, conversation_id = visitor_writes(
+        new_page, live_server, host_site, project, manager, "hello before the outage"
+    )
     agent_page = sign_in(new_page(), manager)
     agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
     log = agent_page.get_by_role("list", name="Messages")

@@ -14,7 +14,9 @@ PNG = base64.b64decode(
 )
 
 
-def wait_for_status(live_server: str, project: dict, viewer: dict, user_id: int, status: str, timeout: float = 20) -> None:
+def wait_for_status(
+    live_server: str, project: dict, viewer: dict, user_id: int, status: str, timeout: float = 20
+) -> None:
     """Poll GET /presence until `user_id` has `status` (the browser's socket is then surely connected)."""
     deadline = time.monotonic() + timeout
     seen = None
@@ -63,7 +65,9 @@ def test_team_presence_is_loaded_on_sign_in_and_follows_live_changes(
 
 def test_a_private_note_never_reaches_the_visitor(new_page, sign_in, live_server, host_site, shop):
     project, manager = shop
-    visitor_page, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "I would like a refund")
+    visitor_page, frame, conversation_id = visitor_writes(
+        new_page, live_server, host_site, project, manager, "I would like a refund"
+    )
 
     agent_page = sign_in(new_page(), manager)
     agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
@@ -108,11 +112,15 @@ def test_an_image_sent_by_the_visitor_shows_in_the_dashboard(new_page, sign_in, 
 
 def test_an_agent_attachment_reaches_the_visitor(new_page, sign_in, live_server, host_site, shop):
     project, manager = shop
-    _, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "Can I have the invoice?")
+    _, frame, conversation_id = visitor_writes(
+        new_page, live_server, host_site, project, manager, "Can I have the invoice?"
+    )
 
     agent_page = sign_in(new_page(), manager)
     agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
-    agent_page.locator("#composer-files").set_input_files({"name": "invoice.png", "mimeType": "image/png", "buffer": PNG})
+    agent_page.locator("#composer-files").set_input_files(
+        {"name": "invoice.png", "mimeType": "image/png", "buffer": PNG}
+    )
     reply = agent_page.get_by_role("textbox", name="Reply")
     reply.fill("Here it is")
     reply.press("Enter")
@@ -150,7 +158,9 @@ def test_filters_list_unassigned_conversations_under_all_and_unassigned(
 
 def test_the_visitor_panel_shows_the_page_the_visitor_is_on(new_page, sign_in, live_server, host_site, shop):
     project, manager = shop
-    visitor_page, frame, conversation_id = visitor_writes(new_page, live_server, host_site, project, manager, "Is this in stock?")
+    visitor_page, frame, conversation_id = visitor_writes(
+        new_page, live_server, host_site, project, manager, "Is this in stock?"
+    )
 
     agent_page = sign_in(new_page(), manager)
     agent_page.goto(f"{live_server}/projects/{project['id']}/conversations/{conversation_id}")
@@ -171,8 +181,12 @@ def test_a_project_created_in_the_dashboard_gets_live_conversations_without_a_re
     page.wait_for_url(re.compile(r"/projects/\d+/settings/widget$"))
     project_id = int(re.search(r"/projects/(\d+)/", page.url).group(1))
     headers = {"Authorization": f"Bearer {manager['access_token']}"}
-    response = requests.patch(f"{live_server}/api/v1/projects/{project_id}", json={"allowed_origins": [host_site.origin]},
-                              headers=headers, timeout=10)
+    response = requests.patch(
+        f"{live_server}/api/v1/projects/{project_id}",
+        json={"allowed_origins": [host_site.origin]},
+        headers=headers,
+        timeout=10,
+    )
     assert response.status_code == 200, response.text
     project = response.json()
 
@@ -208,7 +222,9 @@ def test_a_pre_chat_form_set_in_the_dashboard_is_asked_by_the_widget(
     agent = Agent(live_server, project, manager)
     conversation_id, _ = agent.wait_for_visitor_messages(1)
     conversation = next(c for c in agent.conversations() if c["id"] == conversation_id)
-    visitor = requests.get(f"{agent.base}/visitors/{conversation['visitor_id']}", headers=agent.headers, timeout=10).json()
+    visitor = requests.get(
+        f"{agent.base}/visitors/{conversation['visitor_id']}", headers=agent.headers, timeout=10
+    ).json()
     assert visitor["attributes"].get("order_number") == "A-1234"
 
 
@@ -279,7 +295,9 @@ def test_an_agent_renames_a_visitor_and_a_colleague_sees_it_live(
     first.get_by_role("button", name="Edit name and email").click()
     first.get_by_label("Name", exact=True).fill("Vera Visitor")
     first.get_by_label("Email", exact=True).fill("vera@example.com")
-    first.get_by_role("complementary").filter(has=first.get_by_label("Name", exact=True)).get_by_role("button", name="Save").click()
+    first.get_by_role("complementary").filter(has=first.get_by_label("Name", exact=True)).get_by_role(
+        "button", name="Save"
+    ).click()
     expect(first.get_by_role("heading", name="Vera Visitor").first).to_be_visible()
 
     expect(second.get_by_role("heading", name="Vera Visitor", level=1)).to_be_visible()

@@ -1,7 +1,8 @@
 """Fault injection from outside the product: hooks the fault suite loads into real processes.
 
 * `gunicorn_faults.py` for web processes: the project's own settings and hooks, plus a SQLAlchemy
-  `after_commit` listener placed *before* the one that runs `on_commit` callbacks (the fast path's emits): when the trigger file exists, the first commit
+  `after_commit` listener placed *before* the one that runs `on_commit` callbacks (the fast path's emits):
+  when the trigger file exists, the first commit
   that wrote outbox rows kills the process (SIGKILL) after the commit and before the fast path emits.
 * `python -m tests.faults.inject worker`: worker.py, plus a `before_commit` listener in RQ's work
   horses: when the trigger file exists, a relay drain that has emitted its rows dies (SIGKILL)

@@ -32,8 +32,8 @@ class Outcome:
     seconds: float
 
     def __str__(self) -> str:
-        return (f"{self.acked} acked in {self.seconds:.0f} s of load, {self.stored} stored, lost {self.lost}, duplicated rows "
-                f"{self.duplicated_rows}; errors seen by clients {self.client_errors}; "
+        return (f"{self.acked} acked in {self.seconds:.0f} s of load, {self.stored} stored, lost {self.lost}, "
+                f"duplicated rows {self.duplicated_rows}; errors seen by clients {self.client_errors}; "
                 f"{self.reconnects} reconnects; {self.live_duplicates} duplicate deliveries dropped by clients")
 
 
@@ -78,7 +78,8 @@ def check_delivery(stack: Stack, result: dict) -> Outcome:
             continue
         seen = set(v["seen"].get(str(v["conversation_id"]), {}).values())
         expected = ids_by_conversation.get(v["conversation_id"], set()) & public
-        assert expected <= seen, f"visitor {v['visitor_id']} never saw {len(expected - seen)} messages of its conversation"
+        missing = len(expected - seen)
+        assert expected <= seen, f"visitor {v['visitor_id']} never saw {missing} messages of its conversation"
     for index, agent in enumerate(result["agents"]):
         for conversation_id, expected in ids_by_conversation.items():
             seen = set(agent["seen"].get(str(conversation_id), {}).values())

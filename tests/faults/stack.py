@@ -308,7 +308,8 @@ class Stack:
         manager = requests.post(f"{url}/api/v1/auth/register", json={"email": email, "password": "fault password 1",
                                                                      "name": "Manager"}, timeout=30).json()
         headers = {"Authorization": f"Bearer {manager['access_token']}"}
-        project = requests.post(f"{url}/api/v1/projects", json={"name": "Faults", "allowed_origins": origins or [ORIGIN]},
+        project = requests.post(f"{url}/api/v1/projects",
+                                json={"name": "Faults", "allowed_origins": origins or [ORIGIN]},
                                 headers=headers, timeout=30).json()
         return {"project": project, "token": manager["access_token"],
                 "manager": manager | {"email": email, "password": "fault password 1"}}
@@ -336,7 +337,8 @@ class Load:
                  agent_urls: list[str] | None = None) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="livechat-load-", dir=stack.tmp))
         self.config = {
-            "urls": urls, "agent_urls": agent_urls or urls, "project_key": project["public_key"], "origin": ORIGIN, "agent_tokens": agent_tokens,
+            "urls": urls, "agent_urls": agent_urls or urls, "project_key": project["public_key"], "origin": ORIGIN,
+            "agent_tokens": agent_tokens,
             "visitors": visitors, "rate": rate, "senders": senders or visitors, "max_seconds": max_seconds,
             "stop_file": str(self.dir / "stop"), "ready_file": str(self.dir / "ready"),
         }

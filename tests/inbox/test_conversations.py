@@ -136,7 +136,9 @@ def test_search_finds_conversations_by_message_text(api, make_widget_project, ma
     make_conversation(project, "How do I change my password?")
     found = api.get(f"/projects/{project['id']}/conversations?q=refund", token=manager["access_token"]).json
     assert [c["id"] for c in found["items"]] == [refund]
-    assert api.get(f"/projects/{project['id']}/conversations?q=100%25", token=manager["access_token"]).json["items"] == []
+    assert (
+        api.get(f"/projects/{project['id']}/conversations?q=100%25", token=manager["access_token"]).json["items"] == []
+    )
 
 
 def test_list_is_cursor_paginated_and_filters_by_status(api, make_widget_project, make_conversation):

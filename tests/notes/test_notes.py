@@ -1,5 +1,4 @@
 """Visitor notes: permissions, tenant isolation and the live event agents hear."""
-from tests.realtime.conftest import connect_agent, rest, sockets  # noqa: F401  (socket fixtures)
 
 
 def _path(project, visitor, nid=None):
@@ -57,8 +56,12 @@ def test_another_tenant_gets_404_on_every_route(api, make_widget_project, make_v
     _, stranger = make_widget_project(name="Other")
     visitor = make_visitor(project)
     note = api.post(_path(project, visitor), json={"content": "a"}, token=manager["access_token"]).json
-    for method, path in (("GET", _path(project, visitor)), ("POST", _path(project, visitor)),
-                         ("PATCH", _path(project, visitor, note["id"])), ("DELETE", _path(project, visitor, note["id"]))):
+    for method, path in (
+        ("GET", _path(project, visitor)),
+        ("POST", _path(project, visitor)),
+        ("PATCH", _path(project, visitor, note["id"])),
+        ("DELETE", _path(project, visitor, note["id"])),
+    ):
         assert api.request(method, path, json={"content": "x"}, token=stranger["access_token"]).status_code == 404
     own, own_manager = make_widget_project(name="Third")
     own_visitor = make_visitor(own)

@@ -47,7 +47,9 @@ def test_key_cannot_use_account_endpoints(api, make_project):
 def test_revoked_key_is_refused(api, make_project):
     project, manager = make_project()
     key = _create_key(api, project, manager)
-    assert api.delete(f"/projects/{project['id']}/api-keys/{key['id']}", token=manager["access_token"]).status_code == 204
+    assert (
+        api.delete(f"/projects/{project['id']}/api-keys/{key['id']}", token=manager["access_token"]).status_code == 204
+    )
     response = api.get(f"/projects/{project['id']}", token=key["key"])
     assert response.status_code == 401
     assert response.json["error"]["code"] == "invalid_api_key"

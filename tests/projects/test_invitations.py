@@ -71,7 +71,9 @@ def test_expired_invitation_is_refused(api, app, make_project, make_user):
     invitation = _invite(api, project, manager, invitee["email"])
     with app.app_context():
         db.session.execute(
-            update(Invitation).where(Invitation.id == invitation["id"]).values(expires_at=utcnow() - timedelta(minutes=1))
+            update(Invitation)
+            .where(Invitation.id == invitation["id"])
+            .values(expires_at=utcnow() - timedelta(minutes=1))
         )
         db.session.commit()
     response = api.post(f"/invitations/{_token(invitation)}/accept", token=invitee["access_token"])
@@ -84,7 +86,12 @@ def test_revoked_invitation_is_refused(api, make_project, make_user):
     project, manager = make_project()
     invitee = make_user()
     invitation = _invite(api, project, manager, invitee["email"])
-    assert api.delete(f"/projects/{project['id']}/invitations/{invitation['id']}", token=manager["access_token"]).status_code == 204
+    assert (
+        api.delete(
+            f"/projects/{project['id']}/invitations/{invitation['id']}", token=manager["access_token"]
+        ).status_code
+        == 204
+    )
     response = api.post(f"/invitations/{_token(invitation)}/accept", token=invitee["access_token"])
     assert response.status_code == 404
 

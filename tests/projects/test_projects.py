@@ -69,7 +69,10 @@ def test_agent_cannot_invite_or_create_api_keys_or_delete(api, make_project, add
     assert api.post(f"/projects/{pid}/api-keys", json={"name": "ci"}, token=token).status_code == 403
     assert api.get(f"/projects/{pid}/api-keys", token=token).status_code == 403
     assert api.delete(f"/projects/{pid}", token=token).status_code == 403
-    assert api.patch(f"/projects/{pid}/members/{manager['user']['id']}", json={"role": "AGENT"}, token=token).status_code == 403
+    assert (
+        api.patch(f"/projects/{pid}/members/{manager['user']['id']}", json={"role": "AGENT"}, token=token).status_code
+        == 403
+    )
 
 
 def test_manager_deletes_the_project(api, make_project):
@@ -83,14 +86,22 @@ def test_members_listing_and_role_change(api, make_project, add_member):
     project, manager = make_project()
     agent = add_member(project, manager, "AGENT")
     members = api.get(f"/projects/{project['id']}/members", token=agent["access_token"]).json["items"]
-    assert {(m["user"]["email"], m["role"]) for m in members} == {(manager["email"], "MANAGER"), (agent["email"], "AGENT")}
+    assert {(m["user"]["email"], m["role"]) for m in members} == {
+        (manager["email"], "MANAGER"),
+        (agent["email"], "AGENT"),
+    }
 
     promoted = api.patch(
-        f"/projects/{project['id']}/members/{agent['user']['id']}", json={"role": "MANAGER"}, token=manager["access_token"]
+        f"/projects/{project['id']}/members/{agent['user']['id']}",
+        json={"role": "MANAGER"},
+        token=manager["access_token"],
     )
     assert promoted.status_code == 200
     assert promoted.json["role"] == "MANAGER"
-    assert api.post(f"/projects/{project['id']}/api-keys", json={"name": "x"}, token=agent["access_token"]).status_code == 201
+    assert (
+        api.post(f"/projects/{project['id']}/api-keys", json={"name": "x"}, token=agent["access_token"]).status_code
+        == 201
+    )
 
 
 def test_last_manager_cannot_be_demoted_or_removed(api, make_project):
@@ -107,14 +118,24 @@ def test_last_manager_cannot_be_demoted_or_removed(api, make_project):
 def test_a_manager_can_leave_when_another_remains(api, make_project, add_member):
     project, manager = make_project()
     second = add_member(project, manager, "MANAGER")
-    assert api.delete(f"/projects/{project['id']}/members/{manager['user']['id']}", token=second["access_token"]).status_code == 204
+    assert (
+        api.delete(
+            f"/projects/{project['id']}/members/{manager['user']['id']}", token=second["access_token"]
+        ).status_code
+        == 204
+    )
     assert api.get(f"/projects/{project['id']}", token=manager["access_token"]).status_code == 404
 
 
 def test_removed_member_loses_access(api, make_project, add_member):
     project, manager = make_project()
     agent = add_member(project, manager)
-    assert api.delete(f"/projects/{project['id']}/members/{agent['user']['id']}", token=manager["access_token"]).status_code == 204
+    assert (
+        api.delete(
+            f"/projects/{project['id']}/members/{agent['user']['id']}", token=manager["access_token"]
+        ).status_code
+        == 204
+    )
     assert api.get(f"/projects/{project['id']}", token=agent["access_token"]).status_code == 404
 
 

@@ -140,7 +140,10 @@ def connect_widget(live_server, sockets):
                 token: str | None = None) -> SocketClient:
         client = SocketClient(base_url or live_server, "/widget", origin)
         sockets.append(client)
-        auth = {"project_key": project["public_key"], "visitor_token": session["visitor_token"] if token is None else token}
+        auth = {
+            "project_key": project["public_key"],
+            "visitor_token": session["visitor_token"] if token is None else token,
+        }
         return client.connect(auth)
 
     return connect

@@ -237,8 +237,9 @@ def test_a_visitor_sends_an_attachment_the_agent_downloads(make_widget_project, 
     ack = _send(widget, "here is my receipt", attachment_ids=[upload.json()["id"]])
     assert ack["ok"] and ack["message"]["attachments"][0]["name"] == "receipt.pdf"
     seen = agent.wait_for("message:new", lambda m: m["message"]["id"] == ack["message"]["id"])["message"]
-    download = rest.http.get(seen["attachments"][0]["url"], headers={"Authorization": f"Bearer {manager['access_token']}"},
-                             timeout=10)
+    download = rest.http.get(
+        seen["attachments"][0]["url"], headers={"Authorization": f"Bearer {manager['access_token']}"}, timeout=10
+    )
     assert download.status_code == 200 and download.content == b"%PDF-1.4 test"
 
 

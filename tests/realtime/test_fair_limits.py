@@ -129,7 +129,9 @@ def test_new_visitors_per_address_are_limited_with_a_retry_hint(limited_server):
     project, _ = _project(limited_server)
     for _ in range(4):
         _visitor(limited_server, project, "127.0.0.4")
-    status, headers, body = _post(limited_server, "127.0.0.4", "/widget/session", {"project_key": project["public_key"]})
+    status, headers, body = _post(
+        limited_server, "127.0.0.4", "/widget/session", {"project_key": project["public_key"]}
+    )
     assert status == 429 and body["error"]["code"] == "rate_limited"
     assert int(headers["retry-after"]) >= 1 and body["error"]["details"]["retry_after"] >= 1
     # Another address is not affected, and the same address may resume its existing visitors.

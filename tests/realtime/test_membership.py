@@ -12,7 +12,9 @@ def test_a_removed_member_stops_hearing_the_project_at_once(make_widget_project,
     first = widget.call("message:send", {"client_msg_id": uuid.uuid4().hex, "content": "before"})["message"]
     agent_socket.wait_for("message:new", lambda m: m["message"]["id"] == first["id"])
 
-    removed = rest.request("DELETE", f"/projects/{project['id']}/members/{agent['user']['id']}", manager["access_token"])
+    removed = rest.request(
+        "DELETE", f"/projects/{project['id']}/members/{agent['user']['id']}", manager["access_token"]
+    )
     assert removed.status_code == 204
     deadline = time.monotonic() + 10
     while agent_socket.sio.connected and time.monotonic() < deadline:

@@ -12,7 +12,6 @@ import pytest
 
 from tests import services
 from tests.core.test_outbound import REFUSED_URLS
-from tests.realtime.conftest import connect_agent, rest, sockets  # noqa: F401  (socket fixtures)
 
 
 def _png(width=2, height=2) -> bytes:

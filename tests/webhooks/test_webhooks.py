@@ -1,7 +1,6 @@
 """Webhooks: endpoints, Standard Webhooks signatures, retries, 410, rotation, the delivery log, redelivery."""
 from __future__ import annotations
 
-import json
 import time
 from datetime import timedelta
 from types import SimpleNamespace
@@ -282,7 +281,7 @@ def test_retry_after_is_honoured(api, make_project, receiver, make_webhook):
     api.post(f"{_base(project)}/{webhook['id']}/test", token=manager["access_token"])
     receiver.wait_for(1)
     [entry] = _log(api, project, manager, webhook["id"], 1)
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     wait = datetime.fromisoformat(entry["next_retry_at"]) - datetime.fromisoformat(entry["created_at"])
     assert wait >= timedelta(minutes=59)
@@ -307,7 +306,7 @@ def test_a_delivery_whose_job_was_lost_is_sent_again_with_the_same_webhook_id(ap
     """A worker killed mid-delivery leaves the row pending with its time passed; the periodic sweep resumes it."""
     from app.core.db import utcnow
     from app.extensions import db
-    from app.webhooks.models import Webhook, WebhookDelivery
+    from app.webhooks.models import Webhook
 
     project, manager = make_project()
     webhook = make_webhook(project, manager, receiver.url)

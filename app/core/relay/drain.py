@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, true
+from sqlalchemy import ColumnElement, delete, or_, select, true
 
 from app.core import jobs, outbox
 from app.core.db import savepoint, utcnow
@@ -34,13 +34,12 @@ def drain(grace: timedelta | None = None) -> int:
     total = 0
     now = utcnow()
     cutoff = now - (sockets.grace() if grace is None else grace)
-    unclaimed = OutboxEvent.emitter.is_(None)
-    alive = emitters.alive(current_app._get_current_object())
+    alive = emitters.alive(current_app)
+    unclaimed: ColumnElement[bool] = true()
     if alive:  # rows of a live emitter are its own business, unless very late
         last_resort = now - timedelta(seconds=current_app.config["RELAY_EMITTER_GRACE_SECONDS"])
-        unclaimed = or_(unclaimed, OutboxEvent.emitter.not_in(alive), OutboxEvent.created_at <= last_resort)
-    else:
-        unclaimed = true()
+        unclaimed = or_(OutboxEvent.emitter.is_(None), OutboxEvent.emitter.not_in(alive),
+                        OutboxEvent.created_at <= last_resort)
     while True:
         rows = list(db.session.scalars(
             select(OutboxEvent).where(OutboxEvent.published_at.is_(None), OutboxEvent.created_at <= cutoff, unclaimed)
@@ -133,5 +132,5 @@ def drain_job(grace_seconds: float | None = None) -> None:
 
     The grace comes from the listener that scheduled it, whichever worker runs it.
     """
-    jobs.release(current_app._get_current_object(), SCHEDULED_KEY)
+    jobs.release(current_app, SCHEDULED_KEY)
     run_once(None if grace_seconds is None else timedelta(seconds=grace_seconds))

@@ -37,9 +37,10 @@ _lock = threading.Lock()
 
 
 def _redis(app: Flask) -> Redis:
-    client = app.extensions.get(_REDIS)
+    client: Redis | None = app.extensions.get(_REDIS)
     if client is None:  # redis-py's pool starts afresh in a forked process
-        client = app.extensions.setdefault(_REDIS, Redis.from_url(app.config["REDIS_URL"], socket_timeout=2))
+        client = Redis.from_url(app.config["REDIS_URL"], socket_timeout=2)
+        app.extensions[_REDIS] = client
     return client
 
 
@@ -51,7 +52,8 @@ def name(app: Flask) -> str | None:
     with _lock:
         current = app.extensions.get(_EXTENSION)
         if current is not None and current[0] == pid:
-            return current[1]
+            known: str = current[1]
+            return known
         # After a fork (gunicorn workers) each process names itself anew.
         emitter = f"{socket.gethostname()[:32]}:{pid}:{secrets.token_hex(4)}"
         app.extensions[_EXTENSION] = (pid, emitter)
@@ -90,4 +92,4 @@ def alive(app: Flask) -> set[str]:
     except RedisError as error:
         log.warning("could not read the live emitters (%s); emitting every late row", error)
         return set()
-    return {n.decode() if isinstance(n, bytes) else n for n in names}
+    return {n.decode() if isinstance(n, bytes) else str(n) for n in names}

@@ -23,7 +23,9 @@ WAKE_EXTENSION = "livechat_relay_wake"
 
 def after_commit(record: outbox.OutboxRecord) -> None:
     """Called by `outbox.publish`'s on-commit callback: emit now, or wake the embedded relay."""
-    app = current_app._get_current_object()
+    # The stamper's thread keeps the app beyond this context: the real object, not the proxy
+    # (which Flask types as Flask, hence the ignore).
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     wake = app.extensions.get(WAKE_EXTENSION)
     if app.config.get("REALTIME_FAST_PATH"):
         _emit(app, record)
@@ -109,7 +111,7 @@ def _stamp(app: Flask, emitted: list[int], given_up: list[int]) -> None:
     If this never runs (the process died), the relay emits the rows once this
     process's heartbeat stops: clients drop the repeats.
     """
-    table = OutboxEvent.__table__
+    table = OutboxEvent.metadata.tables[OutboxEvent.__tablename__]
     with app.app_context():
         try:
             with db.engine.begin() as connection:

@@ -54,8 +54,8 @@ def listen(app: Flask, stop: threading.Event) -> None:
                         "AND created_at <= now() - make_interval(secs => %s)) "
                         "OR EXISTS (SELECT 1 FROM outbox WHERE dispatched_at IS NULL)",
                         (grace,),
-                    ).fetchone()[0]
-                    if pending:
+                    ).fetchone()
+                    if pending is not None and pending[0]:
                         _schedule(app, grace)
         except Exception:
             log.exception("relay listener lost its connection; reconnecting")
