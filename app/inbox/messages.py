@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import outbox
 from app.core.db import UTCDateTime, utcnow
-from app.core.errors import NotFound, Overloaded, PayloadTooLarge, ValidationFailed
+from app.core.errors import NotFound, Overloaded, PayloadTooLarge, ValidationFailed, rollback_quietly
 from app.extensions import db
 from app.inbox import attachments as uploads
 from app.inbox import conversations, reads
@@ -251,15 +251,21 @@ class _Writer:
             while self.queue:
                 batch = [self.queue.popleft() for _ in range(min(len(self.queue), self.batch_max))]
                 started = time.monotonic()
-                with self.app.app_context():
-                    try:
-                        self._write(batch)
-                    except Exception:  # noqa: BLE001 - every send must be answered; see _one_by_one
-                        log.exception("group commit of %d sends failed; writing them one at a time", len(batch))
-                        db.session.rollback()
-                        self._one_by_one([send for send in batch if not send.done.is_set()])
-                    finally:
-                        db.session.remove()
+                try:
+                    with self.app.app_context():
+                        try:
+                            self._write(batch)
+                        except Exception:  # noqa: BLE001 - every send must be answered; see _one_by_one
+                            log.exception("group commit of %d sends failed; writing them one at a time", len(batch))
+                            rollback_quietly()
+                            self._one_by_one([send for send in batch if not send.done.is_set()])
+                        finally:
+                            db.session.remove()
+                except Exception as error:  # noqa: BLE001 - the writer outlives its batch, or later sends would hang
+                    log.exception("group commit writer: %d sends could not be written", len(batch))
+                    for send in batch:
+                        if not send.done.is_set():
+                            send.finish(error=error)
                 elapsed = max(time.monotonic() - started, 1e-4)
                 self.rate = 0.8 * self.rate + 0.2 * (len(batch) / elapsed)
 
@@ -342,7 +348,7 @@ class _Writer:
                                                           send.client_msg_id)
                 send.finish(body=body)
             except Exception as error:  # noqa: BLE001 - handed to the waiting handler, which answers it
-                db.session.rollback()
+                rollback_quietly()  # the connection may be gone with the database: the pool discards it
                 send.finish(error=error)
 
     @staticmethod

@@ -283,6 +283,9 @@ class Stack:
             "LIVECHAT_INSTANCE": str(tmp / "instance"),
             "WIDGET_VISITOR_MESSAGE_RATE": "100000/minute",
             "WIDGET_PROJECT_MESSAGE_RATE": "1000000/minute",
+            # Every client of the load comes from 127.0.0.1: the per-address shares would throttle the load itself.
+            "WIDGET_IP_MESSAGE_RATE": "1000000/minute",
+            "WIDGET_NEW_VISITOR_RATE": "100000/minute",
             "WIDGET_SESSION_RATE": "100000 per minute",
             "RELAY_SWEEP_SECONDS": "1",
             "LOG_FORMAT": "json",

@@ -20,6 +20,8 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 BATCH = 200
+# Rows handed to the durable subscribers per transaction: small, since the relay emits only between batches.
+DISPATCH_BATCH = 50
 # A row whose subscribers keep failing is given up after this many dispatches (each logged).
 MAX_DISPATCH_ATTEMPTS = 5
 SCHEDULED_KEY = "relay:drain-scheduled"
@@ -68,25 +70,32 @@ def dispatch() -> int:
     A batch commits once all its handlers returned (at least once: a crash before
     that commit dispatches the batch again).
     """
-    handlers = outbox.subscribers()
     total, after_id = 0, 0
     while True:
-        rows = list(db.session.scalars(
-            select(OutboxEvent).where(OutboxEvent.dispatched_at.is_(None), OutboxEvent.id > after_id)
-            .order_by(OutboxEvent.id).limit(BATCH).with_for_update(skip_locked=True)
-        ))
-        if not rows:
-            db.session.commit()
+        handled, after_id = _dispatch_batch(after_id)
+        if not handled:
             return total
-        try:
-            for row in rows:
-                _dispatch_row(row, handlers)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        total += len(rows)
-        after_id = rows[-1].id
+        total += handled
+
+
+def _dispatch_batch(after_id: int) -> tuple[int, int]:
+    """Dispatch the next batch of undispatched rows after `after_id` and commit; (rows handled, last row id)."""
+    handlers = outbox.subscribers()
+    rows = list(db.session.scalars(
+        select(OutboxEvent).where(OutboxEvent.dispatched_at.is_(None), OutboxEvent.id > after_id)
+        .order_by(OutboxEvent.id).limit(DISPATCH_BATCH).with_for_update(skip_locked=True)
+    ))
+    if not rows:
+        db.session.commit()
+        return 0, after_id
+    try:
+        for row in rows:
+            _dispatch_row(row, handlers)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return len(rows), rows[-1].id
 
 
 def _dispatch_row(row: OutboxEvent, handlers: list[tuple[str, outbox.Handler]]) -> None:
@@ -121,9 +130,19 @@ def prune() -> int:
 
 
 def run_once(grace: timedelta | None = None) -> None:
-    """One pass of the relay: emit, dispatch, prune (each commits)."""
+    """One pass of the relay: emit, dispatch, prune (each commits).
+
+    Subscribers cost far more per row than an emit, and a backlog of rows to
+    dispatch can take minutes: the emits go first and again after every
+    dispatched batch, so sockets never wait behind more than one batch.
+    """
     drain(grace)
-    dispatch()
+    after_id = 0
+    while True:
+        handled, after_id = _dispatch_batch(after_id)
+        if not handled:
+            break
+        drain(grace)
     prune()
 
 
