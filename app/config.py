@@ -154,6 +154,8 @@ def _tunables(env: Mapping[str, str], *, database_url: str, instance: Path, is_e
         "RELAY_SWEEP_SECONDS": _float(env, "RELAY_SWEEP_SECONDS", 2),
         # With the fast path on, the relay leaves rows this young to it (no double emits).
         "RELAY_GRACE_SECONDS": _float(env, "RELAY_GRACE_SECONDS", 1),
+        # A row whose emitting web process still lives is emitted by the relay only this late.
+        "RELAY_EMITTER_GRACE_SECONDS": _float(env, "RELAY_EMITTER_GRACE_SECONDS", 30),
         "OUTBOX_RETENTION_DAYS": _int(env, "OUTBOX_RETENTION_DAYS", 7),
         # How often the inbox's periodic job reopens conversations whose snooze ended.
         "SNOOZE_WAKE_SECONDS": _float(env, "SNOOZE_WAKE_SECONDS", 5),
