@@ -80,10 +80,11 @@ BENCH_ARGS ?=
 bench: setup-dev bench/node_modules/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-## lint and type checks: ruff (lint + format check) and mypy, strict on app/core (config in pyproject.toml)
+## lint and type checks: ruff and mypy, strict on app/core (config in pyproject.toml); `.ci/run` runs it first
+# No `ruff format --check` yet: the formatter would rewrite 209 of 249 files (line breaks and trailing
+# commas, not only whitespace) while several branches are open; it comes back with the one-commit reformat.
 lint: setup-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy app/core
 
 clean:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -199,7 +198,7 @@ def _is_allowed() -> bool:
 def scrape() -> Response:
     """Prometheus text exposition of this deployment's metrics."""
     _is_allowed()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if current_app.config.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # unannotated upstream
         body = generate_latest(registry)
