@@ -70,7 +70,7 @@ def login():
 @documented(summary="Finish a 2FA sign-in with a TOTP code or a recovery code", body=MfaVerifyIn,
             response=TokensOut, auth="none")
 def verify_2fa():
-    """The mfa_token from /auth/login plus one code; each code works once."""
+    """The mfa_token from /auth/login plus one code; the token and each code work once."""
     data = json_body(MfaVerifyIn).root
     code, recovery_code = getattr(data, "code", None), getattr(data, "recovery_code", None)
     return _signed_in(mfa.complete_sign_in(data.mfa_token, code, recovery_code))

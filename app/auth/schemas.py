@@ -31,7 +31,7 @@ class TokensOut(OutSchema):
 
 
 class MfaRequiredOut(OutSchema):
-    """Sign-in of a 2FA account: finish with POST /auth/2fa/verify within 5 minutes."""
+    """Sign-in of a 2FA account: finish with POST /auth/2fa/verify within 5 minutes (the token works once)."""
 
     mfa_required: bool = True
     mfa_token: str
