@@ -199,6 +199,18 @@ def test_the_mfa_token_opens_no_socket(api, make_user, enrol_2fa, live_server):
         client.close()
 
 
+def test_verify_takes_exactly_one_of_a_code_and_a_recovery_code(api, make_user, enrol_2fa):
+    user = make_user()
+    secret, codes = enrol_2fa(user)
+    token = _login(api, user).json["mfa_token"]
+    for body in ({}, {"code": code_at(secret), "recovery_code": codes[0]}, {"recovery_code": f" {codes[0]} "}):
+        refused = api.post("/auth/2fa/verify", json={"mfa_token": token, **body})
+        assert refused.status_code == 400, body
+        assert refused.json["error"]["code"] == "validation_failed"
+    # The refusals spent nothing: the step, the code and the recovery code all still work.
+    assert api.post("/auth/2fa/verify", json={"mfa_token": token, "recovery_code": codes[0]}).status_code == 200
+
+
 def test_brute_force_of_the_code_is_rate_limited(app, api, make_user, enrol_2fa, monkeypatch):
     monkeypatch.setitem(app.config, "AUTH_RATE_LIMIT", None)  # the real limits: 5 failures / 5 min / account
     user = make_user()
