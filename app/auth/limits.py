@@ -39,7 +39,8 @@ def _mfa_account_key() -> str:
 
 
 def _failed(response) -> bool:
-    return response.status_code in (400, 401)
+    # 422: a well-formed but unknown one-time code (`invalid_link_token`), as a guess answers.
+    return response.status_code in (400, 401, 422)
 
 
 def per_ip(setting: str, *, failures_only: bool = False):

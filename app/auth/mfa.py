@@ -4,6 +4,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
+from datetime import timedelta
 
 import pyotp
 import segno
@@ -12,38 +13,73 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, or_, select, update
 
 from app import audit
-from app.auth.models import RecoveryCode
+from app.auth.models import OneTimeToken, RecoveryCode
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, Unauthorized
-from app.core.security import digest, verify_password
+from app.core.security import digest, new_secret, verify_password
 from app.extensions import db
 from app.users.models import User
 
 ISSUER = "Live Chat"
+MFA_STEP = "mfa_sign_in"  # the purpose of the one_time_tokens row behind each mfa_token
 RECOVERY_CODES = 10
 MFA_TOKEN_SECONDS = 300
 _MFA_SALT = "livechat-mfa-step"
 
 
-# --- the short-lived token between password and code ---------------------------------
+# --- the short-lived, single-use token between password and code ----------------------
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_MFA_SALT)
 
 
 def mfa_token_for(user: User) -> str:
-    """A 5-minute token that only POST /auth/2fa/verify accepts (it is not a JWT)."""
-    return _serializer().dumps({"uid": user.id})
+    """A 5-minute token that only POST /auth/2fa/verify accepts, once (it is not a JWT). Commits.
+
+    Its signed payload names the account (the per-account limit reads it without the database)
+    and a random step id. The step's row in `one_time_tokens` is spent by the first successful
+    verify, so a replay is refused by every web process alike, in both modes.
+    """
+    now = utcnow()
+    db.session.execute(delete(OneTimeToken).where(
+        OneTimeToken.user_id == user.id, OneTimeToken.purpose == MFA_STEP, OneTimeToken.expires_at <= now))
+    step_id = new_secret(nbytes=16)
+    db.session.add(OneTimeToken(user_id=user.id, purpose=MFA_STEP, token_hash=digest(step_id),
+                                expires_at=now + timedelta(seconds=MFA_TOKEN_SECONDS)))
+    db.session.commit()
+    return _serializer().dumps({"uid": user.id, "step": step_id})
 
 
 def user_id_of(mfa_token: str, *, max_age: int | None = MFA_TOKEN_SECONDS) -> int | None:
-    """The account an mfa_token was issued for, or None when it is invalid or expired."""
+    """The account an mfa_token was issued for, or None when it is forged or expired (not checked: spent)."""
     try:
         data = _serializer().loads(mfa_token, max_age=max_age)
     except BadSignature:
         return None
     uid = data.get("uid") if isinstance(data, dict) else None
     return uid if isinstance(uid, int) else None
+
+
+def _pending_step(mfa_token: str) -> OneTimeToken:
+    """The stored sign-in step of an mfa_token; 401 when it is forged, expired or already used."""
+    try:
+        data = _serializer().loads(mfa_token, max_age=MFA_TOKEN_SECONDS)
+    except BadSignature:
+        data = None
+    uid, step_id = (data.get("uid"), data.get("step")) if isinstance(data, dict) else (None, None)
+    step = None
+    if isinstance(uid, int) and isinstance(step_id, str):
+        step = db.session.scalar(select(OneTimeToken).where(
+            OneTimeToken.token_hash == digest(step_id), OneTimeToken.purpose == MFA_STEP, OneTimeToken.user_id == uid))
+    if step is None or step.expires_at <= utcnow():
+        raise Unauthorized("The sign-in step has expired; sign in again.", code="invalid_mfa_token")
+    if step.used_at is not None:
+        raise _step_used()
+    return step
+
+
+def _step_used() -> Unauthorized:
+    return Unauthorized("This sign-in step was already completed; sign in again.", code="mfa_token_used")
 
 
 # --- codes -------------------------------------------------------------------------------
@@ -161,19 +197,32 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
 
 
 def complete_sign_in(mfa_token: str, code: str | None, recovery_code: str | None) -> User:
-    """The account whose sign-in this code finishes, or 401. Commits the spent code."""
-    user_id = user_id_of(mfa_token)
-    user = db.session.get(User, user_id) if user_id else None
+    """The account whose sign-in this code finishes, or 401. Commits the spent code with the spent step.
+
+    A wrong code leaves the step usable (the per-account limit bounds the guesses); a right one
+    spends both in one transaction, so of two concurrent verifies of one step exactly one wins.
+    """
+    step = _pending_step(mfa_token)
+    user = db.session.get(User, step.user_id)
     if user is None or not user.is_active or not user.two_factor_enabled:
         raise Unauthorized("The sign-in step has expired; sign in again.", code="invalid_mfa_token")
     if code is not None:
         accepted = _accept_code(user, code)
     else:
         accepted = _spend_recovery_code(user, recovery_code)
-    db.session.commit()
     if not accepted:
+        db.session.rollback()
         audit.security_event(user.id, "auth.2fa_failed", actor=("anonymous", None))
         raise Unauthorized("The authentication code is wrong or was already used.", code="invalid_mfa_code")
+    spent = db.session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.id == step.id, OneTimeToken.used_at.is_(None), OneTimeToken.expires_at > utcnow())
+        .values(used_at=utcnow())
+    ).rowcount == 1
+    if not spent:
+        db.session.rollback()  # the code stays unused: it signed nobody in
+        raise _step_used()
+    db.session.commit()
     if recovery_code is not None:
         audit.security_event(user.id, "auth.recovery_code_used")
     return user

@@ -26,6 +26,8 @@ from app.users import service as users
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 
+_LINK_REFUSED = {422: "`invalid_link_token`: the token is unknown, expired or already used"}
+
 
 def _signed_in(user) -> dict:
     tokens = dump(TokensOut, service.issue_tokens(user))
@@ -68,9 +70,11 @@ def login():
 @limits.per_ip("MFA_VERIFY_RATE_PER_IP", failures_only=True)
 @audited_in_service("auth.login")
 @documented(summary="Finish a 2FA sign-in with a TOTP code or a recovery code", body=MfaVerifyIn,
-            response=TokensOut, auth="none")
+            response=TokensOut, auth="none",
+            errors={401: "`invalid_mfa_token`: forged or expired (5 minutes); `mfa_token_used`: it already "
+                         "finished a sign-in (it works once); `invalid_mfa_code`: the code is wrong or was used"})
 def verify_2fa():
-    """The mfa_token from /auth/login plus one code; each code works once."""
+    """The mfa_token from /auth/login plus one code; the token and each code work once."""
     data = json_body(MfaVerifyIn).root
     code, recovery_code = getattr(data, "code", None), getattr(data, "recovery_code", None)
     return _signed_in(mfa.complete_sign_in(data.mfa_token, code, recovery_code))
@@ -111,7 +115,9 @@ def forgot_password():
 @limits.per_ip("PASSWORD_RESET_RATE_PER_IP")
 @audited_in_service("account.password_reset")
 @documented(summary="Set a new password with a mailed link (signs out every session)", body=ResetIn,
-            status=204, auth="none")
+            status=204, auth="none",
+            errors={422: "`invalid_link_token`: the token is unknown, expired or already used; "
+                         "`weak_password`: the password is too common or guessable (the reason is in the message)"})
 def reset_password():
     """The link works once and for one hour."""
     data = json_body(ResetIn)
@@ -122,7 +128,8 @@ def reset_password():
 @bp.post("/verify-email")
 @limits.per_ip("PASSWORD_RESET_RATE_PER_IP")
 @audited_in_service("account.email_verified")
-@documented(summary="Confirm an email address with the mailed link", body=TokenIn, status=204, auth="none")
+@documented(summary="Confirm an email address with the mailed link", body=TokenIn, status=204, auth="none",
+            errors=_LINK_REFUSED)
 def verify_email():
     """Marks the account's address verified."""
     service.verify_email(json_body(TokenIn).token)
@@ -165,7 +172,7 @@ def oidc_callback(provider: str):
 @limits.per_ip("OIDC_CALLBACK_RATE_PER_IP", failures_only=True)
 @audited_in_service("auth.login")
 @documented(summary="Exchange the one-time code of a provider sign-in for tokens (or the 2FA step)",
-            body=ExchangeIn, response=LoginOut, auth="none")
+            body=ExchangeIn, response=LoginOut, auth="none", errors=_LINK_REFUSED)
 def oidc_exchange():
     """The code works once, for two minutes."""
     user = oidc.exchange(json_body(ExchangeIn).code)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import Field, RootModel
+from pydantic import Discriminator, Field, RootModel, StringConstraints, Tag
 
 from app.core.validation import OutSchema, Schema
 from app.users.schemas import NAME, PASSWORD, EmailField, Password, UserOut
@@ -31,7 +32,7 @@ class TokensOut(OutSchema):
 
 
 class MfaRequiredOut(OutSchema):
-    """Sign-in of a 2FA account: finish with POST /auth/2fa/verify within 5 minutes."""
+    """Sign-in of a 2FA account: finish with POST /auth/2fa/verify within 5 minutes (the token works once)."""
 
     mfa_required: bool = True
     mfa_token: str
@@ -48,12 +49,22 @@ class MfaCodeVerifyIn(Schema):
 
 class MfaRecoveryVerifyIn(Schema):
     mfa_token: str = Field(min_length=1, max_length=1024)
-    # The codes are hex in groups (see app/auth/mfa.py); dashes, spaces and case are ignored.
-    recovery_code: str = Field(min_length=10, max_length=32, pattern=r"^[0-9A-Fa-f -]+$")
+    # The codes are hex in groups (see app/auth/mfa.py); inner dashes, spaces and case are ignored.
+    # Kept as sent (no trimming), so that the pattern and the length mean what the document says.
+    recovery_code: Annotated[str, StringConstraints(strip_whitespace=False)] = Field(
+        min_length=10, max_length=32, pattern=r"^[0-9A-Fa-f-]([0-9A-Fa-f -]*[0-9A-Fa-f-])?$")
 
 
-class MfaVerifyIn(RootModel[MfaCodeVerifyIn | MfaRecoveryVerifyIn]):
-    """The mfa_token with exactly one of a TOTP code and a recovery code."""
+def _second_factor(body: object) -> str:
+    return "with_recovery_code" if isinstance(body, dict) and "recovery_code" in body and "code" not in body \
+        else "with_code"
+
+
+class MfaVerifyIn(RootModel[Annotated[
+    Annotated[MfaCodeVerifyIn, Tag("with_code")] | Annotated[MfaRecoveryVerifyIn, Tag("with_recovery_code")],
+    Discriminator(_second_factor),
+]]):
+    """The mfa_token with exactly one of a TOTP code and a recovery code (oneOf in the document)."""
 
 
 class TwoFactorSetupOut(OutSchema):

@@ -50,12 +50,15 @@ def documented(
     also: dict[int, str] | None = None,
     upload: dict[str, str] | None = None,
     produces: list[str] | None = None,
+    errors: dict[int, str] | None = None,
 ) -> Callable[[View], View]:
     """Attach the request/response schemas of a view for the OpenAPI document.
 
     `also`: other success statuses answering the same body (e.g. {200: "an idempotent retry"});
     `upload`: the multipart form fields of an upload ({name: description}, the first is the file);
-    `produces`: the content types of a binary response (downloads).
+    `produces`: the content types of a binary response (downloads);
+    `errors`: error statuses that a schema-valid request may get, with their codes ({403: "`x`: why"});
+    every other error is the `default` response (the same envelope).
     """
 
     def decorate(view: View) -> View:
@@ -71,6 +74,7 @@ def documented(
             "also": also or {},
             "upload": upload,
             "produces": produces,
+            "errors": errors or {},
         })
         return view
 
@@ -226,4 +230,6 @@ def _operation(
         operation["responses"][status] = {"description": "Success", "content": {"application/json": {"schema": schema}}}
     for extra, description in meta["also"].items():
         operation["responses"][str(extra)] = dict(operation["responses"][status], description=description)
+    for error_status, description in meta["errors"].items():
+        operation["responses"][str(error_status)] = dict(operation["responses"]["default"], description=description)
     return operation

@@ -85,7 +85,9 @@ def get_project(project_id: int):
 @bp.patch("/projects/<int:project_id>")
 @authenticated
 @auditable("project.update", target="project")
-@documented(summary="Update a project (managers)", body=ProjectUpdate, response=ProjectSecretsOut)
+@documented(summary="Update a project (managers)", body=ProjectUpdate, response=ProjectSecretsOut,
+            errors={403: "`mfa_enrolment_required`: turning `require_2fa` on needs two-factor authentication on "
+                         "the manager's own account; `user_required`: not with an API key"})
 def update_project(project_id: int):
     """Rename, set allowed origins and widget settings."""
     project, role = project_for(project_id, Role.MANAGER)

@@ -1,5 +1,9 @@
 """TOTP two-factor sign-in through /api/v1/me/2fa and /api/v1/auth/2fa/verify."""
+from concurrent.futures import ThreadPoolExecutor
+
 import pyotp
+import pytest
+import requests
 
 from tests.auth.conftest import code_at
 
@@ -82,6 +86,129 @@ def test_a_tampered_mfa_token_is_refused(api, make_user, enrol_2fa):
     response = api.post("/auth/2fa/verify", json={"mfa_token": token[:-2] + "xx", "code": code_at(secret)})
     assert response.status_code == 401
     assert response.json["error"]["code"] == "invalid_mfa_token"
+
+
+def test_an_mfa_token_works_once(api, make_user, enrol_2fa):
+    user = make_user()
+    secret, codes = enrol_2fa(user)
+    token = _login(api, user).json["mfa_token"]
+    assert api.post("/auth/2fa/verify", json={"mfa_token": token, "code": code_at(secret)}).status_code == 200
+
+    # Replayed with a code that would otherwise be good: the next time step, or a recovery code.
+    for second_factor in ({"code": code_at(secret, +1)}, {"recovery_code": codes[0]}):
+        replay = api.post("/auth/2fa/verify", json={"mfa_token": token, **second_factor})
+        assert replay.status_code == 401, second_factor
+        assert replay.json["error"]["code"] == "mfa_token_used"
+    # The refused replay spent neither code: both still finish a fresh sign-in.
+    fresh = {"mfa_token": _login(api, user).json["mfa_token"], "recovery_code": codes[0]}
+    assert api.post("/auth/2fa/verify", json=fresh).status_code == 200
+    fresh = {"mfa_token": _login(api, user).json["mfa_token"], "code": code_at(secret, +1)}
+    assert api.post("/auth/2fa/verify", json=fresh).status_code == 200
+
+
+def test_wrong_codes_do_not_spend_the_mfa_token(api, make_user, enrol_2fa):
+    user = make_user()
+    secret, _ = enrol_2fa(user)
+    token = _login(api, user).json["mfa_token"]
+    for wrong in ({"code": "000000"}, {"recovery_code": "00000-00000-00000-00000"}):
+        refused = api.post("/auth/2fa/verify", json={"mfa_token": token, **wrong})
+        assert refused.status_code == 401
+        assert refused.json["error"]["code"] == "invalid_mfa_code"
+    assert api.post("/auth/2fa/verify", json={"mfa_token": token, "code": code_at(secret)}).status_code == 200
+
+
+def test_an_mfa_token_spent_in_one_process_is_refused_in_another(api, make_user, enrol_2fa, live_server):
+    user = make_user()
+    secret, _ = enrol_2fa(user)
+    url = f"{live_server}/api/v1/auth"
+    token = requests.post(f"{url}/login", json={"email": user["email"], "password": user["password"]},
+                          timeout=10).json()["mfa_token"]
+    done = requests.post(f"{url}/2fa/verify", json={"mfa_token": token, "code": code_at(secret)}, timeout=10)
+    assert done.status_code == 200, done.text
+    # This test's own process is another web process over the same database.
+    replay = api.post("/auth/2fa/verify", json={"mfa_token": token, "code": code_at(secret, +1)})
+    assert replay.status_code == 401
+    assert replay.json["error"]["code"] == "mfa_token_used"
+
+
+def test_of_two_concurrent_verifies_of_one_mfa_token_one_wins(make_user, enrol_2fa, live_server):
+    user = make_user()
+    _, codes = enrol_2fa(user)
+    url = f"{live_server}/api/v1/auth"
+    token = requests.post(f"{url}/login", json={"email": user["email"], "password": user["password"]},
+                          timeout=10).json()["mfa_token"]
+
+    def verify(recovery_code: str) -> requests.Response:
+        return requests.post(f"{url}/2fa/verify", json={"mfa_token": token, "recovery_code": recovery_code},
+                             timeout=30)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(verify, codes[:2]))
+    assert sorted(answer.status_code for answer in answers) == [200, 401], [a.text for a in answers]
+    loser = next(answer for answer in answers if answer.status_code == 401)
+    assert loser.json()["error"]["code"] == "mfa_token_used"
+
+
+def test_an_expired_mfa_token_is_refused(app, api, make_user, enrol_2fa):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.auth.models import OneTimeToken
+    from app.core.db import utcnow
+    from app.extensions import db
+
+    user = make_user()
+    secret, _ = enrol_2fa(user)
+    token = _login(api, user).json["mfa_token"]
+    with app.app_context():
+        db.session.execute(update(OneTimeToken).where(OneTimeToken.user_id == user["user"]["id"])
+                           .values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    expired = api.post("/auth/2fa/verify", json={"mfa_token": token, "code": code_at(secret)})
+    assert expired.status_code == 401
+    assert expired.json["error"]["code"] == "invalid_mfa_token"
+
+
+@pytest.mark.parametrize("route, body", [
+    ("/auth/verify-email", lambda token: {"token": token}),
+    ("/auth/password/reset", lambda token: {"token": token, "password": "a brand new passphrase 4"}),
+    ("/auth/oidc/exchange", lambda token: {"code": token}),
+])
+def test_the_mfa_token_is_no_mailed_link_or_provider_code(api, make_user, enrol_2fa, route, body):
+    user = make_user()
+    enrol_2fa(user)
+    token = _login(api, user).json["mfa_token"]
+    refused = api.post(route, json=body(token))
+    assert refused.status_code == 422
+    assert refused.json["error"]["code"] == "invalid_link_token"
+
+
+def test_the_mfa_token_opens_no_socket(api, make_user, enrol_2fa, live_server):
+    from tests.realtime.conftest import ConnectionRefused, SocketClient
+
+    user = make_user()
+    enrol_2fa(user)
+    token = _login(api, user).json["mfa_token"]
+    client = SocketClient(live_server, "/agent", origin=None)
+    try:
+        with pytest.raises(ConnectionRefused) as refused:
+            client.connect({"token": token})
+        assert refused.value.args[0]["data"]["code"] == "invalid_token"
+    finally:
+        client.close()
+
+
+def test_verify_takes_exactly_one_of_a_code_and_a_recovery_code(api, make_user, enrol_2fa):
+    user = make_user()
+    secret, codes = enrol_2fa(user)
+    token = _login(api, user).json["mfa_token"]
+    for body in ({}, {"code": code_at(secret), "recovery_code": codes[0]}, {"recovery_code": f" {codes[0]} "}):
+        refused = api.post("/auth/2fa/verify", json={"mfa_token": token, **body})
+        assert refused.status_code == 400, body
+        assert refused.json["error"]["code"] == "validation_failed"
+    # The refusals spent nothing: the step, the code and the recovery code all still work.
+    assert api.post("/auth/2fa/verify", json={"mfa_token": token, "recovery_code": codes[0]}).status_code == 200
 
 
 def test_brute_force_of_the_code_is_rate_limited(app, api, make_user, enrol_2fa, monkeypatch):

@@ -3,6 +3,7 @@ import re
 import uuid
 from urllib.parse import parse_qsl, urlsplit
 
+import limits
 import pytest
 import requests
 
@@ -135,3 +136,32 @@ def test_the_last_way_to_sign_in_cannot_be_unlinked(api, client, with_provider):
     refused = api.delete(f"/me/identities/{identity['id']}", token=tokens["access_token"])
     assert refused.status_code == 409
     assert refused.json["error"]["code"] == "last_sign_in_method"
+
+
+def _allowed(app, setting: str) -> int:
+    """How many requests the setting's limit lets through (e.g. "20 per 5 minutes" → 20)."""
+    return limits.parse(app.config[setting]).amount
+
+
+def test_the_provider_callback_is_rate_limited_per_ip(app, client, with_provider, monkeypatch):
+    monkeypatch.setitem(app.config, "AUTH_RATE_LIMIT", None)  # the real limit
+    allowed = _allowed(app, "OIDC_CALLBACK_RATE_PER_IP")
+    callback = "/auth/oidc/oidc/callback?code=guessed&state=guessed"
+    ip = {"REMOTE_ADDR": "127.0.0.21"}
+    statuses = [client.get(callback, environ_base=ip).status_code for _ in range(allowed + 1)]
+    assert statuses == [302] * allowed + [429]  # each refused (a redirect with #error=…), then limited
+    limited = client.get(callback, environ_base=ip)
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) > 0
+    assert limited.json["error"]["code"] == "rate_limited"
+    # Another address is not blocked by this one's limit.
+    assert client.get(callback, environ_base={"REMOTE_ADDR": "127.0.0.22"}).status_code == 302
+
+
+def test_guessing_exchange_codes_is_rate_limited_per_ip(app, api, with_provider, monkeypatch):
+    monkeypatch.setitem(app.config, "AUTH_RATE_LIMIT", None)
+    allowed = _allowed(app, "OIDC_CALLBACK_RATE_PER_IP")
+    ip = {"REMOTE_ADDR": "127.0.0.23"}
+    statuses = [api.post("/auth/oidc/exchange", json={"code": f"guess-{n}"}, environ_base=ip).status_code
+                for n in range(allowed + 1)]
+    assert statuses == [422] * allowed + [429]

@@ -1,5 +1,7 @@
 import { lazy, Suspense, useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import { useAuthStore } from "../auth/authStore";
+import { EnrolmentRequired } from "../auth/EnrolmentRequired";
 import { InvitationPage } from "../auth/InvitationPage";
 import { InboxPage } from "../inbox/InboxPage";
 import { CreateProjectPage } from "../projects/CreateProjectPage";
@@ -25,6 +27,7 @@ export default function SignedInApp() {
   const projects = useProjectStore((state) => state.projects);
   const projectStatus = useProjectStore((state) => state.status);
   const projectError = useProjectStore((state) => state.error);
+  const user = useAuthStore((state) => state.user);
 
   useEffect(() => {
     void useProjectStore.getState().load();
@@ -77,6 +80,15 @@ export default function SignedInApp() {
   const project = findProject(projects, projectId);
   if (!project) return <RedirectToInbox />;
   localStorage.setItem(LAST_PROJECT_KEY, String(project.id));
+
+  // The server answers 403 mfa_enrolment_required on every route of such a project: say why, once.
+  if (project.require_2fa && user?.two_factor_enabled === false) {
+    return (
+      <AppShell projectId={project.id} section="other">
+        <EnrolmentRequired project={project} />
+      </AppShell>
+    );
+  }
 
   if (settings) {
     return (

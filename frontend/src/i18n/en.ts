@@ -446,6 +446,9 @@ const en = {
     },
   },
   security: {
+    enrolmentRequiredTitle: "This project requires two-factor authentication",
+    enrolmentRequiredHelp: "The managers of {{project}} require two-factor authentication of every member. Turn it on for your account to open this project.",
+    enrolmentRequiredAction: "Set up two-factor authentication",
     passwordRules: "At least 10 characters, kept exactly as typed. Common or easily guessed passwords are refused.",
     forgotTitle: "Reset your password",
     forgotHelp: "Enter your account's email address and we will mail you a link to choose a new password.",

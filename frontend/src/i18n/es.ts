@@ -451,6 +451,9 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
     },
   },
   security: {
+    enrolmentRequiredTitle: "Este proyecto exige la verificación en dos pasos",
+    enrolmentRequiredHelp: "Los responsables de {{project}} exigen la verificación en dos pasos a todos los miembros. Actívala en tu cuenta para abrir este proyecto.",
+    enrolmentRequiredAction: "Configurar la verificación en dos pasos",
     passwordRules: "Al menos 10 caracteres, tal como los escribes. Se rechazan las contraseñas comunes o fáciles de adivinar.",
     forgotTitle: "Restablecer la contraseña",
     forgotHelp: "Escribe el correo de tu cuenta y te enviaremos un enlace para elegir una contraseña nueva.",
