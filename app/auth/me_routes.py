@@ -12,7 +12,6 @@ from app.auth.schemas import CodeIn, DisableIn, IdentitiesOut, RecoveryCodesOut,
 from app.core.errors import Conflict
 from app.core.openapi import documented
 from app.core.validation import dump, json_body
-from app.extensions import db
 from app.users import service
 from app.users.schemas import MeOut, MeUpdate, PasswordChange
 
@@ -45,9 +44,7 @@ def change_password():
     """Set a new password and revoke every other session of mine."""
     data = json_body(PasswordChange)
     user = current_user()
-    service.set_password(user, data.current_password, data.new_password)
-    auth.revoke_other_sessions(user, keep_family_id=current_family_id())
-    db.session.commit()
+    auth.change_password(user, data.current_password, data.new_password, keep_family_id=current_family_id())
     audit.security_event(user.id, "account.password_changed")
     return "", 204
 

@@ -21,7 +21,6 @@ from app.auth.schemas import (
 )
 from app.core.openapi import documented
 from app.core.validation import dump, json_body
-from app.extensions import db
 from app.users import service as users
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
@@ -43,9 +42,7 @@ def _signed_in(user) -> dict:
 def register():
     """Create an account; answers with a first token pair."""
     data = json_body(RegisterIn)
-    user = users.create(data.email, data.name, data.password)
-    db.session.commit()
-    service.send_verification(user)
+    user = service.register(data.email, data.name, data.password)
     audit.security_event(user.id, "account.registered")
     return dump(TokensOut, service.issue_tokens(user)), 201
 

@@ -107,6 +107,21 @@ def revoke(token: str) -> None:
     db.session.commit()
 
 
+def register(email: str, name: str, password: str) -> User:
+    """Create an account and mail its verification link. Commits."""
+    user = users.create(email, name, password)
+    db.session.commit()
+    send_verification(user)
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str, keep_family_id: str | None) -> None:
+    """Set a new password and sign out every other session of `user`. Commits."""
+    users.set_password(user, current_password, new_password)
+    revoke_other_sessions(user, keep_family_id)
+    db.session.commit()
+
+
 def revoke_other_sessions(user: User, keep_family_id: str | None) -> None:
     """Revoke every family of `user` but the caller's (after a password change)."""
     stmt = update(TokenFamily).where(TokenFamily.user_id == user.id, TokenFamily.revoked_at.is_(None))

@@ -144,3 +144,15 @@ def test_the_cycle_finder_finds_a_cycle():
     """The checker itself: a graph with a cycle is caught, one without is not."""
     assert find_cycle({"a": {"b": []}, "b": {"c": []}, "c": {"a": []}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b": []}, "b": {"c": []}, "c": {}}) is None
+
+
+def test_no_route_commits():
+    """Routes parse, call one service function and answer; the service owns the transaction (STYLE.md)."""
+    committing = []
+    for path, tree in _modules():
+        if path.name != "routes.py" and not path.name.endswith("_routes.py"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit":
+                committing.append(f"{path.relative_to(APP.parent)}:{node.lineno}")
+    assert committing == []
