@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
-from typing import Annotated, Any, Literal, Union, get_args
+from typing import Annotated, Any, Literal, Self, Union, get_args
 
 import re2
 from pydantic import (
@@ -30,11 +30,10 @@ from pydantic import (
     Tag,
     ValidationError,
     field_validator,
-    model_serializer,
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from app.core.errors import Unprocessable
 from app.core.openapi import NON_BLANK_TEXT_PATTERN
@@ -106,7 +105,7 @@ _RE2_MAX_MEM = 1 << 20
 
 
 @lru_cache(maxsize=512)
-def compile_pattern(pattern: str):
+def compile_pattern(pattern: str) -> Any:
     """An RE2 program for `pattern` (case-insensitive), or ValueError saying why it is refused."""
     if len(pattern) > MAX_PATTERN:
         raise ValueError(f"a pattern holds at most {MAX_PATTERN} characters")
@@ -142,24 +141,20 @@ Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_VALUE, pattern=NON
 
 
 class _Part(Schema):
-    """A part of a rule; optional parameters a part leaves out are left out of its JSON too."""
-
-    @model_serializer(mode="wrap")
-    def _without_absent(self, handler):
-        return {key: value for key, value in handler(self).items()
-                if value is not None or key not in _OMITTED_WHEN_ABSENT}
+    """A part of a rule (a trigger, a condition or an effect)."""
 
 
-# Optional parameters that are absent (not null) when not given: assign's agent_id / strategy, a snooze's minutes.
-_OMITTED_WHEN_ABSENT = {"agent_id", "strategy", "minutes"}
-
-
-def _no_null_default(schema: dict) -> None:
+def _no_null_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
 
-# The default of a parameter that may be left out but is never null (the document shows no `null` for it).
-ABSENT = Field(None, json_schema_extra=_no_null_default)
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+# An optional parameter that is left out, never null: absent from the part's JSON when not given, and the
+# document shows no `null` for it (assign's agent_id / strategy, a snooze's minutes).
+ABSENT = Field(None, json_schema_extra=_no_null_default, exclude_if=_is_none)
 
 
 # --- triggers ---------------------------------------------------------------------
@@ -322,7 +317,7 @@ class RuleAssignEffect(_Part):
     strategy: Literal["round_robin"] | SkipJsonSchema[None] = ABSENT
 
     @model_validator(mode="after")
-    def _one_way(self):
+    def _one_way(self) -> Self:
         given = {key for key in ("agent_id", "strategy") if key in self.model_fields_set}
         if len(given) != 1:
             raise _refused("strategy" if "strategy" in given else "agent_id",
@@ -367,7 +362,7 @@ class RuleStatusEffect(_Part):
     minutes: bounded_int(1, MAX_SNOOZE_MINUTES) | SkipJsonSchema[None] = ABSENT
 
     @model_validator(mode="after")
-    def _snooze_minutes(self):
+    def _snooze_minutes(self) -> Self:
         if self.status == "snoozed" and self.minutes is None:
             raise _refused("minutes", f"snoozing needs minutes, from 1 to {MAX_SNOOZE_MINUTES}")
         if self.status != "snoozed" and "minutes" in self.model_fields_set:
@@ -468,7 +463,7 @@ class TemplateAdd(Schema):
     enabled: bool = True
 
 
-def stored(part: _Part) -> dict:
+def stored(part: _Part) -> dict[str, Any]:
     """A part as the rule keeps it (and the engine reads it): its JSON, defaults filled in."""
     return part.model_dump(mode="json")
 
@@ -480,18 +475,18 @@ _UNKNOWN = {"trigger": ("unknown_trigger", "type"), "effects": ("unknown_effect"
             "conditions": ("unknown_field", "field")}
 
 
-def _where(loc: tuple) -> tuple[str, tuple]:
+def _where(loc: tuple[int | str, ...]) -> tuple[str, tuple[int | str, ...]]:
     """("effects", 1, "add_tag", "tag") -> ("effects[1]", ("tag",)): the part, then the path inside it.
 
     A union's member appears in pydantic's location as its tag; the part's name says it already.
     """
-    part, rest = loc[0], loc[1:]
+    part, rest = str(loc[0]), loc[1:]
     if part != "trigger" and rest and isinstance(rest[0], int):
         part, rest = f"{part}[{rest[0]}]", rest[1:]
     return part, rest[1:]
 
 
-def _part_error(error: dict, body: Any) -> Unprocessable | None:
+def _part_error(error: ErrorDetails, body: Any) -> Unprocessable | None:
     """The 422 of one pydantic error inside a rule's part, or None for an error of the body's outer shape."""
     loc, kind = error["loc"], error["type"]
     if not loc or loc[0] not in _PARTS:
@@ -526,7 +521,7 @@ def _part_error(error: dict, body: Any) -> Unprocessable | None:
     return _named(path, error["msg"])
 
 
-def _nth(body: Any, key: str, index: int) -> dict:
+def _nth(body: Any, key: str, index: Any) -> dict[str, Any]:
     items = body.get(key) if isinstance(body, dict) else None
     return items[index] if isinstance(items, list) and index < len(items) and isinstance(items[index], dict) else {}
 

@@ -101,7 +101,11 @@ def parse(schema: type[T], data: Any) -> T:
         raise _refusal(error) from None
 
 
-def json_body(schema: type[T], refusal: Callable[[ValidationError, dict], APIError | None] | None = None) -> T:
+# A module's own answer to a body that fails its schema (None: the usual 400 or 422).
+Refusal = Callable[[ValidationError, dict[str, Any]], APIError | None]
+
+
+def json_body(schema: type[T], refusal: Refusal | None = None) -> T:
     """Parse the request's JSON object body with `schema`; the body is required (`{}` at least).
 
     `refusal(error, body)` may turn a validation error into a module's own answer (None: the usual one).

@@ -38,11 +38,6 @@ KNOWN_GAPS = [
     ("POST", "/api/v1/auth/2fa/verify"),  # "exactly one of code and recovery_code" is not in the schema
     ("POST", "/api/v1/auth/oidc/exchange"),  # an unknown link token: 400 invalid_link_token (404/422?)
     ("POST", "/api/v1/auth/verify-email"),  # the same
-    # Automation rules: `trigger`, `conditions[]` and `effects[]` are documented as free objects, but the
-    # server checks them against its fixed lists (a 400 for a body the schema allows); they need their own
-    # JSON Schema (a discriminated union per trigger and effect type).
-    ("POST", "/api/v1/projects/{project_id}/actions"),
-    ("PATCH", "/api/v1/projects/{project_id}/actions/{rule_id}"),
 ]
 
 CONFIG = """
