@@ -30,7 +30,7 @@ from app.actions import clock
 from app.actions.models import ActionRule, ActionRun
 from app.actions.schemas import ATTRIBUTE_PREFIX, compile_pattern
 from app.core.db import utcnow
-from app.core.errors import APIError
+from app.core.errors import APIError, NotFound
 from app.core.outbox import ORIGIN_KEY
 from app.extensions import db
 from app.inbox import service as inbox
@@ -39,13 +39,18 @@ from app.inbox.schemas import ConversationUpdate
 from app.presence import service as presence
 from app.projects import service as projects
 from app.projects.models import Project
+from app.transcripts import service as transcripts
 from app.users.models import User
+from app.visitors import service as visitors
 from app.visitors.models import Visitor
+from app.webhooks import service as webhooks
 
 log = logging.getLogger(__name__)
 
 MAX_HOPS = 3
 MAX_ERROR = 2000
+# The event type of a rule's `call_webhook` delivery.
+RULE_TRIGGERED = "automation.rule_triggered"
 
 
 @dataclass(frozen=True)
@@ -278,6 +283,19 @@ def render(content: str, context: Context) -> str:
     return _VARIABLE.sub(value, content)
 
 
+def webhook_data(rule: ActionRule, context: Context) -> dict:
+    """The `data` of a rule's webhook call: the rule, what fired it, and the conversation, visitor and message
+    as agents see them (a private note's text only goes to endpoints that subscribe to notes, so not here)."""
+    message = context.message if context.event.message_id is not None else None
+    return {
+        "rule": {"id": rule.id, "name": rule.name},
+        "trigger": context.event.type,
+        "conversation": inbox.conversation_body(context.conversation) if context.conversation else None,
+        "visitor": visitors.visitor_summary(context.visitor) if context.visitor else None,
+        "message": inbox.message_body(message) if message is not None and not message.is_private else None,
+    }
+
+
 class EffectFailed(Exception):
     """An effect that could not be carried out; its message goes to the run and the rule."""
 
@@ -320,6 +338,13 @@ def apply_effect(effect: dict, rule: ActionRule, context: Context) -> None:
             update(status="snoozed", snoozed_until=clock.now() + timedelta(minutes=effect["minutes"]))
         else:
             update(status=effect["status"])
+    elif kind == "email_transcript":
+        transcripts.email_transcript(project, conversation.id)
+    elif kind == "call_webhook":
+        try:
+            webhooks.send_event(project, effect["webhook_id"], RULE_TRIGGERED, webhook_data(rule, context))
+        except NotFound:
+            raise EffectFailed(f"webhook {effect['webhook_id']} is no longer an endpoint of this project") from None
     else:
         raise EffectFailed(f"the {kind} effect is not available")
     db.session.refresh(conversation)  # the next effect sees this one's result

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from app.actions import service
-from app.actions.schemas import RuleCreate, RuleOut, RuleUpdate, RunOut, TemplateAdd, TemplateList
+from app.actions.schemas import RuleCreate, RuleOut, RuleUpdate, RunOut, TemplateAdd, TemplateList, rule_refusal
 from app.audit import auditable
 from app.auth.principal import authenticated
 from app.core.openapi import documented
@@ -36,7 +36,7 @@ def list_rules(project_id: int):
 def create_rule(project_id: int):
     """422 names the unknown trigger, field, operator or effect, or the unsafe pattern."""
     project, _ = project_for(project_id, Role.MANAGER)
-    return dump(RuleOut, service.create_rule(project, json_body(RuleCreate))), 201
+    return dump(RuleOut, service.create_rule(project, json_body(RuleCreate, rule_refusal))), 201
 
 
 @bp.get(RULE)
@@ -53,9 +53,9 @@ def get_rule(project_id: int, rule_id: int):
 @auditable("action_rule.update", target=("action_rule", "rule_id"))
 @documented(summary="Change an automation rule (managers)", body=RuleUpdate, response=RuleOut)
 def update_rule(project_id: int, rule_id: int):
-    """Only the fields given change; the result is checked as a whole."""
+    """Only the fields given change; each part given replaces the stored one whole."""
     project, _ = project_for(project_id, Role.MANAGER)
-    return dump(RuleOut, service.update_rule(project, rule_id, json_body(RuleUpdate)))
+    return dump(RuleOut, service.update_rule(project, rule_id, json_body(RuleUpdate, rule_refusal)))
 
 
 @bp.delete(RULE)

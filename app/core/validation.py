@@ -1,12 +1,12 @@
 """Request parsing and response dumping with pydantic, errors as the envelope."""
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Callable, TypeVar
 
 from flask import request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from app.core.errors import BadRequest, Unprocessable, ValidationFailed
+from app.core.errors import APIError, BadRequest, Unprocessable, ValidationFailed
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -101,8 +101,15 @@ def parse(schema: type[T], data: Any) -> T:
         raise _refusal(error) from None
 
 
-def json_body(schema: type[T]) -> T:
-    """Parse the request's JSON object body with `schema`; the body is required (`{}` at least)."""
+# A module's own answer to a body that fails its schema (None: the usual 400 or 422).
+Refusal = Callable[[ValidationError, dict[str, Any]], APIError | None]
+
+
+def json_body(schema: type[T], refusal: Refusal | None = None) -> T:
+    """Parse the request's JSON object body with `schema`; the body is required (`{}` at least).
+
+    `refusal(error, body)` may turn a validation error into a module's own answer (None: the usual one).
+    """
     if request.content_length == 0 or not request.get_data(cache=True):
         raise ValidationFailed("A JSON body is required.", details={"fields": {"body": ["A JSON object is required."]}})
     else:
@@ -116,7 +123,7 @@ def json_body(schema: type[T]) -> T:
         # Strict: a JSON body means what its OpenAPI schema says (no 0 for false, no "5" for 5).
         return schema.model_validate_json(request.get_data(cache=True), strict=True)
     except ValidationError as error:
-        raise _refusal(error) from None
+        raise (refusal and refusal(error, data)) or _refusal(error) from None
 
 
 def query_args(schema: type[T]) -> T:

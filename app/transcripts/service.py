@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.core import jobs
-from app.core.errors import NotFound
+from app.core.errors import NotFound, Unprocessable
 from app.core.jobs import enqueue
 from app.extensions import db
 from app.inbox import service as inbox
@@ -133,6 +133,21 @@ def send_transcript(conversation_id: int) -> bool:
                         messages=_lines(messages, visitor.name or "You"))
     deliver(visitor.email, f"Your conversation with {project.name}", text, html)
     return True
+
+
+def email_transcript(project: Project, conversation_id: int) -> str:
+    """Queue the conversation's transcript to its visitor now, whatever the settings (an automation's effect).
+
+    Returns the address; 422 `visitor_has_no_email` when the visitor left none. Commits.
+    """
+    conversation = inbox.get_conversation(project, conversation_id)
+    visitor = visitors.get_visitor(project, conversation.visitor_id)
+    if not visitor.email:
+        raise Unprocessable("The visitor left no email address to send the transcript to.",
+                            code="visitor_has_no_email")
+    enqueue("app.transcripts.jobs.send_transcript", conversation.id, queue="mail")
+    db.session.commit()
+    return visitor.email
 
 
 def _recipients(project_id: int, assignee_id: int | None) -> list[str]:

@@ -100,7 +100,7 @@ def rotate_secret(project_id: int, webhook_id: int):
 @auditable("webhook.test", target=("webhook", "webhook_id"))
 @documented(summary="Send a `webhook.test` event to the endpoint", response=DeliveryOut, status=202)
 def send_test(project_id: int, webhook_id: int):
-    """Delivered like any event, retries included."""
+    """Delivered like any event, retries included; a disabled endpoint is a 409 `endpoint_disabled`."""
     project, _ = project_for(project_id, Role.MANAGER)
     return _delivery(service.send_test_event(project, webhook_id)), 202
 
@@ -121,6 +121,6 @@ def list_deliveries(project_id: int, webhook_id: int):
 @auditable("webhook.redeliver", target=("webhook_delivery", "delivery_id"))
 @documented(summary="Send a delivery again now, with the same webhook-id", response=DeliveryOut, status=202)
 def redeliver(project_id: int, webhook_id: int, delivery_id: int):
-    """One manual attempt, logged as such."""
+    """One manual attempt, logged as such; a disabled endpoint is a 409 `endpoint_disabled`."""
     project, _ = project_for(project_id, Role.MANAGER)
     return _delivery(service.redeliver(project, webhook_id, delivery_id)), 202

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import metrics, outbound
 from app.core.db import utcnow
-from app.core.errors import NotFound
+from app.core.errors import Conflict, NotFound
 from app.core.jobs import enqueue
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
@@ -180,24 +180,50 @@ def fan_out(record) -> int:
     return made
 
 
-def send_test_event(project: Project, webhook_id: int) -> WebhookDelivery:
-    """Queue a `webhook.test` delivery to the endpoint. Commits."""
-    webhook = get_webhook(project, webhook_id)
-    delivery = _new_delivery(webhook, "webhook.test", {"webhook_id": webhook.id, "project_id": project.id},
-                             None, utcnow())
+def _require_enabled(webhook: Webhook) -> None:
+    """A disabled endpoint is sent nothing, by hand or not: 409 `endpoint_disabled` until a manager enables it."""
+    if not webhook.enabled:
+        reason = f" ({webhook.disabled_reason})" if webhook.disabled_reason else ""
+        raise Conflict(f"This webhook endpoint is disabled{reason}; enable it before sending to it.",
+                       code="endpoint_disabled", details={"webhook_id": webhook.id})
+
+
+def _queue(webhook: Webhook, event_type: str, data: dict) -> WebhookDelivery:
+    """A delivery of an event made now (no outbox row), its first attempt queued. Commits."""
+    delivery = _new_delivery(webhook, event_type, data, None, utcnow())
     db.session.flush()
     enqueue(JOB, delivery.id, queue="webhooks")
     db.session.commit()
     return delivery
 
 
+def send_test_event(project: Project, webhook_id: int) -> WebhookDelivery:
+    """Queue a `webhook.test` delivery to an enabled endpoint (409 `endpoint_disabled` otherwise). Commits."""
+    webhook = get_webhook(project, webhook_id)
+    _require_enabled(webhook)
+    return _queue(webhook, "webhook.test", {"webhook_id": webhook.id, "project_id": project.id})
+
+
+def send_event(project: Project, webhook_id: int, event_type: str, data: dict) -> WebhookDelivery:
+    """Queue one event to one endpoint of the project, whatever it subscribes to (an automation rule's call).
+
+    Signed, retried and logged like every delivery; 404 for an endpoint that is not the project's,
+    409 `endpoint_disabled` for a disabled one. Commits.
+    """
+    webhook = get_webhook(project, webhook_id)
+    _require_enabled(webhook)
+    return _queue(webhook, event_type, data)
+
+
 def redeliver(project: Project, webhook_id: int, delivery_id: int) -> WebhookDelivery:
-    """Send a delivery again now, with the same `webhook-id`, whatever its state. Commits."""
+    """Send a delivery again now, with the same `webhook-id`, whatever its state; refused (409
+    `endpoint_disabled`) while the endpoint is disabled. Commits."""
     webhook = get_webhook(project, webhook_id)
     delivery = db.session.scalar(scoped(WebhookDelivery, project.id).where(
         WebhookDelivery.id == delivery_id, WebhookDelivery.webhook_id == webhook.id))
     if delivery is None:
         raise NotFound("This delivery does not exist.")
+    _require_enabled(webhook)
     delivery.status = "pending"
     delivery.next_attempt_at = utcnow()
     enqueue(JOB, delivery.id, True, queue="webhooks")
@@ -283,7 +309,7 @@ def attempt(delivery_id: int, is_manual: bool = False) -> None:
     if not is_manual and delivery.next_attempt_at and delivery.next_attempt_at > utcnow() + timedelta(seconds=1):
         db.session.rollback()  # an early duplicate of a scheduled retry
         return
-    if not webhook.enabled and not is_manual:
+    if not webhook.enabled:  # disabled since the attempt was queued (a manual one too): nothing goes out
         delivery.status = "failed"
         delivery.next_attempt_at = None
         db.session.commit()

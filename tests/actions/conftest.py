@@ -14,6 +14,9 @@ from sqlalchemy import func, select
 # Real sockets against the live server (the realtime suite's fixtures).
 from tests.realtime.conftest import connect_agent, connect_widget, rest, sockets, unused_ids  # noqa: F401
 
+# A webhook receiver on loopback and endpoints for it (the webhooks suite's fixtures).
+from tests.webhooks.conftest import make_webhook, receiver  # noqa: F401
+
 BILLING_RULE = {
     "name": "Tag billing questions",
     "trigger": {"type": "message.created", "sender": "visitor"},

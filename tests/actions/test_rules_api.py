@@ -114,14 +114,20 @@ def test_a_body_off_its_documented_schema_is_a_400(api, make_project, change, fi
     assert field in response.json["error"]["details"]["fields"]
 
 
-@pytest.mark.parametrize("effect", ["call_webhook", "email_transcript"])
-def test_integration_effects_are_refused_until_they_can_run(api, make_project, effect):
+@pytest.mark.parametrize("effect, field", [
+    ({"type": "call_webhook"}, "effects[0].webhook_id"),
+    ({"type": "call_webhook", "webhook_id": "hook"}, "effects[0].webhook_id"),
+    ({"type": "call_webhook", "webhook_id": 1, "url": "https://example.com/"}, "effects[0].url"),
+    ({"type": "email_transcript", "to": "boss@example.com"}, "effects[0].to"),
+])
+def test_a_bad_integration_effect_is_a_422_naming_it(api, make_project, effect, field):
     project, manager = make_project()
-    response = api.post(f"/projects/{project['id']}/actions",
-                        json={**BILLING_RULE, "effects": [{"type": effect}]}, token=manager["access_token"])
-    assert response.status_code == 422
-    assert response.json["error"]["code"] == "effect_not_available"
-    assert "not available yet" in response.json["error"]["message"]
+    response = api.post(f"/projects/{project['id']}/actions", json={**BILLING_RULE, "effects": [effect]},
+                        token=manager["access_token"])
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["code"] == "invalid_rule"
+    assert response.json["error"]["details"]["field"] == field
+    assert api.get(f"/projects/{project['id']}/actions", token=manager["access_token"]).json["items"] == []
 
 
 @pytest.mark.parametrize("pattern", [

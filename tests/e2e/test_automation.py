@@ -62,3 +62,27 @@ def test_manager_builds_a_rule_from_menus_and_sees_its_errors(api, new_page, sig
     page.get_by_label("Value of condition 1").fill(r"(a)\1")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("alert")).to_contain_text("conditions[0].value")
+
+
+def test_manager_picks_the_transcript_and_a_webhook_endpoint_from_the_menus(api, new_page, sign_in, live_server,
+                                                                            make_project):
+    project, manager = make_project(name="Hooks Co")
+    created = api.post(f"/projects/{project['id']}/webhooks", token=manager["access_token"],
+                       json={"url": "http://127.0.0.1:9/crm", "events": ["conversation.created"],
+                             "description": "CRM"})
+    assert created.status_code == 201, created.json
+    page = sign_in(new_page(), manager)
+    page.goto(f"{live_server}/projects/{project['id']}/settings/automation")
+    page.get_by_role("button", name="New rule").click()
+    page.get_by_label("Name").fill("Hand over to the CRM")
+    page.get_by_label("Type of effect 1").select_option("email_transcript")
+    page.get_by_role("button", name="+ Effect").click()
+    page.get_by_label("Type of effect 2").select_option("call_webhook")
+    expect(page.get_by_label("Webhook of effect 2")).to_have_value(str(created.json["id"]))
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("table", name="Automation rules").get_by_role(
+        "cell", name="Hand over to the CRM", exact=True)).to_be_visible()
+
+    [rule] = api.get(f"/projects/{project['id']}/actions", token=manager["access_token"]).json["items"]
+    assert rule["effects"] == [{"type": "email_transcript"},
+                               {"type": "call_webhook", "webhook_id": created.json["id"]}]

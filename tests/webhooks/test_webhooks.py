@@ -154,6 +154,48 @@ def test_redeliver_sends_the_same_webhook_id_again(api, make_project, receiver, 
     assert items[0]["is_manual"] is True
 
 
+def test_a_disabled_endpoint_gets_neither_test_events_nor_redeliveries(api, make_project, receiver, make_webhook):
+    project, manager = make_project()
+    webhook = make_webhook(project, manager, receiver.url)
+    base, token = f"{_base(project)}/{webhook['id']}", manager["access_token"]
+    api.post(f"{base}/test", token=token)
+    receiver.wait_for(1)
+    [entry] = _log(api, project, manager, webhook["id"], 1)
+    assert api.patch(base, json={"enabled": False}, token=token).status_code == 200
+
+    for path in (f"{base}/test", f"{base}/deliveries/{entry['delivery_id']}/redeliver"):
+        refused = api.post(path, token=token)
+        assert refused.status_code == 409, refused.json
+        assert refused.json["error"]["code"] == "endpoint_disabled"
+        assert "enable it" in refused.json["error"]["message"]
+    time.sleep(1)
+    assert len(receiver.requests) == 1
+    assert len(_log(api, project, manager, webhook["id"], 1)) == 1
+
+    assert api.patch(base, json={"enabled": True}, token=token).status_code == 200
+    assert api.post(f"{base}/deliveries/{entry['delivery_id']}/redeliver", token=token).status_code == 202
+    assert len(receiver.wait_for(2)) == 2
+
+
+def test_a_redelivery_queued_before_the_endpoint_was_disabled_does_not_go_out(app, api, make_project, receiver,
+                                                                              make_webhook):
+    from app.extensions import db
+    from app.webhooks.models import WebhookDelivery
+
+    project, manager = make_project()
+    webhook = make_webhook(project, manager, receiver.url)
+    api.post(f"{_base(project)}/{webhook['id']}/test", token=manager["access_token"])
+    receiver.wait_for(1)
+    [entry] = _log(api, project, manager, webhook["id"], 1)
+    api.patch(f"{_base(project)}/{webhook['id']}", json={"enabled": False}, token=manager["access_token"])
+    with app.app_context():
+        webhook_service.attempt(entry["delivery_id"], is_manual=True)  # the job of a redelivery asked for before
+        assert db.session.get(WebhookDelivery, entry["delivery_id"]).status == "failed"
+        db.session.remove()
+    time.sleep(0.5)
+    assert len(receiver.requests) == 1
+
+
 def _outbox_records(app, project_id):
     """The project's outbox rows as the subscriber seam hands them to subscribers."""
     from sqlalchemy import select

@@ -109,7 +109,13 @@ export function WebhooksSettings({ project }: { project: Project }) {
                 <button type="button" className="button ghost" onClick={() => act(() => webhooksApi.update(project.id, hook.id, { enabled: !hook.enabled }))}>
                   {hook.enabled ? t("integrations.webhooks.disable") : t("integrations.webhooks.enable")}
                 </button>
-                <button type="button" className="button ghost" onClick={() => act(() => webhooksApi.test(project.id, hook.id))}>
+                <button
+                  type="button"
+                  className="button ghost"
+                  disabled={!hook.enabled}
+                  title={hook.enabled ? undefined : t("integrations.webhooks.enableFirst")}
+                  onClick={() => act(() => webhooksApi.test(project.id, hook.id))}
+                >
                   {t("integrations.webhooks.sendTest")}
                 </button>
                 <button
@@ -192,7 +198,8 @@ function DeliveryLog({ project, webhook }: { project: Project; webhook: Webhook 
                 <td>{item.duration_ms} ms</td>
                 <td>{formatDateTime(item.next_retry_at) || "—"}</td>
                 <td>
-                  <button type="button" className="button ghost"
+                  <button type="button" className="button ghost" disabled={!webhook.enabled}
+                    title={webhook.enabled ? undefined : t("integrations.webhooks.enableFirst")}
                     onClick={() => void state.run(async () => {
                       await webhooksApi.redeliver(project.id, webhook.id, item.delivery_id);
                       await reload();

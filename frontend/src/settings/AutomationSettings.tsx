@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Id, Member, Project } from "../api/types";
+import type { Id, Member, Project, Webhook } from "../api/types";
+import { webhooksApi } from "../integrations/integrationsApi";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { formatDateTime } from "../ui/format";
 import { actionsApi } from "./actionsApi";
@@ -17,6 +18,7 @@ export function AutomationSettings({ project }: { project: Project }) {
   const [rules, setRules] = useState<Rule[] | null>(null);
   const [templates, setTemplates] = useState<RuleTemplate[]>([]);
   const [members, setMembers] = useState<Member[]>([]);
+  const [webhooks, setWebhooks] = useState<Webhook[]>([]);
   const [editing, setEditing] = useState<{ id: Id | null; draft: RuleDraft } | null>(null);
   const [runsOf, setRunsOf] = useState<Rule | null>(null);
   const list = useSave();
@@ -29,7 +31,11 @@ export function AutomationSettings({ project }: { project: Project }) {
       const [loaded, gallery] = await Promise.all([actionsApi.rules(project.id), actionsApi.templates(project.id)]);
       setRules(loaded.items);
       setTemplates(gallery.items);
-      if (isManager) setMembers((await settingsApi.members(project.id)).items);
+      if (isManager) {
+        const [team, endpoints] = await Promise.all([settingsApi.members(project.id), webhooksApi.list(project.id)]);
+        setMembers(team.items);
+        setWebhooks(endpoints.items);
+      }
     });
   }, [project.id]);
 
@@ -72,6 +78,7 @@ export function AutomationSettings({ project }: { project: Project }) {
         <RuleEditor
           initial={editing.draft}
           members={members}
+          webhooks={webhooks}
           isBusy={editor.isBusy}
           error={editor.error}
           onSave={(draft) => void save(draft)}

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { Member } from "../api/types";
+import type { Member, Webhook } from "../api/types";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import {
   ATTRIBUTE_FIELD,
@@ -29,6 +29,7 @@ const VARIABLES = "{{visitor.name}} {{visitor.email}} {{agent.name}} {{project.n
 interface Props {
   initial: RuleDraft;
   members: Member[];
+  webhooks: Webhook[];
   isBusy: boolean;
   error: string | null;
   onSave: (draft: RuleDraft) => void;
@@ -36,7 +37,7 @@ interface Props {
 }
 
 /** Trigger, conditions and effects, each built from menus. */
-export function RuleEditor({ initial, members, isBusy, error, onSave, onCancel }: Props) {
+export function RuleEditor({ initial, members, webhooks, isBusy, error, onSave, onCancel }: Props) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<RuleDraft>(initial);
   const set = (change: Partial<RuleDraft>) => setDraft((current) => ({ ...current, ...change }));
@@ -140,6 +141,7 @@ export function RuleEditor({ initial, members, isBusy, error, onSave, onCancel }
             index={index}
             effect={effect}
             members={members}
+            webhooks={webhooks}
             onChange={(next) => setEffect(index, next)}
             onRemove={draft.effects.length > 1 ? () => set({ effects: draft.effects.filter((_, i) => i !== index) }) : undefined}
           />
@@ -254,10 +256,11 @@ function ConditionRow({ index, condition, onChange, onRemove }: {
   );
 }
 
-function EffectRow({ index, effect, members, onChange, onRemove }: {
+function EffectRow({ index, effect, members, webhooks, onChange, onRemove }: {
   index: number;
   effect: Effect;
   members: Member[];
+  webhooks: Webhook[];
   onChange: (effect: Effect) => void;
   onRemove?: () => void;
 }) {
@@ -265,7 +268,7 @@ function EffectRow({ index, effect, members, onChange, onRemove }: {
   const number = index + 1;
   return (
     <div className="rule-row" role="group" aria-label={t("automation.effectN", { number })}>
-      <select aria-label={t("automation.effectOf", { number })} value={effect.type} onChange={(e) => onChange(newEffect(e.target.value as EffectType))}>
+      <select aria-label={t("automation.effectOf", { number })} value={effect.type} onChange={(e) => onChange(newEffect(e.target.value as EffectType, webhooks[0]?.id))}>
         {EFFECTS.map((type) => (
           <option key={type} value={type}>
             {t(`automation.effect.${type}`)}
@@ -336,6 +339,27 @@ function EffectRow({ index, effect, members, onChange, onRemove }: {
               onChange={(e) => onChange({ ...effect, minutes: Number(e.target.value) })}
             />
           )}
+        </>
+      )}
+      {effect.type === "email_transcript" && <span className="muted small">{t("automation.transcriptHint")}</span>}
+      {effect.type === "call_webhook" && (
+        <>
+          <select
+            aria-label={t("automation.webhookOf", { number })}
+            required
+            value={effect.webhook_id === undefined ? "" : String(effect.webhook_id)}
+            onChange={(e) => onChange({ type: "call_webhook", webhook_id: Number(e.target.value) })}
+          >
+            <option value="" disabled>
+              {t("automation.chooseWebhook")}
+            </option>
+            {webhooks.map((webhook) => (
+              <option key={String(webhook.id)} value={String(webhook.id)}>
+                {(webhook.description || webhook.url) + (webhook.enabled ? "" : ` ${t("automation.webhookDisabled")}`)}
+              </option>
+            ))}
+          </select>
+          {webhooks.length === 0 && <span className="muted small">{t("automation.noWebhooks")}</span>}
         </>
       )}
       {onRemove && (

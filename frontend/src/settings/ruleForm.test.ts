@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyDraft, newEffect, toBody, withField, withOperator } from "./ruleForm";
+import { EFFECTS, emptyDraft, newEffect, toBody, withField, withOperator } from "./ruleForm";
 
 describe("rule form", () => {
   it("keeps operator and value in step with the field's kind", () => {
@@ -35,5 +35,21 @@ describe("rule form", () => {
         { type: "set_status", status: "resolved" },
       ],
     });
+  });
+
+  it("offers the integrations' effects, a webhook call starting at the first endpoint", () => {
+    expect(EFFECTS).toContain("email_transcript");
+    expect(EFFECTS).toContain("call_webhook");
+    expect(newEffect("call_webhook", 12)).toEqual({ type: "call_webhook", webhook_id: 12 });
+    expect(newEffect("call_webhook")).toEqual({ type: "call_webhook" });
+    const draft = {
+      ...emptyDraft(),
+      name: "Tell the CRM",
+      effects: [
+        { type: "email_transcript" as const, content: "left over" },
+        { type: "call_webhook" as const, webhook_id: "12" as unknown as number },
+      ],
+    };
+    expect(toBody(draft).effects).toEqual([{ type: "email_transcript" }, { type: "call_webhook", webhook_id: 12 }]);
   });
 });

@@ -69,7 +69,7 @@ export const ENUMS: Partial<Record<FieldKind, string[]>> = {
   channel: ["widget", "api"],
 };
 
-/** Effects offered in the menu (email_transcript and call_webhook wait for the integrations module). */
+/** Effects offered in the menu: every effect the server runs. */
 export const EFFECTS = [
   "send_message",
   "send_note",
@@ -79,6 +79,8 @@ export const EFFECTS = [
   "remove_tag",
   "set_priority",
   "set_status",
+  "email_transcript",
+  "call_webhook",
 ] as const;
 export type EffectType = (typeof EFFECTS)[number];
 
@@ -99,6 +101,8 @@ export interface Effect {
   priority?: string;
   status?: string;
   minutes?: number;
+  /** call_webhook: one of the project's webhook endpoints. */
+  webhook_id?: Id;
 }
 
 export interface Trigger {
@@ -176,8 +180,8 @@ export function newCondition(): Condition {
   return { field: "message.content", operator: "contains", value: "" };
 }
 
-/** An effect with the parameters its type needs. */
-export function newEffect(type: EffectType): Effect {
+/** An effect with the parameters its type needs (`webhookId`: the endpoint a new call_webhook starts with). */
+export function newEffect(type: EffectType, webhookId?: Id): Effect {
   switch (type) {
     case "send_message":
     case "send_note":
@@ -191,6 +195,8 @@ export function newEffect(type: EffectType): Effect {
       return { type, priority: "high" };
     case "set_status":
       return { type, status: "resolved" };
+    case "call_webhook":
+      return webhookId === undefined ? { type } : { type, webhook_id: webhookId };
     default:
       return { type };
   }
@@ -226,6 +232,7 @@ export function toBody(draft: RuleDraft): RuleDraft {
       clean.status = effect.status;
       if (effect.status === "snoozed") clean.minutes = Number(effect.minutes ?? 60);
     }
+    if (effect.type === "call_webhook" && effect.webhook_id !== undefined) clean.webhook_id = Number(effect.webhook_id);
     return clean;
   });
   return { name: draft.name.trim(), enabled: draft.enabled, trigger, conditions: draft.conditions, match: draft.match, effects };
