@@ -86,5 +86,15 @@ lint: setup-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy app/core
 
+.PHONY: types check-types
+
+## regenerate the front ends' TypeScript types from the OpenAPI document and the realtime contract
+types: setup frontend/node_modules/.installed
+	scripts/gen-types
+
+## fail when the checked-in generated types differ from what the server's contracts give now
+check-types: setup frontend/node_modules/.installed
+	scripts/gen-types --check
+
 clean:
 	rm -rf $(VENV) instance widget/dist frontend/dist

@@ -5,12 +5,13 @@ import { ChatClient } from "../src/frame/chat";
 import { App } from "../src/frame/components/App";
 import { Store } from "../src/frame/store";
 import type { Session, WidgetConfig } from "../src/shared/types";
+import { visitor as makeVisitor, widgetConfig } from "./builders";
 import { FakeServer, FakeTransport } from "./fakes";
 
 let container: HTMLElement;
 const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 0)));
 
-async function mountApp(config: WidgetConfig, server = new FakeServer(), visitor: Session["visitor"] = { id: 1 }) {
+async function mountApp(config: Partial<WidgetConfig>, server = new FakeServer(), visitor: Session["visitor"] = makeVisitor()) {
   const store = new Store();
   let transport: FakeTransport | undefined;
   const client = new ChatClient({
@@ -26,7 +27,7 @@ async function mountApp(config: WidgetConfig, server = new FakeServer(), visitor
     render(<App store={store} client={client} host={host} projectKey="pk_test" preferredLocale="en" onLocale={vi.fn()} />, container),
   );
   act(() => {
-    client.start({ visitor_token: "vt", visitor, config });
+    client.start({ visitor_token: "vt", visitor, config: widgetConfig(config) });
     client.setOpen(true);
   });
   act(() => transport!.connect());

@@ -1,14 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatClient } from "../src/frame/chat";
 import { Store, unreadCount, visibleMessages, visibleOutgoing } from "../src/frame/store";
-import type { Session } from "../src/shared/types";
+import { session } from "./builders";
 import { FakeServer, FakeTransport } from "./fakes";
-
-const session = (token = "vt_1", visitorId = 1): Session => ({
-  visitor_token: token,
-  visitor: { id: visitorId },
-  config: {},
-});
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -239,12 +233,6 @@ describe("chat client", () => {
 
     expect(transport().reconnect).toHaveBeenCalledWith({ project_key: "pk_test", visitor_token: "vt_new" });
     expect(visibleMessages(store.state)).toHaveLength(1);
-  });
-
-  it("tolerates a session without config", () => {
-    const { store, client } = setup();
-    client.start({ visitor_token: "vt", visitor: { id: 3 } } as Session);
-    expect(store.state.session?.config).toEqual({});
   });
 
   it("keeps messages written offline across a page reload", async () => {

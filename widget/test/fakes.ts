@@ -2,6 +2,7 @@
 import { vi } from "vitest";
 import type { Transport } from "../src/frame/transport";
 import type { Conversation, Message } from "../src/shared/types";
+import { conversation as makeConversation, message as makeMessage } from "./builders";
 
 /** An in-memory stand-in for the /widget namespace, with the contract's semantics. */
 export class FakeServer {
@@ -16,21 +17,19 @@ export class FakeServer {
   addMessage(conversationId: number | null, sender: Message["sender_type"], content: string, clientMsgId: string | null = null): Message {
     let conversation = this.conversations.find((c) => c.id === conversationId) || this.conversations.find((c) => c.status !== "resolved");
     if (!conversation) {
-      conversation = { id: 100 + this.conversations.length, status: "open", last_seq: 0, created_at: "2025-01-01T00:00:00Z" };
+      conversation = makeConversation(100 + this.conversations.length);
       this.conversations.push(conversation);
     }
     conversation.last_seq += 1;
-    const message: Message = {
+    const message = makeMessage(conversation.last_seq, {
       id: this.messages.length + 1,
       conversation_id: conversation.id,
-      seq: conversation.last_seq,
       sender_type: sender,
       sender_id: 1,
       content,
-      private: false,
       client_msg_id: clientMsgId,
       created_at: new Date(Date.UTC(2025, 0, 1, 0, this.messages.length)).toISOString(),
-    };
+    });
     this.messages.push(message);
     return message;
   }

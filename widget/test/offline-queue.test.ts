@@ -1,17 +1,16 @@
 import { describe, expect, it, vi } from "vitest";
 import { OfflineQueue, overloadedWait, type QueuedMessage, type SendResult } from "../src/frame/offline-queue";
 import type { Message } from "../src/shared/types";
+import { message } from "./builders";
 
 function stored(item: QueuedMessage, seq: number, conversationId = 10): Message {
-  return {
-    id: seq,
+  return message(seq, {
     conversation_id: item.conversation_id ?? conversationId,
-    seq,
     sender_type: "visitor",
     content: item.content,
     client_msg_id: item.client_msg_id,
     created_at: "2025-01-01T00:00:00Z",
-  };
+  });
 }
 
 /** A fake server that stores each client_msg_id once, like the real one (idempotent sends). */

@@ -17,28 +17,7 @@ import {
   type ChatState,
   type OutgoingMessage,
 } from "../src/frame/store";
-import type { Conversation, Message } from "../src/shared/types";
-
-const message = (seq: number, change: Partial<Message> = {}): Message => ({
-  id: seq,
-  conversation_id: 1,
-  seq,
-  sender_type: "agent",
-  sender_id: 5,
-  content: "m" + seq,
-  private: false,
-  client_msg_id: null,
-  created_at: new Date(Date.UTC(2025, 0, 1, 0, seq)).toISOString(),
-  ...change,
-});
-
-const conversation = (id: number, change: Partial<Conversation> = {}): Conversation => ({
-  id,
-  status: "open",
-  last_seq: 0,
-  created_at: "2025-01-01T00:00:00Z",
-  ...change,
-});
+import { conversation, message } from "./builders";
 
 const outgoing = (id: string, conversationId: number | null = 1): OutgoingMessage => ({
   client_msg_id: id,

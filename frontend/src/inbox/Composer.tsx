@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { Project } from "../api/types";
+import type { Id, Project } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { CANNED_PICKER_ID, CannedPicker } from "../integrations/CannedPicker";
 import { useCannedPicker } from "../integrations/useCannedPicker";
@@ -17,12 +17,12 @@ const MAX_FILES = 10;
 const ATTACHMENT_TYPES = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,.doc,.docx,.xls,.xlsx";
 const TYPING_IDLE_MS = 4000;
 /** Unsent drafts survive switching conversations. */
-const drafts = new Map<string, string>();
+const drafts = new Map<Id, string>();
 
 type Mode = "reply" | "note";
 
 /** Reply or private note. Enter sends, Shift+Enter starts a new line. */
-export function Composer({ conversationId, project }: { conversationId: string; project?: Project }) {
+export function Composer({ conversationId, project }: { conversationId: Id; project?: Project }) {
   const { t } = useTranslation();
   const sendMessage = useInboxStore((state) => state.sendMessage);
   const [mode, setMode] = useState<Mode>("reply");

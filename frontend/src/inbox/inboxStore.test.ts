@@ -1,13 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
-import type { Attachment, Conversation, Id, Message } from "../api/types";
+import type { Attachment, Conversation, Id } from "../api/types";
 import type { InboxApi, MessagePageQuery, NewMessage } from "./inboxApi";
 import { createInboxStore } from "./inboxStore";
 import type { RealtimeLink } from "./inboxStore";
 import { makeConversation, makeMessage } from "./testData";
+import type { StoredMessage } from "./testData";
 
 /** An in-memory server for one conversation, enough to drive the store. */
-function fakeServer(initial: Message[]) {
+function fakeServer(initial: StoredMessage[]) {
   const messages = [...initial];
   let conversation = makeConversation(1, { last_seq: initial.length ? initial[initial.length - 1].seq : 0 });
   const posted: NewMessage[] = [];
@@ -20,7 +21,7 @@ function fakeServer(initial: Message[]) {
     listConversations: async () => ({ items: [conversation], next_cursor: null }),
     getConversation: async (_pid, cid) => {
       fetchedRows += 1;
-      return String(cid) === "1" ? conversation : makeConversation(Number(cid));
+      return cid === 1 ? conversation : makeConversation(cid);
     },
     updateConversation: async (_pid, _cid, patch) => {
       conversation = { ...conversation, ...patch } as Conversation;
@@ -75,14 +76,14 @@ function fakeServer(initial: Message[]) {
     failUploads: (error: Error | null) => (failUploads = error),
     fetchedRows: () => fetchedRows,
     /** Stores a message without telling the client, as if its event were lost. */
-    storeSilently(message: Message) {
+    storeSilently(message: StoredMessage) {
       messages.push(message);
       conversation = { ...conversation, last_seq: message.seq };
     },
   };
 }
 
-function setup(initial: Message[], realtime: Partial<RealtimeLink> = {}) {
+function setup(initial: StoredMessage[], realtime: Partial<RealtimeLink> = {}) {
   const server = fakeServer(initial);
   let counter = 0;
   const link: RealtimeLink = { emitRead: vi.fn(() => true), sync: vi.fn(async () => null), ...realtime };
@@ -93,7 +94,7 @@ function setup(initial: Message[], realtime: Partial<RealtimeLink> = {}) {
 const seqsOf = (store: ReturnType<typeof setup>["store"]) => store.getState().timelines["1"].messages.map((m) => m.seq);
 
 describe("inbox store", () => {
-  let history: Message[];
+  let history: StoredMessage[];
 
   beforeEach(() => {
     history = Array.from({ length: 120 }, (_, index) => makeMessage(index + 1));
@@ -161,7 +162,7 @@ describe("inbox store", () => {
     server.storeSilently(makeMessage(122));
 
     await store.getState().resume();
-    expect(sync).toHaveBeenCalledWith("1", 120);
+    expect(sync).toHaveBeenCalledWith(1, 120);
     expect(seqsOf(store).slice(-3)).toEqual([120, 121, 122]);
     store.getState().receiveMessage(makeMessage(122));
     expect(seqsOf(store).slice(-3)).toEqual([120, 121, 122]);

@@ -3,8 +3,7 @@
  * The stores call only these to change conversations and timelines, and the
  * Vitest units exercise them directly.
  */
-import { sameId } from "../api/types";
-import type { Attachment, Conversation, ConversationStatus, Id, Message, Visitor } from "../api/types";
+import type { Attachment, Conversation, ConversationEvent, ConversationStatus, Id, Message, Visitor } from "../api/types";
 
 /** "all" shows every conversation, assigned or not. */
 export type AssigneeFilter = "me" | "none" | "all";
@@ -153,22 +152,34 @@ function laterIso(a: string | null | undefined, b: string | null | undefined): s
 }
 
 /**
- * Merges a newer copy of a conversation (from a page or an event) into the known one.
+ * Whether a conversation is a list row (REST, `conversation:created`) rather than the bare
+ * conversation of `conversation:updated`, which has no visitor, last message or unread count.
+ */
+export function isListRow(conversation: Conversation | ConversationEvent): conversation is Conversation {
+  return conversation.visitor !== undefined;
+}
+
+/** Merges a list row (from a page or `conversation:created`) into the known copy, if any. */
+export function mergeConversation(existing: Conversation | undefined, incoming: Conversation): Conversation {
+  return existing ? applyConversation(existing, incoming) : { ...incoming, unread_count: incoming.unread_count ?? 0 };
+}
+
+/**
+ * Applies a newer copy of a known conversation: a list row, or the bare conversation of an event.
  * Events can arrive out of order, so last_seq and last activity never move back.
  */
-export function mergeConversation(existing: Conversation | undefined, incoming: Conversation): Conversation {
-  if (!existing) return { ...incoming, tags: incoming.tags ?? [], unread_count: incoming.unread_count ?? 0 };
-  const incomingIsNewer = (incoming.last_seq ?? 0) >= (existing.last_seq ?? 0);
+export function applyConversation(existing: Conversation, incoming: Conversation | ConversationEvent): Conversation {
+  const row = isListRow(incoming) ? incoming : null;
+  const incomingIsNewer = incoming.last_seq >= existing.last_seq;
   return {
     ...existing,
     ...incoming,
-    visitor: incoming.visitor ?? existing.visitor,
-    tags: incoming.tags ?? existing.tags,
-    last_seq: Math.max(existing.last_seq ?? 0, incoming.last_seq ?? 0),
+    visitor: row?.visitor ?? existing.visitor,
+    last_seq: Math.max(existing.last_seq, incoming.last_seq),
     last_message_at: laterIso(existing.last_message_at, incoming.last_message_at),
-    last_message: incomingIsNewer && incoming.last_message ? incoming.last_message : existing.last_message,
-    unread_count: incoming.unread_count ?? existing.unread_count ?? 0,
-    visitor_last_read_seq: Math.max(existing.visitor_last_read_seq ?? 0, incoming.visitor_last_read_seq ?? 0),
+    last_message: incomingIsNewer && row?.last_message ? row.last_message : existing.last_message,
+    unread_count: row?.unread_count ?? existing.unread_count ?? 0,
+    visitor_last_read_seq: Math.max(existing.visitor_last_read_seq, incoming.visitor_last_read_seq),
   };
 }
 
@@ -199,7 +210,7 @@ export function applyMessageToConversation(
 
 /** Copies a visitor's new online state or name into the conversations that show them. */
 export function applyVisitorToConversation(conversation: Conversation, visitor: Partial<Visitor> & { id: Id }): Conversation {
-  if (!sameId(conversation.visitor_id, visitor.id)) return conversation;
+  if (conversation.visitor_id !== visitor.id) return conversation;
   const current = conversation.visitor ?? { id: visitor.id, name: null, email: null, online: false };
   return {
     ...conversation,
@@ -224,7 +235,7 @@ export function matchesFilter(
   checkQuery = true,
 ): boolean {
   if (filter.status !== "all" && conversation.status !== filter.status) return false;
-  if (filter.assignee === "me" && !sameId(conversation.assignee_id, meId)) return false;
+  if (filter.assignee === "me" && (meId == null || conversation.assignee_id !== meId)) return false;
   if (filter.assignee === "none" && conversation.assignee_id != null) return false;
   const q = checkQuery ? filter.q.trim().toLowerCase() : "";
   if (q) {
@@ -255,7 +266,7 @@ export function visibleConversations(
 ): Conversation[] {
   return sortConversations(
     Object.values(known).filter(
-      (c) => sameId(c.id, activeId) || (listed[String(c.id)] && matchesFilter(c, filter, meId, false)),
+      (c) => c.id === activeId || (listed[String(c.id)] && matchesFilter(c, filter, meId, false)),
     ),
   );
 }

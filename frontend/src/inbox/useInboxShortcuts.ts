@@ -1,5 +1,5 @@
 import { useEffect, useRef } from "react";
-import type { Conversation, Project } from "../api/types";
+import type { Conversation, Id, Project } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { navigate } from "../app/router";
 import { useInboxStore } from "./useInboxStore";
@@ -15,7 +15,7 @@ function isTypingTarget(target: EventTarget | null): boolean {
 interface Options {
   project: Project;
   conversations: Conversation[];
-  conversationId: string | null;
+  conversationId: Id | null;
   openHelp: () => void;
 }
 
@@ -33,7 +33,7 @@ export function useInboxShortcuts(options: Options): void {
       if (event.metaKey || event.ctrlKey || event.altKey || isTypingTarget(event.target)) return;
       if (document.querySelector("[role=dialog]")) return;
       const { project, conversations, conversationId, openHelp } = latest.current;
-      const index = conversations.findIndex((conversation) => String(conversation.id) === conversationId);
+      const index = conversations.findIndex((conversation) => conversation.id === conversationId);
       const go = (conversation: Conversation | undefined) => {
         if (conversation) navigate(`/projects/${project.id}/conversations/${conversation.id}`);
       };

@@ -2,7 +2,6 @@ import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { CannedResponse, CannedScope, Project } from "../api/types";
-import { sameId } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { useSave } from "../settings/useSave";
 import { ErrorNotice } from "../ui/ErrorNotice";
@@ -43,7 +42,7 @@ export function CannedSettings({ project }: { project: Project }) {
     }
   };
 
-  const canWrite = (item: CannedResponse) => (item.scope === "project" ? isManager : sameId(item.owner_id, me?.id));
+  const canWrite = (item: CannedResponse) => (item.scope === "project" ? isManager : item.owner_id != null && item.owner_id === me?.id);
 
   return (
     <section aria-labelledby="canned-title">

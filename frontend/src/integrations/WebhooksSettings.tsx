@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { Project, Webhook, WebhookDeliveryAttempt } from "../api/types";
+import type { Project, Webhook, WebhookDeliveryAttempt, WebhookEvent } from "../api/types";
 import { useSave } from "../settings/useSave";
 import { CopyButton } from "../ui/CopyButton";
 import { ErrorNotice } from "../ui/ErrorNotice";
@@ -14,7 +14,7 @@ export function WebhooksSettings({ project }: { project: Project }) {
   const [hooks, setHooks] = useState<Webhook[] | null>(null);
   const [url, setUrl] = useState("");
   const [description, setDescription] = useState("");
-  const [events, setEvents] = useState<string[]>(["message.created", "conversation.created"]);
+  const [events, setEvents] = useState<WebhookEvent[]>(["message.created", "conversation.created"]);
   const [secret, setSecret] = useState<string | null>(null);
   const [openLog, setOpenLog] = useState<Webhook["id"] | null>(null);
   const list = useSave();

@@ -24,7 +24,7 @@ export interface QueuedMessage {
   content: string;
   /** null: goes to the visitor's open conversation, or creates one. */
   conversation_id: number | null;
-  attachment_ids?: (string | number)[];
+  attachment_ids?: number[];
 }
 
 export type SendResult =

@@ -8,16 +8,13 @@
  * live apart in `outbox`, keyed by `client_msg_id`, until the stored copy
  * comes back (ack, `message:new` or a sync), whichever is first.
  */
-import type { Attachment, Conversation, Message, Session } from "../shared/types";
+import type { Attachment, Conversation, Message, Sender, Session, TypingAgent } from "../shared/types";
 
 /** "connecting" before the first connection; "reconnecting" or "offline" after losing one. */
 export type Connection = "connecting" | "online" | "reconnecting" | "offline";
 
-export interface Agent {
-  id?: number | string;
-  name?: string;
-  avatar_url?: string | null;
-}
+/** What the widget shows of an agent: a message's sender or the one typing. */
+export type Agent = Pick<TypingAgent, "name" | "avatar_url"> | Sender;
 
 /** A visitor message that has not been acknowledged as stored yet. */
 export interface OutgoingMessage {
@@ -119,7 +116,15 @@ export function receiveMessages(state: ChatState, incoming: Message[]): ChatStat
   for (const message of fresh) {
     if (known.has(message.conversation_id)) continue;
     known.add(message.conversation_id);
-    created.push({ id: message.conversation_id, status: "open", last_seq: 0, created_at: message.created_at });
+    created.push({
+      id: message.conversation_id,
+      status: "open",
+      last_seq: 0,
+      visitor_last_read_seq: 0,
+      agent_last_read_seq: 0,
+      last_message_at: null,
+      created_at: message.created_at,
+    });
   }
   const conversations = [...created, ...state.conversations].map((conversation) => {
     const list = messages[conversation.id];

@@ -174,7 +174,7 @@ function boot(script: HTMLScriptElement, projectKey: string) {
       return warn("could not start: " + error.message);
     }
     // Escape inside the frame closes the window too; the frame sends "close".
-    launcher = createLauncher(outcome.session.config || {}, () => setOpen(!isOpen));
+    launcher = createLauncher(outcome.session.config, () => setOpen(!isOpen));
     queue.start();
     // Load the frame early (when the page is idle) so unread messages reach the badge.
     const idle = window.requestIdleCallback || ((fn: () => void) => setTimeout(fn, 2000));
