@@ -71,7 +71,7 @@ describe("App", () => {
       prechat: { enabled: true, fields: [{ name: "name", required: true }, { name: "plan", label: "Plan" }] },
     });
     expect(container.querySelector("textarea[aria-label=Message]")).toBeNull();
-    const [name, plan] = Array.from(container.querySelectorAll("input"));
+    const [name, plan] = Array.from(container.querySelectorAll("input")) as [HTMLInputElement, HTMLInputElement];
     act(() => {
       name.value = "Ada";
       name.dispatchEvent(new Event("input", { bubbles: true }));
@@ -92,7 +92,7 @@ describe("App", () => {
   it("offers a new conversation once the current one is resolved", async () => {
     const server = new FakeServer();
     server.addMessage(null, "visitor", "hi");
-    server.conversations[0].status = "resolved";
+    for (const conversation of server.conversations) conversation.status = "resolved";
     await mountApp({}, server);
     // Everything is resolved: the visitor lands on a new conversation, with the old one in the list.
     expect(container.querySelector("textarea")).not.toBeNull();

@@ -30,7 +30,13 @@ function setup() {
     onTokenRefused: vi.fn(),
     isPageVisible: () => true,
   });
-  return { server, store, client, transports, onAgentMessage, transport: () => transports[transports.length - 1] };
+  /** The transport of the latest `start`. */
+  const transport = () => {
+    const latest = transports[transports.length - 1];
+    if (!latest) throw new Error("the client has not connected yet");
+    return latest;
+  };
+  return { server, store, client, transports, onAgentMessage, transport };
 }
 
 describe("chat client", () => {
@@ -204,7 +210,7 @@ describe("chat client", () => {
 
     client.start(session("vt_2", 2));
 
-    expect(transports[0].close).toHaveBeenCalled();
+    expect(transports[0]?.close).toHaveBeenCalled();
     expect(store.state.messages).toEqual({});
     expect(store.state.session?.visitor.id).toBe(2);
   });

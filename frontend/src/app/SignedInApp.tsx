@@ -39,7 +39,7 @@ export default function SignedInApp() {
   }, [isAuthPath, search]);
 
   const invitation = matchPath("/invitations/:token", pathname);
-  if (invitation) return <InvitationPage token={invitation.token} />;
+  if (invitation?.token) return <InvitationPage token={invitation.token} />;
 
   if (projectStatus === "idle" || (projectStatus === "loading" && projects.length === 0)) return <Splash />;
   if (projectStatus === "error" && projects.length === 0) {

@@ -38,7 +38,7 @@ export function MessageList({ conversationId }: { conversationId: Id }) {
   const lastSeenSeq = useMemo(() => {
     for (let index = timeline.messages.length - 1; index >= 0; index--) {
       const message = timeline.messages[index];
-      if (message.sender_type === "agent" && !message.private && message.seq <= readSeq) return message.seq;
+      if (message && message.sender_type === "agent" && !message.private && message.seq <= readSeq) return message.seq;
     }
     return 0;
   }, [timeline.messages, readSeq]);

@@ -51,7 +51,7 @@ export const emptyTimeline: Timeline = {
 
 /** Highest stored seq in a timeline, 0 when empty. */
 export function maxSeq(messages: readonly Message[]): number {
-  return messages.length ? messages[messages.length - 1].seq : 0;
+  return messages.at(-1)?.seq ?? 0;
 }
 
 /**
@@ -59,15 +59,17 @@ export function maxSeq(messages: readonly Message[]): number {
  * here: a live message past a gap must not hide the messages missing before it.
  */
 export function contiguousMaxSeq(messages: readonly Message[]): number {
-  for (let index = 1; index < messages.length; index++) {
-    if (messages[index].seq !== messages[index - 1].seq + 1) return messages[index - 1].seq;
+  let reached = 0;
+  for (const [index, message] of messages.entries()) {
+    if (index > 0 && message.seq !== reached + 1) return reached;
+    reached = message.seq;
   }
-  return maxSeq(messages);
+  return reached;
 }
 
 /** Lowest stored seq in a timeline, 0 when empty. */
 export function minSeq(messages: readonly Message[]): number {
-  return messages.length ? messages[0].seq : 0;
+  return messages[0]?.seq ?? 0;
 }
 
 /** Union of two message lists, unique by seq (the first copy wins), ascending. */
@@ -76,7 +78,7 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
   const top = maxSeq(existing);
   const sortedIncoming = [...incoming].sort((a, b) => a.seq - b.seq);
   // Fast path: a live message or a newer page appends without re-sorting.
-  if (sortedIncoming[0].seq > top) return [...existing, ...dedupeSorted(sortedIncoming)];
+  if ((sortedIncoming[0]?.seq ?? 0) > top) return [...existing, ...dedupeSorted(sortedIncoming)];
   const bySeq = new Map<number, Message>();
   for (const message of existing) bySeq.set(message.seq, message);
   for (const message of sortedIncoming) if (!bySeq.has(message.seq)) bySeq.set(message.seq, message);
@@ -84,7 +86,7 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
 }
 
 function dedupeSorted(messages: Message[]): Message[] {
-  return messages.filter((message, index) => index === 0 || messages[index - 1].seq !== message.seq);
+  return messages.filter((message, index) => messages[index - 1]?.seq !== message.seq);
 }
 
 /** Adds stored messages to a timeline and retires the optimistic copies they confirm. */

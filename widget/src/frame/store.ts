@@ -71,7 +71,7 @@ export function initialState(): ChatState {
 /** The highest seq known for a conversation (0 when none), used to resume. */
 export function lastSeq(state: ChatState, conversationId: number): number {
   const list = state.messages[conversationId];
-  return list && list.length ? list[list.length - 1].seq : 0;
+  return list?.[list.length - 1]?.seq ?? 0;
 }
 
 /**
@@ -105,9 +105,11 @@ export function receiveMessages(state: ChatState, incoming: Message[]): ChatStat
   for (const message of fresh) {
     const list = (messages[message.conversation_id] = [...(messages[message.conversation_id] || [])]);
     if (message.client_msg_id) delivered.add(message.client_msg_id);
+    // From the end: live messages and newer pages go last.
     let index = list.length;
-    while (index > 0 && list[index - 1].seq > message.seq) index--;
-    if (index > 0 && list[index - 1].seq === message.seq) continue;
+    let before = list[index - 1];
+    while (before && before.seq > message.seq) before = list[--index - 1];
+    if (before?.seq === message.seq) continue;
     list.splice(index, 0, message);
   }
   // A first message creates its conversation server-side: know it before conversation:updated arrives.
@@ -244,7 +246,8 @@ export function pickInitialConversation(state: ChatState): number | null {
 /** The agent seen most recently in a conversation, for the header. */
 export function lastAgent(messages: Message[]): Agent | undefined {
   for (let i = messages.length - 1; i >= 0; i--) {
-    if (isFromTeam(messages[i]) && messages[i].sender) return messages[i].sender!;
+    const message = messages[i];
+    if (message && isFromTeam(message) && message.sender) return message.sender;
   }
   return undefined;
 }
