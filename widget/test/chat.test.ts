@@ -8,9 +8,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The conversation list says last_seq 1: it was read before the later messages were stored. */
 function listsStale(server: FakeServer) {
-  const list = server.handle.bind(server);
-  server.handle = (event, payload) =>
-    event === "conversations:list" ? { ok: true, conversations: [{ ...server.conversations[0], last_seq: 1 }] } : list(event, payload);
+  server.listedLastSeq = 1;
 }
 
 function setup() {
@@ -117,7 +115,7 @@ describe("chat client", () => {
     transport().connect();
     await settle();
 
-    const syncs = server.requests.filter(([event]) => event === "sync").map(([, payload]) => payload);
+    const syncs = server.syncRequests();
     expect(syncs[syncs.length - 1]).toEqual({ conversation_id: 100, after_seq: 1 });
     expect(visibleMessages(store.state).map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(onAgentMessage).toHaveBeenCalledTimes(2);
@@ -134,7 +132,7 @@ describe("chat client", () => {
     await settle();
     await settle();
     expect(visibleMessages(store.state).map((m) => m.content)).toEqual(["m1", "m2", "m3", "m4", "m5"]);
-    const afters = server.requests.filter(([event]) => event === "sync").map(([, payload]) => payload.after_seq);
+    const afters = server.syncRequests().map((payload) => payload.after_seq);
     expect(afters).toEqual([0, 2, 4]);
   });
 

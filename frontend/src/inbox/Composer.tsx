@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Id, Project } from "../api/types";
@@ -33,6 +33,34 @@ export function Composer({ conversationId, project }: { conversationId: Id; proj
   const typingSentAt = useRef(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const stopTyping = () => {
+    if (idleTimer.current) clearTimeout(idleTimer.current);
+    idleTimer.current = null;
+    if (typingSentAt.current) {
+      typingSentAt.current = 0;
+      agentSocket.emitTyping(conversationId, false);
+    }
+  };
+
+  // Leaving the conversation (or the page) stops the typing indicator the visitor sees.
+  const leave = useEffectEvent(stopTyping);
+  useEffect(() => () => leave(), [conversationId]);
+
+  const onChange = (value: string) => {
+    setText(value);
+    drafts.set(conversationId, value);
+    // Private notes are for agents only: the visitor must not see typing for them.
+    if (mode !== "reply") return;
+    if (!value) return stopTyping();
+    const now = Date.now();
+    if (now - typingSentAt.current > TYPING_REFRESH_MS) {
+      typingSentAt.current = now;
+      agentSocket.emitTyping(conversationId, true);
+    }
+    if (idleTimer.current) clearTimeout(idleTimer.current);
+    idleTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+  };
+
   const picker = useCannedPicker(
     project?.id,
     text,
@@ -51,32 +79,6 @@ export function Composer({ conversationId, project }: { conversationId: Id; proj
       };
     },
   );
-
-  const stopTyping = () => {
-    if (idleTimer.current) clearTimeout(idleTimer.current);
-    idleTimer.current = null;
-    if (typingSentAt.current) {
-      typingSentAt.current = 0;
-      agentSocket.emitTyping(conversationId, false);
-    }
-  };
-
-  useEffect(() => () => stopTyping(), [conversationId]);
-
-  const onChange = (value: string) => {
-    setText(value);
-    drafts.set(conversationId, value);
-    // Private notes are for agents only: the visitor must not see typing for them.
-    if (mode !== "reply") return;
-    if (!value) return stopTyping();
-    const now = Date.now();
-    if (now - typingSentAt.current > TYPING_REFRESH_MS) {
-      typingSentAt.current = now;
-      agentSocket.emitTyping(conversationId, true);
-    }
-    if (idleTimer.current) clearTimeout(idleTimer.current);
-    idleTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
-  };
 
   const send = () => {
     const content = text.trim();

@@ -320,7 +320,7 @@ export function createInboxStore(deps: InboxDeps) {
           client_msg_id: deps.newClientMsgId(),
           conversation_id: conversationId,
           // The server refuses NUL characters (PostgreSQL text cannot hold them): a retry would fail forever.
-          content: content.replace(/\u0000/g, ""),
+          content: content.replaceAll("\u0000", ""),
           private: Boolean(options.isPrivate),
           created_at: new Date().toISOString(),
           state: "sending",

@@ -18,7 +18,6 @@ export function MailSettings({ project }: { project: Project }) {
   const save = useSave();
 
   useEffect(() => {
-    setForm(null);
     api.get<MailSettingsBody>(path(project.id)).then(setForm).catch((error) => setLoadError(errorMessage(error)));
   }, [project.id]);
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Project, Webhook, WebhookDeliveryAttempt, WebhookEvent } from "../api/types";
@@ -21,9 +21,9 @@ export function WebhooksSettings({ project }: { project: Project }) {
   const form = useSave();
 
   const reload = async () => setHooks((await webhooksApi.list(project.id)).items);
-  useEffect(() => {
-    void list.run(reload);
-  }, [project.id]);
+  // Loads on opening, and again for another project; `reload` itself may change with every render.
+  const loadFirst = useEffectEvent(() => void list.run(reload));
+  useEffect(() => loadFirst(), [project.id]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -151,9 +151,8 @@ function DeliveryLog({ project, webhook }: { project: Project; webhook: Webhook 
   const [items, setItems] = useState<WebhookDeliveryAttempt[] | null>(null);
   const state = useSave();
   const reload = async () => setItems((await webhooksApi.deliveries(project.id, webhook.id)).items);
-  useEffect(() => {
-    void state.run(reload);
-  }, [webhook.id]);
+  const loadFirst = useEffectEvent(() => void state.run(reload));
+  useEffect(() => loadFirst(), [webhook.id]);
 
   return (
     <div className="delivery-log">

@@ -7,10 +7,8 @@
 import type {
   Attachment,
   Conversation,
-  ErrorAck,
   Message,
   Session,
-  WidgetAcks,
   WidgetEvents,
   WidgetRequests,
 } from "../shared/types";
@@ -34,7 +32,7 @@ import {
   type OutgoingMessage,
   type Store,
 } from "./store";
-import type { Transport } from "./transport";
+import type { Answer, Transport } from "./transport";
 
 /** An agent's typing indicator disappears if no "stopped" event comes in time. */
 const AGENT_TYPING_TTL_MS = 8_000;
@@ -47,8 +45,6 @@ const RETRY_UNANSWERED_MS = 5_000;
 /** Safety bound on sync pages for one conversation in one resume. */
 const MAX_SYNC_PAGES = 50;
 
-/** The ack of a client → server event: its success, or the error ack. */
-type Ack<Event extends keyof WidgetAcks> = WidgetAcks[Event] | ErrorAck;
 
 export interface ChatOptions {
   store: Store;
@@ -158,12 +154,10 @@ export class ChatClient {
       clearTimeout(this.refreshTimer);
       this.refreshTimer = setTimeout(() => this.options.onTokenRefused(), delay);
     });
-    transport.on("message:new", (event: WidgetEvents["message:new"]) => this.receiveLive(event.message));
-    transport.on("conversation:updated", (event: WidgetEvents["conversation:updated"]) =>
-      this.conversationUpdated(event.conversation),
-    );
-    transport.on("typing", (event: WidgetEvents["typing"]) => this.agentTyping(event));
-    transport.on("read", (event: WidgetEvents["read"]) => {
+    transport.on("message:new", (event) => this.receiveLive(event.message));
+    transport.on("conversation:updated", (event) => this.conversationUpdated(event.conversation));
+    transport.on("typing", (event) => this.agentTyping(event));
+    transport.on("read", (event) => {
       this.store.update((state) =>
         event.reader_type === "visitor"
           ? setVisitorRead(state, event.conversation_id, event.seq) // read in another tab
@@ -276,7 +270,7 @@ export class ChatClient {
   private async resume(): Promise<void> {
     const transport = this.transport;
     try {
-      const ack = await transport!.request<Ack<"conversations:list">>("conversations:list");
+      const ack = await transport!.request("conversations:list");
       if (ack.ok) this.store.update((state) => ({ ...receiveConversations(state, ack.conversations), isListed: true }));
     } catch {
       // Lost with the connection: the next "connect" resumes again.
@@ -320,10 +314,9 @@ export class ChatClient {
     const isCatchUp = !!this.store.state.loaded[conversationId];
     for (let page = 0; page < MAX_SYNC_PAGES; page++) {
       const after = resumeSeq(this.store.state, conversationId);
-      let ack: Ack<"sync">;
+      let ack: Answer<"sync">;
       try {
-        const request: WidgetRequests["sync"] = { conversation_id: conversationId, after_seq: after };
-        ack = await transport.request("sync", request);
+        ack = await transport.request("sync", { conversation_id: conversationId, after_seq: after });
       } catch {
         return; // the next connect resumes from the same seq
       }
@@ -393,7 +386,7 @@ export class ChatClient {
     if (item.conversation_id !== null) payload.conversation_id = item.conversation_id;
     if (item.attachment_ids?.length) payload.attachment_ids = item.attachment_ids;
     try {
-      const ack = await transport.request<Ack<"message:send">>("message:send", payload);
+      const ack = await transport.request("message:send", payload);
       if (ack.ok) return { ok: true, message: ack.message };
       return { ok: false, error: ack.error || { code: "unknown", message: "refused" } };
     } catch {

@@ -87,7 +87,10 @@ function boot(script: HTMLScriptElement, projectKey: string) {
         pushState();
         // Opened while the frame was loading: Chromium drops focus given to a frame
         // mid-navigation, and the visitor's typing would go to the page. Give it again.
-        if (isOpen) iframe!.blur(), iframe!.focus();
+        if (isOpen) {
+          iframe!.blur();
+          iframe!.focus();
+        }
         isReady = true;
         events.emit("ready", undefined);
       } else if (type === "close") {
