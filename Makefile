@@ -87,5 +87,20 @@ lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy app/core
 
+.PHONY: types check-types lint-front-ends
+
+## regenerate the front ends' TypeScript types from the OpenAPI document and the realtime contract
+types: setup frontend/node_modules/.installed
+	scripts/gen-types
+
+## fail when the checked-in generated types differ from what the server's contracts give now
+check-types: setup frontend/node_modules/.installed
+	scripts/gen-types --check
+
+## the front ends' lint: eslint and prettier --check in each (`npm run format` there rewrites), and up-to-date generated types
+lint-front-ends: $(FRONT_ENDS:%=%/node_modules/.installed) check-types
+	cd widget && npm run lint
+	cd frontend && npm run lint
+
 clean:
 	rm -rf $(VENV) instance widget/dist frontend/dist

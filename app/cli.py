@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask --app wsgi seed-demo`, `flask --app wsgi realtime-schema`."""
+"""Flask CLI commands: `flask --app wsgi seed-demo`, `realtime-schema` and `openapi`."""
 from __future__ import annotations
 
 import json
@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from app.core.openapi import build_spec
 from app.extensions import db
 from app.projects import service as projects
 from app.projects.models import Project, ProjectMember
@@ -77,8 +78,18 @@ def init_app(app: Flask) -> None:
     @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
     def realtime_schema_command(output: str | None):
         """Print the JSON Schema of every Socket.IO event, payload and ack (for generating client types)."""
-        text = json.dumps(contract.json_schema(), indent=2, sort_keys=True) + "\n"
-        if output:
-            Path(output).write_text(text)
-        else:
-            click.echo(text, nl=False)
+        _write_json(contract.json_schema(), output)
+
+    @app.cli.command("openapi")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+    def openapi_command(output: str | None):
+        """Print the OpenAPI document of the REST API, as GET /api/v1/openapi.json serves it."""
+        _write_json(build_spec(current_app), output)
+
+
+def _write_json(document: dict, output: str | None) -> None:
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
+    if output:
+        Path(output).write_text(text)
+    else:
+        click.echo(text, nl=False)

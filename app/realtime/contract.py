@@ -70,18 +70,23 @@ class Message(Resource):
 
 
 class Conversation(Resource):
-    """A conversation as agents see it."""
+    """A conversation as agents see it (`ConversationOut`; `conversation:created` adds the list row's fields)."""
 
     id: int
     project_id: int
     visitor_id: int
     status: Literal["open", "pending", "resolved", "snoozed"]
+    snoozed_until: datetime | None
     assignee_id: int | None
-    priority: str
+    priority: Literal["low", "normal", "high", "urgent"]
     tags: list[str]
     last_seq: int
+    visitor_last_read_seq: int
     last_message_at: datetime | None
+    first_response_at: datetime | None
+    resolved_at: datetime | None
     created_at: datetime
+    updated_at: datetime
 
 
 class WidgetConversation(Resource):
@@ -97,10 +102,22 @@ class WidgetConversation(Resource):
 
 
 class Visitor(Resource):
+    """A visitor as agents see it (`VisitorOut`, with whether they are online now)."""
+
     id: int
     project_id: int
     name: str | None
     email: str | None
+    identifier: str | None
+    is_identity_verified: bool
+    attributes: dict[str, Any]
+    page_url: str | None
+    page_title: str | None
+    referrer: str | None
+    browser: str | None
+    os: str | None
+    first_seen_at: datetime
+    last_seen_at: datetime
     online: bool
 
 
@@ -149,12 +166,23 @@ class AgentVisitorNoteEvent(Envelope):
     note: VisitorNote
 
 
+class BlockedRequest(Resource):
+    url: str
+    reason: str
+
+
 class Screenshot(Resource):
+    """A screenshot as `ScreenshotOut` describes it."""
+
     id: int
     visitor_id: int
     status: Literal["pending", "done", "failed"]
     error: str | None
+    url: str | None
     image_url: str | None
+    blocked_requests: list[BlockedRequest]
+    created_at: datetime
+    finished_at: datetime | None
 
 
 class AgentScreenshotUpdated(Envelope):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from app.core.validation import OutSchema
 
@@ -14,7 +15,7 @@ class BlockedRequestOut(OutSchema):
 class ScreenshotOut(OutSchema):
     id: int
     visitor_id: int
-    status: str
+    status: Literal["pending", "done", "failed"]
     error: str | None
     url: str | None
     image_url: str | None

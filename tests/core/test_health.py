@@ -1,4 +1,5 @@
 """Liveness, readiness and the OpenAPI document."""
+import json
 
 
 def test_healthz_answers_ok(client):
@@ -37,6 +38,13 @@ def test_openapi_schemas_describe_request_bodies(client):
     ref = register["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert set(schema["required"]) >= {"email", "password", "name"}
+
+
+def test_the_openapi_command_prints_the_served_document(client, app):
+    """`flask openapi` feeds the front ends' generated types: it must be the document the API serves."""
+    result = app.test_cli_runner().invoke(args=["openapi"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == client.get("/api/v1/openapi.json").json
 
 
 def test_unknown_route_answers_the_error_envelope(client):

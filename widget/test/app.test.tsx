@@ -5,12 +5,13 @@ import { ChatClient } from "../src/frame/chat";
 import { App } from "../src/frame/components/App";
 import { Store } from "../src/frame/store";
 import type { Session, WidgetConfig } from "../src/shared/types";
+import { visitor as makeVisitor, widgetConfig } from "./builders";
 import { FakeServer, FakeTransport } from "./fakes";
 
 let container: HTMLElement;
 const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 0)));
 
-async function mountApp(config: WidgetConfig, server = new FakeServer(), visitor: Session["visitor"] = { id: 1 }) {
+async function mountApp(config: Partial<WidgetConfig>, server = new FakeServer(), visitor: Session["visitor"] = makeVisitor()) {
   const store = new Store();
   let transport: FakeTransport | undefined;
   const client = new ChatClient({
@@ -26,7 +27,7 @@ async function mountApp(config: WidgetConfig, server = new FakeServer(), visitor
     render(<App store={store} client={client} host={host} projectKey="pk_test" preferredLocale="en" onLocale={vi.fn()} />, container),
   );
   act(() => {
-    client.start({ visitor_token: "vt", visitor, config });
+    client.start({ visitor_token: "vt", visitor, config: widgetConfig(config) });
     client.setOpen(true);
   });
   act(() => transport!.connect());
@@ -70,7 +71,7 @@ describe("App", () => {
       prechat: { enabled: true, fields: [{ name: "name", required: true }, { name: "plan", label: "Plan" }] },
     });
     expect(container.querySelector("textarea[aria-label=Message]")).toBeNull();
-    const [name, plan] = Array.from(container.querySelectorAll("input"));
+    const [name, plan] = Array.from(container.querySelectorAll("input")) as [HTMLInputElement, HTMLInputElement];
     act(() => {
       name.value = "Ada";
       name.dispatchEvent(new Event("input", { bubbles: true }));
@@ -91,7 +92,7 @@ describe("App", () => {
   it("offers a new conversation once the current one is resolved", async () => {
     const server = new FakeServer();
     server.addMessage(null, "visitor", "hi");
-    server.conversations[0].status = "resolved";
+    for (const conversation of server.conversations) conversation.status = "resolved";
     await mountApp({}, server);
     // Everything is resolved: the visitor lands on a new conversation, with the old one in the list.
     expect(container.querySelector("textarea")).not.toBeNull();

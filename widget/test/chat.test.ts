@@ -1,22 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatClient } from "../src/frame/chat";
 import { Store, unreadCount, visibleMessages, visibleOutgoing } from "../src/frame/store";
-import type { Session } from "../src/shared/types";
+import { session } from "./builders";
 import { FakeServer, FakeTransport } from "./fakes";
-
-const session = (token = "vt_1", visitorId = 1): Session => ({
-  visitor_token: token,
-  visitor: { id: visitorId },
-  config: {},
-});
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The conversation list says last_seq 1: it was read before the later messages were stored. */
 function listsStale(server: FakeServer) {
-  const list = server.handle.bind(server);
-  server.handle = (event, payload) =>
-    event === "conversations:list" ? { ok: true, conversations: [{ ...server.conversations[0], last_seq: 1 }] } : list(event, payload);
+  server.listedLastSeq = 1;
 }
 
 function setup() {
@@ -36,7 +28,13 @@ function setup() {
     onTokenRefused: vi.fn(),
     isPageVisible: () => true,
   });
-  return { server, store, client, transports, onAgentMessage, transport: () => transports[transports.length - 1] };
+  /** The transport of the latest `start`. */
+  const transport = () => {
+    const latest = transports[transports.length - 1];
+    if (!latest) throw new Error("the client has not connected yet");
+    return latest;
+  };
+  return { server, store, client, transports, onAgentMessage, transport };
 }
 
 describe("chat client", () => {
@@ -117,7 +115,7 @@ describe("chat client", () => {
     transport().connect();
     await settle();
 
-    const syncs = server.requests.filter(([event]) => event === "sync").map(([, payload]) => payload);
+    const syncs = server.syncRequests();
     expect(syncs[syncs.length - 1]).toEqual({ conversation_id: 100, after_seq: 1 });
     expect(visibleMessages(store.state).map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(onAgentMessage).toHaveBeenCalledTimes(2);
@@ -134,7 +132,7 @@ describe("chat client", () => {
     await settle();
     await settle();
     expect(visibleMessages(store.state).map((m) => m.content)).toEqual(["m1", "m2", "m3", "m4", "m5"]);
-    const afters = server.requests.filter(([event]) => event === "sync").map(([, payload]) => payload.after_seq);
+    const afters = server.syncRequests().map((payload) => payload.after_seq);
     expect(afters).toEqual([0, 2, 4]);
   });
 
@@ -210,7 +208,7 @@ describe("chat client", () => {
 
     client.start(session("vt_2", 2));
 
-    expect(transports[0].close).toHaveBeenCalled();
+    expect(transports[0]?.close).toHaveBeenCalled();
     expect(store.state.messages).toEqual({});
     expect(store.state.session?.visitor.id).toBe(2);
   });
@@ -239,12 +237,6 @@ describe("chat client", () => {
 
     expect(transport().reconnect).toHaveBeenCalledWith({ project_key: "pk_test", visitor_token: "vt_new" });
     expect(visibleMessages(store.state)).toHaveLength(1);
-  });
-
-  it("tolerates a session without config", () => {
-    const { store, client } = setup();
-    client.start({ visitor_token: "vt", visitor: { id: 3 } } as Session);
-    expect(store.state.session?.config).toEqual({});
   });
 
   it("keeps messages written offline across a page reload", async () => {

@@ -7,12 +7,13 @@ import { MessageItem } from "../src/frame/components/MessageItem";
 import { AppContext, type AppContextValue } from "../src/frame/context";
 import { translator } from "../src/frame/i18n";
 import { initialState } from "../src/frame/store";
+import { message, session } from "./builders";
 
 let container: HTMLElement;
 
 function mount(node: ComponentChild, client: Partial<ChatClient> = {}) {
   const value: AppContextValue = {
-    state: { ...initialState(), session: { visitor_token: "vt", visitor: { id: 1 }, config: {} } },
+    state: { ...initialState(), session: session("vt") },
     client: { send: vi.fn(), typing: vi.fn(), retry: vi.fn(), ...client } as unknown as ChatClient,
     host: { close: vi.fn(), identify: vi.fn() },
     t: translator("en"),
@@ -112,15 +113,12 @@ describe("MessageItem", () => {
     mount(
       <MessageItem
         showSender
-        message={{
-          id: 1,
-          conversation_id: 1,
-          seq: 1,
+        message={message(1, {
           sender_type: "agent",
           sender: { name: "Ana" },
           content: '<img src=x onerror="alert(1)"> see https://example.com',
           created_at: "2025-01-01T10:00:00Z",
-        }}
+        })}
       />,
     );
     expect(container.querySelector("img[src=x]")).toBeNull();
@@ -146,10 +144,7 @@ describe("MessageItem", () => {
       mount(
         <MessageItem
           showSender={false}
-          message={{
-            id: 2,
-            conversation_id: 1,
-            seq: 2,
+          message={message(2, {
             sender_type: "agent",
             content: "",
             created_at: "2025-01-01T10:00:00Z",
@@ -157,7 +152,7 @@ describe("MessageItem", () => {
               { id: 7, url: `${location.origin}/api/v1/attachments/7`, name: "shot.png", content_type: "image/png", size: 10 },
               { id: 8, url: `${location.origin}/api/v1/attachments/8`, name: "terms.pdf", content_type: "application/pdf", size: 2048 },
             ],
-          }}
+          })}
         />,
       );
       // The image is fetched at once and shown from a blob URL.
@@ -193,10 +188,7 @@ describe("MessageItem", () => {
     mount(
       <MessageItem
         showSender={false}
-        message={{
-          id: 3,
-          conversation_id: 1,
-          seq: 3,
+        message={message(3, {
           sender_type: "agent",
           content: "",
           created_at: "2025-01-01T10:00:00Z",
@@ -204,7 +196,7 @@ describe("MessageItem", () => {
             { id: 9, url: "https://cdn.example.net/a.pdf", name: "a.pdf", content_type: "application/pdf", size: 1 },
             { id: 10, url: "javascript:alert(1)", name: "b.pdf", content_type: "application/pdf", size: 1 },
           ],
-        }}
+        })}
       />,
     );
     const links = [...container.querySelectorAll(".lc-attachments a")].map((a) => a.getAttribute("href"));

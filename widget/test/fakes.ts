@@ -1,45 +1,60 @@
 /** Test doubles for the realtime side: an in-memory server with the contract's semantics and a transport to it. */
 import { vi } from "vitest";
-import type { Transport } from "../src/frame/transport";
-import type { Conversation, Message } from "../src/shared/types";
+import type { Answer, Transport, TransportEvents } from "../src/frame/transport";
+import type { Conversation, Message, WidgetRequests } from "../src/shared/types";
+import { conversation as makeConversation, message as makeMessage } from "./builders";
 
 /** An in-memory stand-in for the /widget namespace, with the contract's semantics. */
 export class FakeServer {
   conversations: Conversation[] = [];
   messages: Message[] = [];
-  requests: [string, any][] = [];
+  requests: [keyof WidgetRequests, unknown][] = [];
   /** Messages per sync answer (the real server pages at 500). */
   syncLimit = Infinity;
   /** Whether sync answers say `has_more` (older servers did not). */
   saysHasMore = true;
+  /** When set, the conversation list reports this last_seq: a list read before later messages were stored. */
+  listedLastSeq: number | null = null;
 
   addMessage(conversationId: number | null, sender: Message["sender_type"], content: string, clientMsgId: string | null = null): Message {
     let conversation = this.conversations.find((c) => c.id === conversationId) || this.conversations.find((c) => c.status !== "resolved");
     if (!conversation) {
-      conversation = { id: 100 + this.conversations.length, status: "open", last_seq: 0, created_at: "2025-01-01T00:00:00Z" };
+      conversation = makeConversation(100 + this.conversations.length);
       this.conversations.push(conversation);
     }
     conversation.last_seq += 1;
-    const message: Message = {
+    const message = makeMessage(conversation.last_seq, {
       id: this.messages.length + 1,
       conversation_id: conversation.id,
-      seq: conversation.last_seq,
       sender_type: sender,
       sender_id: 1,
       content,
-      private: false,
       client_msg_id: clientMsgId,
       created_at: new Date(Date.UTC(2025, 0, 1, 0, this.messages.length)).toISOString(),
-    };
+    });
     this.messages.push(message);
     return message;
   }
 
-  handle(event: string, payload: any): any {
+  /** Requests the tests look at afterwards: every `sync` asked for. */
+  syncRequests(): WidgetRequests["sync"][] {
+    return this.requests.filter(([event]) => event === "sync").map(([, payload]) => payload as WidgetRequests["sync"]);
+  }
+
+  handle<Event extends keyof WidgetRequests>(event: Event, payload?: WidgetRequests[Event]): Answer<Event> {
     this.requests.push([event, payload]);
-    if (event === "conversations:list") return { ok: true, conversations: this.conversations.map((c) => ({ ...c })) };
+    return this.answer(event, payload) as Answer<Event>;
+  }
+
+  /** The ack; `unknown` because a fake of an older server (no `has_more`) leaves the contract. */
+  private answer(event: keyof WidgetRequests, body: unknown): unknown {
+    if (event === "conversations:list") {
+      const listed = this.conversations.map((c) => ({ ...c, last_seq: this.listedLastSeq ?? c.last_seq }));
+      return { ok: true, conversations: listed };
+    }
     if (event === "sync") {
-      const after = this.messages.filter((m) => m.conversation_id === payload.conversation_id && m.seq > payload.after_seq);
+      const payload = body as WidgetRequests["sync"];
+      const after = this.messages.filter((m) => m.conversation_id === payload.conversation_id && m.seq > (payload.after_seq ?? 0));
       const messages = after.slice(0, this.syncLimit);
       const conversation = this.conversations.find((c) => c.id === payload.conversation_id);
       return {
@@ -50,34 +65,42 @@ export class FakeServer {
       };
     }
     if (event === "message:send") {
+      const payload = body as WidgetRequests["message:send"];
       const existing = this.messages.find((m) => m.client_msg_id === payload.client_msg_id);
-      return { ok: true, message: existing || this.addMessage(payload.conversation_id ?? null, "visitor", payload.content, payload.client_msg_id) };
+      return {
+        ok: true,
+        message:
+          existing || this.addMessage(payload.conversation_id ?? null, "visitor", payload.content ?? "", payload.client_msg_id),
+      };
     }
     throw new Error("unexpected " + event);
   }
 
   sent(): string[] {
-    return this.requests.filter(([event]) => event === "message:send").map(([, payload]) => payload.content);
+    return this.requests
+      .filter(([event]) => event === "message:send")
+      .map(([, payload]) => (payload as WidgetRequests["message:send"]).content ?? "");
   }
 }
 
 export class FakeTransport implements Transport {
   isConnected = false;
   emitted: [string, unknown][] = [];
-  private listeners = new Map<string, ((payload: any) => void)[]>();
+  private listeners = new Map<string, ((payload: unknown) => void)[]>();
   constructor(private server: FakeServer) {}
 
-  async request<T>(event: string, payload?: unknown): Promise<T> {
+  async request<Event extends keyof WidgetRequests>(event: Event, payload?: WidgetRequests[Event]): Promise<Answer<Event>> {
     if (!this.isConnected) throw new Error("not connected");
     await Promise.resolve();
-    return this.server.handle(event, payload) as T;
+    return this.server.handle(event, payload);
   }
-  emit(event: string, payload: unknown) {
+  emit<Event extends keyof WidgetRequests>(event: Event, payload: WidgetRequests[Event]) {
     if (this.isConnected) this.emitted.push([event, payload]);
   }
-  on(event: string, listener: (payload: any) => void) {
-    this.listeners.set(event, [...(this.listeners.get(event) || []), listener]);
+  on<Event extends keyof TransportEvents>(event: Event, listener: (payload: TransportEvents[Event]) => void) {
+    this.listeners.set(event, [...(this.listeners.get(event) || []), listener as (payload: unknown) => void]);
   }
+  /** Delivers an event as the server would (tests may send what the contract forbids, to see it handled). */
   fire(event: string, payload?: unknown) {
     this.listeners.get(event)?.forEach((listener) => listener(payload));
   }

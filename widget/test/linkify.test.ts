@@ -24,8 +24,8 @@ describe("linkify", () => {
 
   it("keeps a balanced closing parenthesis inside the link", () => {
     const [, link, rest] = linkify("(https://en.wikipedia.org/wiki/Foo_(bar))");
-    expect(link.text).toBe("https://en.wikipedia.org/wiki/Foo_(bar)");
-    expect(rest.text).toBe(")");
+    expect(link?.text).toBe("https://en.wikipedia.org/wiki/Foo_(bar)");
+    expect(rest?.text).toBe(")");
   });
 
   it("links www. addresses over https", () => {

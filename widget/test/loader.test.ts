@@ -44,7 +44,7 @@ describe("loader", () => {
 
     expect(document.getElementById("livechat-widget")).toBeNull();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("origin"));
-    expect(warn.mock.calls[0][0]).toContain("not allowed");
+    expect(warn.mock.calls[0]?.[0]).toContain("not allowed");
     // The API exists but does nothing.
     expect(() => window.LiveChat!.open()).not.toThrow();
     expect(document.querySelector("iframe")).toBeNull();

@@ -31,7 +31,7 @@ function fakeBackend() {
       }
       spent.add(refresh_token);
       generation += 1;
-      return json(200, { access_token: `access-${generation}`, refresh_token: `refresh-${generation}`, user });
+      return json(200, { access_token: `access-${generation}`, refresh_token: `refresh-${generation}`, expires_in: 900, user });
     }
     if (headers.Authorization !== `Bearer access-${generation}`) {
       return json(401, { error: { code: "token_expired", message: "Token expired", details: {} } });
@@ -46,7 +46,7 @@ describe("ApiClient", () => {
     const backend = fakeBackend();
     const storage = memoryStorage({ [REFRESH_TOKEN_KEY]: "refresh-1" });
     const client = new ApiClient({ fetch: backend.fetchMock as unknown as typeof fetch, storage });
-    client.setSession({ access_token: "stale", refresh_token: "refresh-1", user });
+    client.setSession({ access_token: "stale", refresh_token: "refresh-1", expires_in: 900, user });
 
     const answers = await Promise.all([client.get("/a"), client.get("/b"), client.get("/c")]);
     expect(answers).toHaveLength(3);
@@ -111,7 +111,7 @@ describe("attachments", () => {
     const backend = fakeBackend();
     const storage = memoryStorage({ [REFRESH_TOKEN_KEY]: "refresh-1" });
     const client = new ApiClient({ fetch: backend.fetchMock as unknown as typeof fetch, storage });
-    client.setSession({ access_token: "stale", refresh_token: "refresh-1", user });
+    client.setSession({ access_token: "stale", refresh_token: "refresh-1", expires_in: 900, user });
     const blob = await client.blob("/attachments/5");
     expect(await blob.text()).toContain("/api/v1/attachments/5");
     expect(backend.refreshCalls).toEqual(["refresh-1"]);

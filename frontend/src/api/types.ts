@@ -1,271 +1,114 @@
-/** Shapes of the REST API and Socket.IO payloads (ARCHITECTURE.md §6). */
+/**
+ * The server's shapes (ARCHITECTURE.md §6), named for the dashboard. Every one is
+ * an alias of a type generated from the server's own contracts by `make types`:
+ * `generated/openapi.ts` (the REST API's OpenAPI document) and
+ * `generated/realtime.ts` (the Socket.IO contract, app/realtime/contract.py).
+ * Change the server's schemas, not these.
+ */
+import type { components } from "./generated/openapi";
+import type { RealtimeContract } from "./generated/realtime";
 
-/** Ids are integers in the Flask API; strings are accepted so nothing breaks if that changes. */
-export type Id = number | string;
+type Schema = components["schemas"];
 
-/** Compares two ids whatever their JSON type (route params are always strings). */
-export function sameId(a: Id | null | undefined, b: Id | null | undefined): boolean {
-  return a != null && b != null && String(a) === String(b);
-}
+/** Every id the API hands out is an integer. */
+export type Id = number;
 
-export type Role = "MANAGER" | "AGENT";
-export type ConversationStatus = "open" | "pending" | "resolved" | "snoozed";
-export type SenderType = "visitor" | "agent" | "system";
-export type PresenceStatus = "online" | "away" | "offline";
-export type Priority = "low" | "normal" | "high" | "urgent";
+export type Role = Schema["Role"];
+export type ConversationStatus = Schema["ConversationRowOut"]["status"];
+export type SenderType = Schema["MessageOut"]["sender_type"];
+export type PresenceStatus = Schema["AgentPresenceOut"]["status"];
+export type Priority = Schema["ConversationRowOut"]["priority"];
 
-export interface User {
-  id: Id;
-  email: string;
-  name: string;
-  /** From GET /me: false until the address is confirmed from the mailed link. */
-  email_verified?: boolean;
-  two_factor_enabled?: boolean;
-}
+/** The signed-in user: `user` of the token answers, completed by `GET /me`. */
+export type User = Schema["UserOut"] & Partial<Schema["MeOut"]>;
+export type Me = Schema["MeOut"];
+export type Tokens = Schema["TokensOut"];
+export type MfaChallenge = Schema["MfaRequiredOut"];
+export type LoginAnswer = Schema["LoginOut"];
+export type TwoFactorSetup = Schema["TwoFactorSetupOut"];
+export type RecoveryCodes = Schema["RecoveryCodesOut"];
+export type OidcProvider = Schema["ProviderOut"];
+export type Identity = Schema["IdentityOut"];
 
-export interface Tokens {
-  access_token: string;
-  refresh_token: string;
-  user: User;
-}
+export type WidgetConfig = Schema["WidgetSettings"];
+/** A project as its members see it; managers also get the secrets in the answers of create and update. */
+export type Project = Schema["ProjectOut"] & Partial<Pick<Schema["ProjectSecretsOut"], "identity_secret" | "audit_retention_days">>;
+export type ProjectPatch = Schema["ProjectUpdate"];
+export type Member = Schema["MemberOut"];
+/** `POST /invitations/{token}/accept`: the project joined. */
+export type InvitationAccepted = Schema["AcceptedOut"];
+export type Invitation = Schema["InvitationOut"] & Partial<Pick<Schema["InvitationCreatedOut"], "accept_url">>;
+/** An API key; `key` is only in the answer that created it. */
+export type ApiKey = Schema["ApiKeyOut"] & Partial<Pick<Schema["ApiKeyCreatedOut"], "key">>;
 
-export interface MfaChallenge {
-  mfa_required: true;
-  mfa_token: string;
-}
-
-export interface WidgetConfig {
-  color: string;
-  position: "left" | "right";
-  greeting: string;
-  launcher_text: string;
-  away_message: string;
-}
-
-export interface Project {
-  id: Id;
-  name: string;
-  public_key: string;
-  allowed_origins: string[];
-  widget: WidgetConfig;
-  role: Role;
-  /** Whether visitors must carry a signed identity (HMAC of the site's user id). */
-  identity_required?: boolean;
-  /** Managers only: the secret the site signs visitor identities with. */
-  identity_secret?: string;
-  /** Members without two-factor sign-in are kept out until they enrol. */
-  require_2fa?: boolean;
-  audit_retention_days?: number;
-  created_at?: string;
-}
-
-export interface Member {
-  user: User;
-  role: Role;
-  created_at?: string;
-  /** Optional: current presence if the server includes it. */
-  status?: PresenceStatus;
-}
-
-export interface Invitation {
-  id: Id;
-  email: string;
-  role: Role;
-  accept_url?: string;
-  created_at?: string;
-  expires_at?: string;
-  accepted_at?: string | null;
-}
-
-export interface ApiKey {
-  id: Id;
-  name: string;
-  prefix: string;
-  role: Role;
-  created_at: string;
-  last_used_at: string | null;
-  /** Set once the key is revoked; revoked keys stay listed. */
-  revoked_at?: string | null;
-  /** Present only in the response that created the key. */
-  key?: string;
-}
-
-export interface VisitorSummary {
-  id: Id;
-  name: string | null;
-  email: string | null;
-  online: boolean;
-  /** Verified by the project's identity HMAC; otherwise name and e-mail are the visitor's claim. */
-  is_identity_verified?: boolean;
-}
-
-export interface Visitor extends VisitorSummary {
-  project_id?: Id;
-  identifier?: string | null;
-  is_identity_verified?: boolean;
-  attributes: Record<string, unknown>;
-  /** The page the visitor was on at their latest widget session. */
-  page_url: string | null;
-  page_title: string | null;
-  referrer?: string | null;
-  browser: string | null;
-  os: string | null;
-  first_seen_at: string | null;
-  last_seen_at: string | null;
-}
-
-export interface LastMessage {
-  content: string;
-  sender_type: SenderType;
-  created_at: string;
-  private?: boolean;
-}
-
-export interface Conversation {
-  id: Id;
-  project_id: Id;
-  visitor_id: Id;
-  visitor?: VisitorSummary;
-  status: ConversationStatus;
-  assignee_id: Id | null;
-  priority: Priority | null;
-  tags: string[];
-  last_seq: number;
-  last_message_at: string | null;
-  last_message?: LastMessage | null;
-  unread_count?: number;
-  snoozed_until?: string | null;
-  /** Optional: highest seq the visitor has read, for read receipts. */
-  visitor_last_read_seq?: number;
-  created_at: string;
-}
-
-export interface Attachment {
-  id: Id;
-  name: string;
-  url: string;
-  content_type: string;
-  size: number;
-}
-
-export interface Message {
-  id: Id;
-  conversation_id: Id;
-  seq: number;
-  sender_type: SenderType;
-  sender_id: Id | null;
-  /** Display data of the sender, when the server includes it. */
-  sender?: { id: Id | null; name: string | null; avatar_url?: string | null } | null;
-  content: string;
-  private: boolean;
-  client_msg_id: string | null;
-  created_at: string;
-  attachments?: Attachment[];
-}
-
+export type Visitor = Schema["VisitorOut"];
+export type VisitorPatch = Schema["VisitorUpdate"];
+/** A list row: the conversation with its visitor, last message and unread count. */
+export type Conversation = Schema["ConversationRowOut"];
+/** `conversation:created|updated` on /agent: the conversation itself, possibly without the row's extras. */
+export type ConversationEvent = RealtimeContract["server/agent/conversation:updated"]["conversation"];
+export type ConversationPatch = Schema["ConversationUpdate"];
+export type Attachment = Schema["AttachmentOut"];
+/** A stored message as the socket carries it; REST's `MessageOut` (always with `attachments`) is one too. */
+export type Message = RealtimeContract["server/agent/message:new"]["message"];
+export type NewMessage = Schema["MessageCreate"];
 /** `GET …/messages`: ascending by seq, plus the conversation's current last seq. */
-export interface MessagePage {
-  items: Message[];
-  last_seq: number;
-}
-
+export type MessagePage = Schema["MessagesOut"];
 /** One member's live status (`GET /projects/{pid}/presence` and the `presence` event). */
-export interface AgentPresence {
-  user_id: Id;
-  status: PresenceStatus;
-}
+export type AgentPresence = Schema["AgentPresenceOut"];
+export type AgentPresenceList = Schema["AgentPresenceListOut"];
 
+/** A page of a list route (`{items, next_cursor}`). */
 export interface Page<T> {
   items: T[];
   next_cursor: string | null;
 }
 
-export interface ConversationPatch {
-  status?: ConversationStatus;
-  assignee_id?: Id | null;
-  priority?: Priority | null;
-  tags?: string[];
-  snoozed_until?: string | null;
-}
+export type InboxSettings = Omit<Schema["InboxSettingsOut"], "business_hours" | "prechat"> & {
+  /** Stored as validated by the update (`InboxSettingsUpdate`). */
+  business_hours: Schema["BusinessHours"] | null;
+  prechat: Schema["Prechat"];
+};
+export type InboxSettingsPatch = Schema["InboxSettingsUpdate"];
+export type BusinessHours = Schema["BusinessHours"];
+export type PrechatField = Schema["PrechatFieldIn"];
+export type MailSettings = Schema["MailSettingsOut"];
 
 // --- integrations and agent tools (issue #9) ---------------------------------------------
 
-export type CannedScope = "project" | "personal";
+export type CannedResponse = Schema["CannedOut"];
+export type CannedInput = Schema["CannedCreate"];
+export type CannedPatch = Schema["CannedUpdate"];
+export type CannedScope = NonNullable<Schema["CannedCreate"]["scope"]>;
+export type VisitorNote = Schema["NoteOut"];
+export type Screenshot = Schema["ScreenshotOut"];
+export type Webhook = Schema["WebhookOut"] & Partial<Pick<Schema["WebhookWithSecretOut"], "secret">>;
+export type WebhookInput = Schema["WebhookCreate"];
+export type WebhookEvent = WebhookInput["events"][number];
+export type WebhookPatch = Schema["WebhookUpdate"];
+export type WebhookDelivery = Schema["DeliveryOut"];
+export type WebhookDeliveryAttempt = Schema["DeliveryAttemptOut"];
+export type WebhookSecret = Schema["SecretOut"];
+export type AuditEntry = Schema["AuditEntryOut"];
 
-export interface CannedResponse {
-  id: Id;
-  shortcut: string;
-  title: string;
-  content: string;
-  scope: CannedScope;
-  owner_id: Id | null;
-}
+// --- automation (app/actions) ------------------------------------------------------------------
 
-export interface VisitorNote {
-  id: Id;
-  visitor_id: Id;
-  author_id: Id | null;
-  content: string;
-  created_at: string;
-  updated_at: string;
-}
+export type RuleOut = Schema["RuleOut"];
+export type RuleRun = Schema["RunOut"];
+export type RuleTemplateOut = Schema["TemplateOut"];
+export type RuleTemplateList = Schema["TemplateList"];
+export type VisitorExport = Schema["VisitorExportOut"];
 
-export interface Screenshot {
-  id: Id;
-  visitor_id: Id;
-  status: "pending" | "done" | "failed";
-  error: string | null;
-  url: string | null;
-  image_url: string | null;
-  blocked_requests: { url: string; reason: string }[];
-  created_at: string;
-  finished_at: string | null;
-}
+// --- /agent socket --------------------------------------------------------------------------
 
-export interface Webhook {
-  id: Id;
-  url: string;
-  description: string | null;
-  events: string[];
-  enabled: boolean;
-  disabled_reason: string | null;
-  failing_since: string | null;
-  created_at: string;
-  /** Only in the answers of create and rotate. */
-  secret?: string;
-}
+/** The contract's entries under one prefix (`server/agent/`, `client/agent/` …), keyed by event name. */
+type EventsUnder<Prefix extends string> = {
+  [Name in keyof RealtimeContract as Name extends `${Prefix}${infer Event}` ? Event : never]: RealtimeContract[Name];
+};
 
-export interface WebhookDeliveryAttempt {
-  id: Id;
-  delivery_id: Id;
-  attempt: number;
-  event_type: string;
-  event_id: Id | null;
-  webhook_message_id: string;
-  is_success: boolean;
-  status_code: number | null;
-  duration_ms: number;
-  response_snippet: string | null;
-  error: string | null;
-  next_retry_at: string | null;
-  is_manual: boolean;
-  delivery_status: string;
-  created_at: string;
-}
-
-export interface TwoFactorSetup {
-  secret: string;
-  otpauth_uri: string;
-  qr_svg: string;
-}
-
-export interface AuditEntry {
-  id: Id;
-  actor: { type: "user" | "api_key" | "system" | "anonymous"; id: Id | null };
-  action: string;
-  target: { type: string | null; id: string | null };
-  changes: Record<string, unknown>;
-  ip: string | null;
-  user_agent: string | null;
-  created_at: string;
-}
+/** Server → client events of /agent by name, with the payload each carries. */
+export type AgentEventPayloads = EventsUnder<"server/agent/">;
+/** Client → server events of /agent by name, with the payload each takes. */
+export type AgentRequestPayloads = EventsUnder<"client/agent/">;
+export type AgentSyncAck = RealtimeContract["ack/agent/sync"];
+export type ErrorAck = RealtimeContract["ack/error"];

@@ -38,7 +38,7 @@ export function App() {
 function SignedOutRoutes() {
   const { pathname } = useLocation();
   const invitation = matchPath("/invitations/:token", pathname);
-  if (invitation) return <InvitationPage token={invitation.token} />;
+  if (invitation?.token) return <InvitationPage token={invitation.token} />;
   if (pathname === "/signup") return <SignUpPage />;
   if (pathname === "/forgot-password") return <ForgotPasswordPage />;
   return <SignInPage />;

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import type { Id } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { EnrolmentRequired } from "../auth/EnrolmentRequired";
 import { InvitationPage } from "../auth/InvitationPage";
@@ -9,6 +10,7 @@ import { findProject, LAST_PROJECT_KEY, useProjectStore } from "../projects/proj
 import { startRealtime } from "../realtime/startRealtime";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { AppShell } from "./AppShell";
+import { parseId } from "./ids";
 import { matchPath, navigate, useLocation } from "./router";
 import { Splash } from "./Splash";
 
@@ -40,7 +42,7 @@ export default function SignedInApp() {
   }, [isAuthPath, search]);
 
   const invitation = matchPath("/invitations/:token", pathname);
-  if (invitation) return <InvitationPage token={invitation.token} />;
+  if (invitation?.token) return <InvitationPage token={invitation.token} />;
 
   if (projectStatus === "idle" || (projectStatus === "loading" && projects.length === 0)) return <Splash />;
   if (projectStatus === "error" && projects.length === 0) {
@@ -76,8 +78,7 @@ export default function SignedInApp() {
 
   const settings = matchPath("/projects/:pid/settings/:tab?", pathname);
   const inbox = matchPath("/projects/:pid/conversations/:cid?", pathname);
-  const projectId = settings?.pid ?? inbox?.pid;
-  const project = findProject(projects, projectId);
+  const project = findProject(projects, parseId(settings?.pid ?? inbox?.pid));
   if (!project) return <RedirectToInbox />;
   localStorage.setItem(LAST_PROJECT_KEY, String(project.id));
 
@@ -101,14 +102,14 @@ export default function SignedInApp() {
   }
   return (
     <AppShell projectId={project.id} section="inbox">
-      <InboxPage project={project} conversationId={inbox?.cid ?? null} />
+      <InboxPage project={project} conversationId={parseId(inbox?.cid)} />
     </AppShell>
   );
 }
 
-function lastProjectId(): string | null {
+function lastProjectId(): Id | null {
   const projects = useProjectStore.getState().projects;
-  return String(findProject(projects, localStorage.getItem(LAST_PROJECT_KEY))?.id ?? projects[0]?.id ?? "") || null;
+  return (findProject(projects, parseId(localStorage.getItem(LAST_PROJECT_KEY))) ?? projects[0])?.id ?? null;
 }
 
 function RedirectToInbox() {

@@ -8,7 +8,7 @@ const order: ThemePreference[] = ["system", "light", "dark"];
 export function ThemeToggle() {
   const { t } = useTranslation();
   const preference = useThemePreference();
-  const next = order[(order.indexOf(preference) + 1) % order.length];
+  const next: ThemePreference = order[(order.indexOf(preference) + 1) % order.length] ?? "system";
   return (
     <button
       type="button"

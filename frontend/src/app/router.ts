@@ -30,7 +30,7 @@ function currentLocation(): string {
 /** The current path and query, re-rendering on navigation. */
 export function useLocation(): { pathname: string; search: URLSearchParams } {
   const location = useSyncExternalStore(subscribe, currentLocation, () => "/");
-  const [pathname, query = ""] = location.split("?");
+  const [pathname = "/", query = ""] = location.split("?");
   return { pathname, search: new URLSearchParams(query) };
 }
 
@@ -40,8 +40,7 @@ export function matchPath(pattern: string, pathname: string): Record<string, str
   const pathParts = pathname.split("/").filter(Boolean);
   if (pathParts.length > patternParts.length) return null;
   const params: Record<string, string> = {};
-  for (let index = 0; index < patternParts.length; index++) {
-    const part = patternParts[index];
+  for (const [index, part] of patternParts.entries()) {
     const value = pathParts[index];
     const optional = part.endsWith("?");
     if (value === undefined) {

@@ -25,17 +25,17 @@ export function AuditLogViewer({ project }: { project: Project }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  /** Fetches the page after `from` (the first page for null) and shows it. */
   const load = useCallback(
-    async (from: string | null) => {
-      setError(null);
-      try {
-        const page = await auditApi.list(project.id, filters, from);
-        setItems((current) => (from ? [...current, ...page.items] : page.items));
-        setCursor(page.next_cursor);
-      } catch (caught) {
-        setError(errorMessage(caught));
-      }
-    },
+    (from: string | null) =>
+      auditApi.list(project.id, filters, from).then(
+        (page) => {
+          setError(null);
+          setItems((current) => (from ? [...current, ...page.items] : page.items));
+          setCursor(page.next_cursor);
+        },
+        (caught) => setError(errorMessage(caught)),
+      ),
     [project.id, filters],
   );
 

@@ -1,7 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../api/client";
-import type { Project } from "../api/types";
 import { Link, navigate } from "../app/router";
 import { useProjectStore } from "../projects/projectStore";
 import { ErrorNotice } from "../ui/ErrorNotice";
@@ -37,10 +36,9 @@ export function InvitationPage({ token }: { token: string }) {
     setBusy(true);
     setError(null);
     try {
-      const answer = (await authApi.acceptInvitation(token)) as { project?: Project } | undefined;
+      const { project } = await authApi.acceptInvitation(token);
       await useProjectStore.getState().load();
-      const projectId = answer?.project?.id;
-      navigate(projectId != null ? `/projects/${projectId}/conversations` : "/", { replace: true });
+      navigate(`/projects/${project.id}/conversations`, { replace: true });
     } catch (caught) {
       setError(errorMessage(caught));
       setBusy(false);

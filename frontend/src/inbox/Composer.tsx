@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { Project } from "../api/types";
+import type { Id, Project } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { CANNED_PICKER_ID, CannedPicker } from "../integrations/CannedPicker";
 import { useCannedPicker } from "../integrations/useCannedPicker";
@@ -17,12 +17,12 @@ const MAX_FILES = 10;
 const ATTACHMENT_TYPES = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,.doc,.docx,.xls,.xlsx";
 const TYPING_IDLE_MS = 4000;
 /** Unsent drafts survive switching conversations. */
-const drafts = new Map<string, string>();
+const drafts = new Map<Id, string>();
 
 type Mode = "reply" | "note";
 
 /** Reply or private note. Enter sends, Shift+Enter starts a new line. */
-export function Composer({ conversationId, project }: { conversationId: string; project?: Project }) {
+export function Composer({ conversationId, project }: { conversationId: Id; project?: Project }) {
   const { t } = useTranslation();
   const sendMessage = useInboxStore((state) => state.sendMessage);
   const [mode, setMode] = useState<Mode>("reply");
@@ -33,6 +33,34 @@ export function Composer({ conversationId, project }: { conversationId: string; 
   const typingSentAt = useRef(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const stopTyping = () => {
+    if (idleTimer.current) clearTimeout(idleTimer.current);
+    idleTimer.current = null;
+    if (typingSentAt.current) {
+      typingSentAt.current = 0;
+      agentSocket.emitTyping(conversationId, false);
+    }
+  };
+
+  // Leaving the conversation (or the page) stops the typing indicator the visitor sees.
+  const leave = useEffectEvent(stopTyping);
+  useEffect(() => () => leave(), [conversationId]);
+
+  const onChange = (value: string) => {
+    setText(value);
+    drafts.set(conversationId, value);
+    // Private notes are for agents only: the visitor must not see typing for them.
+    if (mode !== "reply") return;
+    if (!value) return stopTyping();
+    const now = Date.now();
+    if (now - typingSentAt.current > TYPING_REFRESH_MS) {
+      typingSentAt.current = now;
+      agentSocket.emitTyping(conversationId, true);
+    }
+    if (idleTimer.current) clearTimeout(idleTimer.current);
+    idleTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+  };
+
   const picker = useCannedPicker(
     project?.id,
     text,
@@ -51,32 +79,6 @@ export function Composer({ conversationId, project }: { conversationId: string; 
       };
     },
   );
-
-  const stopTyping = () => {
-    if (idleTimer.current) clearTimeout(idleTimer.current);
-    idleTimer.current = null;
-    if (typingSentAt.current) {
-      typingSentAt.current = 0;
-      agentSocket.emitTyping(conversationId, false);
-    }
-  };
-
-  useEffect(() => () => stopTyping(), [conversationId]);
-
-  const onChange = (value: string) => {
-    setText(value);
-    drafts.set(conversationId, value);
-    // Private notes are for agents only: the visitor must not see typing for them.
-    if (mode !== "reply") return;
-    if (!value) return stopTyping();
-    const now = Date.now();
-    if (now - typingSentAt.current > TYPING_REFRESH_MS) {
-      typingSentAt.current = now;
-      agentSocket.emitTyping(conversationId, true);
-    }
-    if (idleTimer.current) clearTimeout(idleTimer.current);
-    idleTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
-  };
 
   const send = () => {
     const content = text.trim();

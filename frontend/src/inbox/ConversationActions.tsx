@@ -1,7 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../api/client";
-import { sameId } from "../api/types";
 import type { Conversation, ConversationPatch, Priority, Project } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { useMembersStore } from "../projects/membersStore";
@@ -37,7 +36,7 @@ export function ConversationActions({ conversation }: { project: Project; conver
     }
   };
 
-  const isMine = sameId(conversation.assignee_id, me?.id);
+  const isMine = conversation.assignee_id != null && conversation.assignee_id === me?.id;
   const isResolved = conversation.status === "resolved";
   const isSnoozed = conversation.status === "snoozed";
 
@@ -55,7 +54,7 @@ export function ConversationActions({ conversation }: { project: Project; conver
             }}
           >
             <option value="">{t("actions.unassigned")}</option>
-            {conversation.assignee_id != null && !members.some((m) => sameId(m.user.id, conversation.assignee_id)) && (
+            {conversation.assignee_id != null && !members.some((m) => m.user.id === conversation.assignee_id) && (
               <option value={String(conversation.assignee_id)}>{t("inbox.agent")}</option>
             )}
             {members.map((member) => (

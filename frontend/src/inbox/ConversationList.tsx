@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { Conversation, Project } from "../api/types";
+import type { Conversation, Id, Project } from "../api/types";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { ConversationFilters } from "./ConversationFilters";
 import { ConversationRow } from "./ConversationRow";
@@ -14,7 +14,7 @@ export function ConversationList({
 }: {
   project: Project;
   conversations: Conversation[];
-  activeId: string | null;
+  activeId: Id | null;
 }) {
   const { t } = useTranslation();
   const listStatus = useInboxStore((state) => state.listStatus);
@@ -32,7 +32,7 @@ export function ConversationList({
             key={String(conversation.id)}
             conversation={conversation}
             href={`/projects/${project.id}/conversations/${conversation.id}`}
-            isActive={String(conversation.id) === activeId}
+            isActive={conversation.id === activeId}
           />
         ))}
       </ul>

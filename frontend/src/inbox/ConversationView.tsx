@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { Project } from "../api/types";
+import type { Id, Project } from "../api/types";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { Composer } from "./Composer";
 import { ConversationActions } from "./ConversationActions";
@@ -8,7 +8,7 @@ import { TypingIndicator } from "./TypingIndicator";
 import { useInboxStore } from "./useInboxStore";
 
 /** The open conversation: header with actions, messages, typing, composer. */
-export function ConversationView({ project, conversationId }: { project: Project; conversationId: string }) {
+export function ConversationView({ project, conversationId }: { project: Project; conversationId: Id }) {
   const { t } = useTranslation();
   const conversation = useInboxStore((state) => state.known[conversationId]);
   const error = useInboxStore((state) => state.timelines[conversationId]?.error ?? null);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Project } from "../api/types";
+import type { Id, Project } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { useMembersStore } from "../projects/membersStore";
 import { useRealtimeStore } from "../realtime/realtimeStore";
@@ -15,7 +15,7 @@ import { useTitleBadge } from "./useTitleBadge";
 import { VisitorPanel } from "./VisitorPanel";
 
 /** The inbox: conversation list, the open conversation and its visitor. */
-export function InboxPage({ project, conversationId }: { project: Project; conversationId: string | null }) {
+export function InboxPage({ project, conversationId }: { project: Project; conversationId: Id | null }) {
   const { t } = useTranslation();
   const me = useAuthStore((state) => state.user);
   const known = useInboxStore((state) => state.known);

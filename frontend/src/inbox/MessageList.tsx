@@ -1,6 +1,6 @@
 import { useLayoutEffect, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import type { Message } from "../api/types";
+import type { Id, Message } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { useMembersStore } from "../projects/membersStore";
 import { emptyTimeline } from "./merge";
@@ -10,7 +10,7 @@ import { useInboxStore } from "./useInboxStore";
 const NEAR_EDGE_PX = 80;
 
 /** Messages, loading older pages when scrolled to the top and sticking to the bottom for new ones. */
-export function MessageList({ conversationId }: { conversationId: string }) {
+export function MessageList({ conversationId }: { conversationId: Id }) {
   const { t } = useTranslation();
   const timeline = useInboxStore((state) => state.timelines[conversationId]) ?? emptyTimeline;
   const conversation = useInboxStore((state) => state.known[conversationId]);
@@ -38,7 +38,7 @@ export function MessageList({ conversationId }: { conversationId: string }) {
   const lastSeenSeq = useMemo(() => {
     for (let index = timeline.messages.length - 1; index >= 0; index--) {
       const message = timeline.messages[index];
-      if (message.sender_type === "agent" && !message.private && message.seq <= readSeq) return message.seq;
+      if (message && message.sender_type === "agent" && !message.private && message.seq <= readSeq) return message.seq;
     }
     return 0;
   }, [timeline.messages, readSeq]);

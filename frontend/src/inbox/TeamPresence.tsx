@@ -16,10 +16,10 @@ export function TeamPresence() {
       <h2 id="team-title">{t("presence.team")}</h2>
       <ul>
         {members.map((member) => {
-          const isMe = String(member.user.id) === String(me?.id);
-          const status = isMe ? myStatus : presence[String(member.user.id)] ?? member.status ?? "offline";
+          const isMe = member.user.id === me?.id;
+          const status = isMe ? myStatus : presence[member.user.id] ?? "offline";
           return (
-            <li key={String(member.user.id)}>
+            <li key={member.user.id}>
               <span className={`presence-dot ${status}`} aria-hidden="true" />
               <span>{member.user.name || member.user.email}</span>
               <span className="muted small">{t(`presence.${status}`)}</span>

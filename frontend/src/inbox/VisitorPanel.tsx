@@ -22,7 +22,7 @@ function displayValue(value: unknown): string {
 /** Who the visitor is, where they are and what they asked before. */
 export function VisitorPanel({ project, conversation }: { project: Project; conversation: Conversation }) {
   const { t } = useTranslation();
-  const visitorId = String(conversation.visitor_id);
+  const visitorId = conversation.visitor_id;
   const entry = useVisitorStore((state) => state.byId[visitorId]);
 
   useEffect(() => {

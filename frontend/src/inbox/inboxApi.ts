@@ -1,5 +1,18 @@
 import { api, ApiError } from "../api/client";
-import type { Attachment, AgentPresence, Conversation, ConversationPatch, Id, Member, Message, MessagePage, Page, Visitor } from "../api/types";
+import type {
+  AgentPresenceList,
+  Attachment,
+  Conversation,
+  ConversationPatch,
+  Id,
+  Member,
+  Message,
+  MessagePage,
+  NewMessage,
+  Page,
+  Visitor,
+  VisitorPatch,
+} from "../api/types";
 import type { Query } from "../api/client";
 import type { ConversationFilter } from "./merge";
 
@@ -13,12 +26,7 @@ export interface MessagePageQuery {
   limit: number;
 }
 
-export interface NewMessage {
-  content: string;
-  client_msg_id: string;
-  private: boolean;
-  attachment_ids?: Id[];
-}
+export type { NewMessage };
 
 /** The inbox's REST calls; the store takes them as a dependency so tests can fake them. */
 export interface InboxApi {
@@ -81,10 +89,10 @@ export const peopleApi = {
     }
   },
   /** Corrects a visitor's name or email (agents see the change through `visitor:updated`). */
-  updateVisitor: (projectId: Id, visitorId: Id, patch: { name?: string | null; email?: string | null }) =>
+  updateVisitor: (projectId: Id, visitorId: Id, patch: VisitorPatch) =>
     api.patch<Visitor>(`${base(projectId)}/visitors/${encodeURIComponent(String(visitorId))}`, patch),
   /** Every member's live status (online, away, offline), as the `presence` events report it. */
-  presence: (projectId: Id) => api.get<{ items: AgentPresence[] }>(`${base(projectId)}/presence`),
+  presence: (projectId: Id) => api.get<AgentPresenceList>(`${base(projectId)}/presence`),
   listMembers: (projectId: Id) => api.get<Page<Member> | Member[]>(`${base(projectId)}/members`, { limit: 100 }),
 };
 

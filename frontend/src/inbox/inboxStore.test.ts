@@ -1,15 +1,16 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
-import type { Attachment, Conversation, Id, Message } from "../api/types";
+import type { Attachment, Conversation, Id } from "../api/types";
 import type { InboxApi, MessagePageQuery, NewMessage } from "./inboxApi";
 import { createInboxStore } from "./inboxStore";
 import type { RealtimeLink } from "./inboxStore";
 import { makeConversation, makeMessage } from "./testData";
+import type { StoredMessage } from "./testData";
 
 /** An in-memory server for one conversation, enough to drive the store. */
-function fakeServer(initial: Message[]) {
+function fakeServer(initial: StoredMessage[]) {
   const messages = [...initial];
-  let conversation = makeConversation(1, { last_seq: initial.length ? initial[initial.length - 1].seq : 0 });
+  let conversation = makeConversation(1, { last_seq: initial.at(-1)?.seq ?? 0 });
   const posted: NewMessage[] = [];
   const uploads: Array<{ projectId: Id; name: string }> = [];
   let failNextPost: Error | null = null;
@@ -20,7 +21,7 @@ function fakeServer(initial: Message[]) {
     listConversations: async () => ({ items: [conversation], next_cursor: null }),
     getConversation: async (_pid, cid) => {
       fetchedRows += 1;
-      return String(cid) === "1" ? conversation : makeConversation(Number(cid));
+      return cid === 1 ? conversation : makeConversation(cid);
     },
     updateConversation: async (_pid, _cid, patch) => {
       conversation = { ...conversation, ...patch } as Conversation;
@@ -75,14 +76,14 @@ function fakeServer(initial: Message[]) {
     failUploads: (error: Error | null) => (failUploads = error),
     fetchedRows: () => fetchedRows,
     /** Stores a message without telling the client, as if its event were lost. */
-    storeSilently(message: Message) {
+    storeSilently(message: StoredMessage) {
       messages.push(message);
       conversation = { ...conversation, last_seq: message.seq };
     },
   };
 }
 
-function setup(initial: Message[], realtime: Partial<RealtimeLink> = {}) {
+function setup(initial: StoredMessage[], realtime: Partial<RealtimeLink> = {}) {
   const server = fakeServer(initial);
   let counter = 0;
   const link: RealtimeLink = { emitRead: vi.fn(() => true), sync: vi.fn(async () => null), ...realtime };
@@ -90,10 +91,26 @@ function setup(initial: Message[], realtime: Partial<RealtimeLink> = {}) {
   return { server, store, link };
 }
 
-const seqsOf = (store: ReturnType<typeof setup>["store"]) => store.getState().timelines["1"].messages.map((m) => m.seq);
+type Store = ReturnType<typeof setup>["store"];
+
+/** The conversation the store holds (conversation 1 unless said), failing the test when it holds none. */
+function conversationOf(store: Store, id = 1) {
+  const conversation = store.getState().known[id];
+  if (!conversation) throw new Error(`conversation ${id} is not known`);
+  return conversation;
+}
+
+/** The timeline of a conversation (1 unless said), failing the test when there is none. */
+function timelineOf(store: Store, id = 1) {
+  const timeline = store.getState().timelines[id];
+  if (!timeline) throw new Error(`conversation ${id} has no timeline`);
+  return timeline;
+}
+
+const seqsOf = (store: Store) => timelineOf(store).messages.map((m) => m.seq);
 
 describe("inbox store", () => {
-  let history: Message[];
+  let history: StoredMessage[];
 
   beforeEach(() => {
     history = Array.from({ length: 120 }, (_, index) => makeMessage(index + 1));
@@ -104,12 +121,12 @@ describe("inbox store", () => {
     await store.getState().start(7, 5);
     await store.getState().openConversation(1);
     expect(seqsOf(store)).toEqual(history.slice(70).map((m) => m.seq));
-    expect(store.getState().timelines["1"].hasOlder).toBe(true);
+    expect(timelineOf(store).hasOlder).toBe(true);
 
     await store.getState().loadOlder(1);
     await store.getState().loadOlder(1);
     expect(seqsOf(store)).toEqual(history.map((m) => m.seq));
-    expect(store.getState().timelines["1"].hasOlder).toBe(false);
+    expect(timelineOf(store).hasOlder).toBe(false);
   });
 
   it("marks the open conversation read up to its last seq", async () => {
@@ -134,7 +151,7 @@ describe("inbox store", () => {
     const { store } = setup(history);
     await store.getState().start(7, 5);
     await store.getState().openConversation(1);
-    store.getState().receiveMessage(history[119]);
+    store.getState().receiveMessage(makeMessage(120));
     expect(seqsOf(store).filter((seq) => seq === 120)).toHaveLength(1);
   });
 
@@ -161,7 +178,7 @@ describe("inbox store", () => {
     server.storeSilently(makeMessage(122));
 
     await store.getState().resume();
-    expect(sync).toHaveBeenCalledWith("1", 120);
+    expect(sync).toHaveBeenCalledWith(1, 120);
     expect(seqsOf(store).slice(-3)).toEqual([120, 121, 122]);
     store.getState().receiveMessage(makeMessage(122));
     expect(seqsOf(store).slice(-3)).toEqual([120, 121, 122]);
@@ -172,7 +189,7 @@ describe("inbox store", () => {
     const { store, server } = setup(history, { sync });
     await store.getState().start(7, 5);
     await store.getState().openConversation(1);
-    const stale = store.getState().known["1"];
+    const stale = conversationOf(store);
     server.api.listConversations = async () => ({ items: [stale], next_cursor: null });
     server.storeSilently(makeMessage(121));
     server.storeSilently(makeMessage(122));
@@ -196,13 +213,13 @@ describe("inbox store", () => {
     await store.getState().start(7, 5);
     await store.getState().openConversation(1);
     const sending = store.getState().sendMessage(1, "Hi there");
-    expect(store.getState().timelines["1"].pending).toMatchObject([{ content: "Hi there", state: "sending" }]);
+    expect(timelineOf(store).pending).toMatchObject([{ content: "Hi there", state: "sending" }]);
     await sending;
-    const timeline = store.getState().timelines["1"];
+    const timeline = timelineOf(store);
     expect(timeline.pending).toEqual([]);
     expect(timeline.messages.at(-1)).toMatchObject({ seq: 121, content: "Hi there", client_msg_id: "client-1" });
     expect(server.posted).toEqual([{ content: "Hi there", client_msg_id: "client-1", private: false }]);
-    expect(store.getState().known["1"].last_message?.content).toBe("Hi there");
+    expect(conversationOf(store).last_message?.content).toBe("Hi there");
   });
 
   it("drops NUL characters, which the server refuses", async () => {
@@ -225,7 +242,7 @@ describe("inbox store", () => {
     };
     await store.getState().sendMessage(1, "echo first");
     expect(seqsOf(store).filter((seq) => seq === 121)).toHaveLength(1);
-    expect(store.getState().timelines["1"].pending).toEqual([]);
+    expect(timelineOf(store).pending).toEqual([]);
   });
 
   it("keeps a failed send with its error and retries with the same client_msg_id", async () => {
@@ -234,14 +251,14 @@ describe("inbox store", () => {
     await store.getState().openConversation(1);
     server.failNextPost(new ApiError(0, "network_error", "The server could not be reached"));
     await store.getState().sendMessage(1, "Are you there?", { isPrivate: true });
-    expect(store.getState().timelines["1"].pending).toMatchObject([
+    expect(timelineOf(store).pending).toMatchObject([
       { state: "failed", error: "The server could not be reached", private: true },
     ]);
 
     await store.getState().retryMessage(1, "client-1");
-    expect(store.getState().timelines["1"].pending).toEqual([]);
+    expect(timelineOf(store).pending).toEqual([]);
     expect(server.posted.map((body) => body.client_msg_id)).toEqual(["client-1", "client-1"]);
-    expect(store.getState().timelines["1"].messages.at(-1)).toMatchObject({ content: "Are you there?", private: true });
+    expect(timelineOf(store).messages.at(-1)).toMatchObject({ content: "Are you there?", private: true });
   });
 
   it("retires a failed send whose message was stored after all", async () => {
@@ -251,7 +268,7 @@ describe("inbox store", () => {
     server.failNextPost(new ApiError(504, "timeout", "Gateway timeout"));
     await store.getState().sendMessage(1, "late");
     store.getState().receiveMessage(makeMessage(121, { client_msg_id: "client-1", sender_type: "agent", content: "late" }));
-    expect(store.getState().timelines["1"].pending).toEqual([]);
+    expect(timelineOf(store).pending).toEqual([]);
     expect(seqsOf(store).at(-1)).toBe(121);
   });
 
@@ -265,7 +282,7 @@ describe("inbox store", () => {
       { projectId: 7, name: "b.txt" },
     ]);
     expect(server.posted.at(-1)).toEqual({ content: "see files", client_msg_id: "client-1", private: false, attachment_ids: [501, 502] });
-    expect(store.getState().timelines["1"].messages.at(-1)?.attachments?.map((a) => a.name)).toEqual(["file-501", "file-502"]);
+    expect(timelineOf(store).messages.at(-1)?.attachments?.map((a) => a.name)).toEqual(["file-501", "file-502"]);
   });
 
   it("reports an attachment upload failure on the pending message and does not upload twice on retry", async () => {
@@ -274,7 +291,7 @@ describe("inbox store", () => {
     await store.getState().openConversation(1);
     server.failUploads(new ApiError(422, "attachment_type_not_allowed", "Files of type text/html are not accepted."));
     await store.getState().sendMessage(1, "see file", { files: [new File(["x"], "a.txt")] });
-    expect(store.getState().timelines["1"].pending[0]).toMatchObject({
+    expect(timelineOf(store).pending[0]).toMatchObject({
       state: "failed",
       error: "Files of type text/html are not accepted.",
     });
@@ -289,7 +306,7 @@ describe("inbox store", () => {
     await store.getState().start(7, 5);
     store.getState().receiveMessage(makeMessage(4));
     store.getState().receiveMessage(makeMessage(4));
-    expect(store.getState().known["1"].unread_count).toBe(1);
+    expect(conversationOf(store).unread_count).toBe(1);
   });
 
   it("admits a conversation created live when it matches the filter", async () => {
@@ -324,7 +341,7 @@ describe("inbox store", () => {
     delete bare.last_message;
     delete bare.unread_count;
     store.getState().receiveConversation(bare);
-    const conversation = store.getState().known["1"];
+    const conversation = conversationOf(store);
     expect(conversation).toMatchObject({ status: "pending", unread_count: 1, visitor: { name: "Visitor 1" } });
     expect(conversation.last_message?.content).toBe("message 4");
   });
@@ -333,7 +350,7 @@ describe("inbox store", () => {
     const { store, server } = setup(history.slice(0, 3));
     await store.getState().start(7, 5);
     // Two messages stored after the list was fetched, their events lost: the page's last_seq reveals them.
-    const stale = store.getState().known["1"];
+    const stale = conversationOf(store);
     server.api.getConversation = async () => stale;
     server.storeSilently(makeMessage(4));
     server.storeSilently(makeMessage(5));
@@ -345,18 +362,18 @@ describe("inbox store", () => {
     const { store } = setup(history.slice(0, 3));
     await store.getState().start(7, 5);
     store.getState().receiveMessage(makeMessage(4));
-    expect(store.getState().known["1"].unread_count).toBe(1);
+    expect(conversationOf(store).unread_count).toBe(1);
     store.getState().receiveRead(1, 4, "agent", 6); // a colleague: still unread for me
-    expect(store.getState().known["1"].unread_count).toBe(1);
+    expect(conversationOf(store).unread_count).toBe(1);
     store.getState().receiveRead(1, 4, "agent", 5);
-    expect(store.getState().known["1"].unread_count).toBe(0);
+    expect(conversationOf(store).unread_count).toBe(0);
   });
 
   it("applies a status change answered by PATCH", async () => {
     const { store } = setup(history);
     await store.getState().start(7, 5);
     await store.getState().updateConversation(1, { status: "resolved" });
-    expect(store.getState().known["1"].status).toBe("resolved");
+    expect(conversationOf(store).status).toBe("resolved");
   });
 
   it("clears the visitor typing indicator when their message arrives", async () => {

@@ -1,18 +1,19 @@
 import { create } from "zustand";
 import { errorMessage } from "../api/client";
-import { sameId } from "../api/types";
-import type { Conversation, ConversationPatch, Id, Message, Visitor } from "../api/types";
+import type { Conversation, ConversationEvent, ConversationPatch, Id, Message, SenderType, Visitor } from "../api/types";
 import type { InboxApi } from "./inboxApi";
 import {
   addLatestPage,
   addOlderPage,
   addPending,
   addStoredMessages,
+  applyConversation,
   applyMessageToConversation,
   applyVisitorToConversation,
   contiguousMaxSeq,
   emptyTimeline,
   hasGapBefore,
+  isListRow,
   matchesFilter,
   maxSeq,
   mergeConversation,
@@ -77,10 +78,11 @@ export interface InboxState {
   markRead(conversationId: Id): void;
   setPageVisible(isVisible: boolean): void;
 
-  receiveConversation(conversation: Conversation): void;
+  /** A list row (REST, `conversation:created`) or the bare conversation of `conversation:updated`. */
+  receiveConversation(conversation: Conversation | ConversationEvent): void;
   receiveMessage(message: Message): void;
-  receiveTyping(conversationId: Id, isTyping: boolean, senderType: string): void;
-  receiveRead(conversationId: Id, seq: number, readerType: string, readerId?: Id | null): void;
+  receiveTyping(conversationId: Id, isTyping: boolean, senderType: Exclude<SenderType, "system">): void;
+  receiveRead(conversationId: Id, seq: number, readerType: "visitor" | "agent", readerId?: Id | null): void;
   receiveVisitor(visitor: Partial<Visitor> & { id: Id }): void;
   /** After a reconnect: refresh the list and fetch every loaded conversation after its last seq. */
   resume(): Promise<void>;
@@ -104,7 +106,7 @@ export function createInboxStore(deps: InboxDeps) {
         return next === current ? state : { timelines: { ...state.timelines, [key(conversationId)]: next } };
       });
 
-    const isBeingRead = (conversationId: Id) => get().isPageVisible && sameId(get().activeId, conversationId);
+    const isBeingRead = (conversationId: Id) => get().isPageVisible && get().activeId === conversationId;
 
     /** Adds stored messages to the timeline and to the conversation summary. */
     const storeMessages = (conversationId: Id, messages: Message[]) => {
@@ -193,14 +195,15 @@ export function createInboxStore(deps: InboxDeps) {
       }
     };
 
-    const acceptConversation = (conversation: Conversation) => {
-      set((state) => ({
-        known: {
-          ...state.known,
-          [key(conversation.id)]: mergeConversation(state.known[key(conversation.id)], conversation),
-        },
-      }));
-      admitToList(get().known[key(conversation.id)]);
+    /** Stores a conversation we hold or a new list row, and lists it if it matches the filter. */
+    const acceptConversation = (conversation: Conversation | ConversationEvent) => {
+      const existing = get().known[key(conversation.id)];
+      let merged: Conversation;
+      if (existing) merged = applyConversation(existing, conversation);
+      else if (isListRow(conversation)) merged = mergeConversation(undefined, conversation);
+      else return;
+      set((state) => ({ known: { ...state.known, [key(conversation.id)]: merged } }));
+      admitToList(merged);
     };
 
     const admitToList = (conversation: Conversation) => {
@@ -225,7 +228,7 @@ export function createInboxStore(deps: InboxDeps) {
       isPageVisible: typeof document === "undefined" ? true : !document.hidden,
 
       start: async (projectId, meId) => {
-        if (sameId(get().projectId, projectId) && sameId(get().meId, meId)) return;
+        if (get().projectId === projectId && get().meId === meId) return;
         readSent.clear();
         set({ projectId, meId, known: {}, listed: {}, timelines: {}, activeId: null, visitorTyping: {}, nextCursor: null });
         await get().loadConversations();
@@ -317,7 +320,7 @@ export function createInboxStore(deps: InboxDeps) {
           client_msg_id: deps.newClientMsgId(),
           conversation_id: conversationId,
           // The server refuses NUL characters (PostgreSQL text cannot hold them): a retry would fail forever.
-          content: content.replace(/\u0000/g, ""),
+          content: content.replaceAll("\u0000", ""),
           private: Boolean(options.isPrivate),
           created_at: new Date().toISOString(),
           state: "sending",
@@ -365,14 +368,14 @@ export function createInboxStore(deps: InboxDeps) {
 
       receiveConversation: (conversation) => {
         const { projectId } = get();
-        if (projectId == null || !sameId(conversation.project_id, projectId)) return;
-        if (!get().known[key(conversation.id)] && conversation.visitor === undefined) {
+        if (projectId == null || conversation.project_id !== projectId) return;
+        if (!get().known[key(conversation.id)] && !isListRow(conversation)) {
           // `conversation:updated` carries the bare conversation (no visitor, last message or unread count):
           // one we do not hold yet is fetched as a full list row before it is shown.
           deps.api
             .getConversation(projectId, conversation.id)
             .then((row) => {
-              if (sameId(get().projectId, projectId)) acceptConversation(row);
+              if (get().projectId === projectId) acceptConversation(row);
             })
             .catch(() => undefined);
           return;
@@ -422,7 +425,7 @@ export function createInboxStore(deps: InboxDeps) {
         const conversation = get().known[key(conversationId)];
         if (readerType === "agent") {
           // This agent read it in another tab: nothing up to that seq is unread here either.
-          if (conversation?.unread_count && sameId(readerId, get().meId) && seq >= (conversation.last_seq ?? 0)) {
+          if (conversation?.unread_count && readerId != null && readerId === get().meId && seq >= (conversation.last_seq ?? 0)) {
             set({ known: { ...get().known, [key(conversationId)]: { ...conversation, unread_count: 0 } } });
           }
           return;
@@ -449,7 +452,7 @@ export function createInboxStore(deps: InboxDeps) {
         await get().loadConversations();
         const loaded = Object.entries(get().timelines)
           .filter(([, timeline]) => timeline.loaded)
-          .map(([id]) => id);
+          .map(([id]) => Number(id));
         await Promise.all(loaded.map((id) => catchUp(id).catch(() => undefined)));
         const { activeId } = get();
         if (activeId != null) get().markRead(activeId);

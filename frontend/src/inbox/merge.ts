@@ -3,8 +3,7 @@
  * The stores call only these to change conversations and timelines, and the
  * Vitest units exercise them directly.
  */
-import { sameId } from "../api/types";
-import type { Attachment, Conversation, ConversationStatus, Id, Message, Visitor } from "../api/types";
+import type { Attachment, Conversation, ConversationEvent, ConversationStatus, Id, Message, Visitor } from "../api/types";
 
 /** "all" shows every conversation, assigned or not. */
 export type AssigneeFilter = "me" | "none" | "all";
@@ -52,7 +51,7 @@ export const emptyTimeline: Timeline = {
 
 /** Highest stored seq in a timeline, 0 when empty. */
 export function maxSeq(messages: readonly Message[]): number {
-  return messages.length ? messages[messages.length - 1].seq : 0;
+  return messages.at(-1)?.seq ?? 0;
 }
 
 /**
@@ -60,15 +59,17 @@ export function maxSeq(messages: readonly Message[]): number {
  * here: a live message past a gap must not hide the messages missing before it.
  */
 export function contiguousMaxSeq(messages: readonly Message[]): number {
-  for (let index = 1; index < messages.length; index++) {
-    if (messages[index].seq !== messages[index - 1].seq + 1) return messages[index - 1].seq;
+  let reached = 0;
+  for (const [index, message] of messages.entries()) {
+    if (index > 0 && message.seq !== reached + 1) return reached;
+    reached = message.seq;
   }
-  return maxSeq(messages);
+  return reached;
 }
 
 /** Lowest stored seq in a timeline, 0 when empty. */
 export function minSeq(messages: readonly Message[]): number {
-  return messages.length ? messages[0].seq : 0;
+  return messages[0]?.seq ?? 0;
 }
 
 /** Union of two message lists, unique by seq (the first copy wins), ascending. */
@@ -77,7 +78,7 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
   const top = maxSeq(existing);
   const sortedIncoming = [...incoming].sort((a, b) => a.seq - b.seq);
   // Fast path: a live message or a newer page appends without re-sorting.
-  if (sortedIncoming[0].seq > top) return [...existing, ...dedupeSorted(sortedIncoming)];
+  if ((sortedIncoming[0]?.seq ?? 0) > top) return [...existing, ...dedupeSorted(sortedIncoming)];
   const bySeq = new Map<number, Message>();
   for (const message of existing) bySeq.set(message.seq, message);
   for (const message of sortedIncoming) if (!bySeq.has(message.seq)) bySeq.set(message.seq, message);
@@ -85,7 +86,7 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
 }
 
 function dedupeSorted(messages: Message[]): Message[] {
-  return messages.filter((message, index) => index === 0 || messages[index - 1].seq !== message.seq);
+  return messages.filter((message, index) => messages[index - 1]?.seq !== message.seq);
 }
 
 /** Adds stored messages to a timeline and retires the optimistic copies they confirm. */
@@ -153,22 +154,34 @@ function laterIso(a: string | null | undefined, b: string | null | undefined): s
 }
 
 /**
- * Merges a newer copy of a conversation (from a page or an event) into the known one.
+ * Whether a conversation is a list row (REST, `conversation:created`) rather than the bare
+ * conversation of `conversation:updated`, which has no visitor, last message or unread count.
+ */
+export function isListRow(conversation: Conversation | ConversationEvent): conversation is Conversation {
+  return conversation.visitor !== undefined;
+}
+
+/** Merges a list row (from a page or `conversation:created`) into the known copy, if any. */
+export function mergeConversation(existing: Conversation | undefined, incoming: Conversation): Conversation {
+  return existing ? applyConversation(existing, incoming) : { ...incoming, unread_count: incoming.unread_count ?? 0 };
+}
+
+/**
+ * Applies a newer copy of a known conversation: a list row, or the bare conversation of an event.
  * Events can arrive out of order, so last_seq and last activity never move back.
  */
-export function mergeConversation(existing: Conversation | undefined, incoming: Conversation): Conversation {
-  if (!existing) return { ...incoming, tags: incoming.tags ?? [], unread_count: incoming.unread_count ?? 0 };
-  const incomingIsNewer = (incoming.last_seq ?? 0) >= (existing.last_seq ?? 0);
+export function applyConversation(existing: Conversation, incoming: Conversation | ConversationEvent): Conversation {
+  const row = isListRow(incoming) ? incoming : null;
+  const incomingIsNewer = incoming.last_seq >= existing.last_seq;
   return {
     ...existing,
     ...incoming,
-    visitor: incoming.visitor ?? existing.visitor,
-    tags: incoming.tags ?? existing.tags,
-    last_seq: Math.max(existing.last_seq ?? 0, incoming.last_seq ?? 0),
+    visitor: row?.visitor ?? existing.visitor,
+    last_seq: Math.max(existing.last_seq, incoming.last_seq),
     last_message_at: laterIso(existing.last_message_at, incoming.last_message_at),
-    last_message: incomingIsNewer && incoming.last_message ? incoming.last_message : existing.last_message,
-    unread_count: incoming.unread_count ?? existing.unread_count ?? 0,
-    visitor_last_read_seq: Math.max(existing.visitor_last_read_seq ?? 0, incoming.visitor_last_read_seq ?? 0),
+    last_message: incomingIsNewer && row?.last_message ? row.last_message : existing.last_message,
+    unread_count: row?.unread_count ?? existing.unread_count ?? 0,
+    visitor_last_read_seq: Math.max(existing.visitor_last_read_seq, incoming.visitor_last_read_seq),
   };
 }
 
@@ -199,7 +212,7 @@ export function applyMessageToConversation(
 
 /** Copies a visitor's new online state or name into the conversations that show them. */
 export function applyVisitorToConversation(conversation: Conversation, visitor: Partial<Visitor> & { id: Id }): Conversation {
-  if (!sameId(conversation.visitor_id, visitor.id)) return conversation;
+  if (conversation.visitor_id !== visitor.id) return conversation;
   const current = conversation.visitor ?? { id: visitor.id, name: null, email: null, online: false };
   return {
     ...conversation,
@@ -224,7 +237,7 @@ export function matchesFilter(
   checkQuery = true,
 ): boolean {
   if (filter.status !== "all" && conversation.status !== filter.status) return false;
-  if (filter.assignee === "me" && !sameId(conversation.assignee_id, meId)) return false;
+  if (filter.assignee === "me" && (meId == null || conversation.assignee_id !== meId)) return false;
   if (filter.assignee === "none" && conversation.assignee_id != null) return false;
   const q = checkQuery ? filter.q.trim().toLowerCase() : "";
   if (q) {
@@ -255,7 +268,7 @@ export function visibleConversations(
 ): Conversation[] {
   return sortConversations(
     Object.values(known).filter(
-      (c) => sameId(c.id, activeId) || (listed[String(c.id)] && matchesFilter(c, filter, meId, false)),
+      (c) => c.id === activeId || (listed[String(c.id)] && matchesFilter(c, filter, meId, false)),
     ),
   );
 }

@@ -1,8 +1,7 @@
-import { useEffect, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { CannedResponse, CannedScope, Project } from "../api/types";
-import { sameId } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { useSave } from "../settings/useSave";
 import { ErrorNotice } from "../ui/ErrorNotice";
@@ -25,9 +24,9 @@ export function CannedSettings({ project }: { project: Project }) {
   const form = useSave();
 
   const reload = async (q = query) => setItems((await cannedApi.list(project.id, q.trim())).items);
-  useEffect(() => {
-    void list.run(() => reload());
-  }, [project.id]);
+  // Loads on opening, and again for another project; `reload` itself may change with every render.
+  const loadFirst = useEffectEvent(() => void list.run(() => reload()));
+  useEffect(() => loadFirst(), [project.id]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -43,7 +42,7 @@ export function CannedSettings({ project }: { project: Project }) {
     }
   };
 
-  const canWrite = (item: CannedResponse) => (item.scope === "project" ? isManager : sameId(item.owner_id, me?.id));
+  const canWrite = (item: CannedResponse) => (item.scope === "project" ? isManager : item.owner_id != null && item.owner_id === me?.id);
 
   return (
     <section aria-labelledby="canned-title">

@@ -2,15 +2,10 @@ import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api, errorMessage } from "../api/client";
-import type { Id, Project } from "../api/types";
+import type { Id, MailSettings as MailSettingsBody, Project } from "../api/types";
 import { SaveFooter } from "../settings/SaveFooter";
 import { useSave } from "../settings/useSave";
 import { ErrorNotice } from "../ui/ErrorNotice";
-
-interface MailSettingsBody {
-  send_transcripts: boolean;
-  send_away_digests: boolean;
-}
 
 const path = (projectId: Id) => `/projects/${encodeURIComponent(String(projectId))}/mail-settings`;
 
@@ -23,7 +18,6 @@ export function MailSettings({ project }: { project: Project }) {
   const save = useSave();
 
   useEffect(() => {
-    setForm(null);
     api.get<MailSettingsBody>(path(project.id)).then(setForm).catch((error) => setLoadError(errorMessage(error)));
   }, [project.id]);
 

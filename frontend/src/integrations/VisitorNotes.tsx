@@ -3,7 +3,6 @@ import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../api/client";
 import type { Project, Visitor, VisitorNote } from "../api/types";
-import { sameId } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { formatDateTime } from "../ui/format";
@@ -15,6 +14,7 @@ export function VisitorNotes({ project, visitorId }: { project: Project; visitor
   const { t } = useTranslation();
   const entry = useNotesStore((state) => state.byVisitor[String(visitorId)]);
   const me = useAuthStore((state) => state.user);
+  const isAuthor = (note: VisitorNote) => note.author_id != null && note.author_id === me?.id;
   const [draft, setDraft] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
@@ -73,8 +73,8 @@ export function VisitorNotes({ project, visitorId }: { project: Project; visitor
           <NoteItem
             key={String(note.id)}
             note={note}
-            canEdit={sameId(note.author_id, me?.id)}
-            canDelete={sameId(note.author_id, me?.id) || project.role === "MANAGER"}
+            canEdit={isAuthor(note)}
+            canDelete={isAuthor(note) || project.role === "MANAGER"}
             onSave={(content) => run(async () => useNotesStore.getState().receive(await notesApi.update(project.id, visitorId, note.id, content)))}
             onDelete={() => {
               if (!window.confirm(t("integrations.notes.deleteConfirm"))) return;

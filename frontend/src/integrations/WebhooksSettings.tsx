@@ -1,7 +1,7 @@
-import { useEffect, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { Project, Webhook, WebhookDeliveryAttempt } from "../api/types";
+import type { Project, Webhook, WebhookDeliveryAttempt, WebhookEvent } from "../api/types";
 import { useSave } from "../settings/useSave";
 import { CopyButton } from "../ui/CopyButton";
 import { ErrorNotice } from "../ui/ErrorNotice";
@@ -14,16 +14,16 @@ export function WebhooksSettings({ project }: { project: Project }) {
   const [hooks, setHooks] = useState<Webhook[] | null>(null);
   const [url, setUrl] = useState("");
   const [description, setDescription] = useState("");
-  const [events, setEvents] = useState<string[]>(["message.created", "conversation.created"]);
+  const [events, setEvents] = useState<WebhookEvent[]>(["message.created", "conversation.created"]);
   const [secret, setSecret] = useState<string | null>(null);
   const [openLog, setOpenLog] = useState<Webhook["id"] | null>(null);
   const list = useSave();
   const form = useSave();
 
   const reload = async () => setHooks((await webhooksApi.list(project.id)).items);
-  useEffect(() => {
-    void list.run(reload);
-  }, [project.id]);
+  // Loads on opening, and again for another project; `reload` itself may change with every render.
+  const loadFirst = useEffectEvent(() => void list.run(reload));
+  useEffect(() => loadFirst(), [project.id]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -157,9 +157,8 @@ function DeliveryLog({ project, webhook }: { project: Project; webhook: Webhook 
   const [items, setItems] = useState<WebhookDeliveryAttempt[] | null>(null);
   const state = useSave();
   const reload = async () => setItems((await webhooksApi.deliveries(project.id, webhook.id)).items);
-  useEffect(() => {
-    void state.run(reload);
-  }, [webhook.id]);
+  const loadFirst = useEffectEvent(() => void state.run(reload));
+  useEffect(() => loadFirst(), [webhook.id]);
 
   return (
     <div className="delivery-log">

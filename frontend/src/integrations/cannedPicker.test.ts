@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { CannedResponse } from "../api/types";
 import { fillVariables, insertAt, matchCanned, slashQuery } from "./cannedPicker";
 
+let nextId = 1;
 const canned = (shortcut: string, title: string, content = "x"): CannedResponse => ({
-  id: shortcut,
+  id: nextId++,
   shortcut,
   title,
   content,

@@ -25,8 +25,9 @@ export function fillVariables(content: string, context: CannedContext): string {
 export function slashQuery(text: string, caret: number): { query: string; start: number } | null {
   const before = text.slice(0, caret);
   const match = /(^|\s)\/([\w.-]*)$/.exec(before);
-  if (!match) return null;
-  return { query: match[2], start: before.length - match[2].length - 1 };
+  const query = match?.[2];
+  if (query === undefined) return null;
+  return { query, start: before.length - query.length - 1 };
 }
 
 /** Responses whose shortcut or title contains the query, shortcut prefixes first. */

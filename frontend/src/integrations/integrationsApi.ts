@@ -1,33 +1,44 @@
 import { api } from "../api/client";
-import type { CannedResponse, CannedScope, Id, Page, Screenshot, VisitorNote, Webhook, WebhookDeliveryAttempt } from "../api/types";
+import type {
+  CannedInput,
+  CannedPatch,
+  CannedResponse,
+  Id,
+  Page,
+  Screenshot,
+  VisitorNote,
+  Webhook,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
+  WebhookEvent,
+  WebhookInput,
+  WebhookPatch,
+  WebhookSecret,
+} from "../api/types";
 
 const base = (projectId: Id) => `/projects/${encodeURIComponent(String(projectId))}`;
 const visitorBase = (projectId: Id, visitorId: Id) => `${base(projectId)}/visitors/${encodeURIComponent(String(visitorId))}`;
 
-/** The events a webhook can subscribe to (the server's list). */
-export const WEBHOOK_EVENTS = [
-  "message.created",
-  "message.private_created",
-  "conversation.created",
-  "conversation.updated",
-  "conversation.status_changed",
-  "conversation.assigned",
-  "visitor.created",
-  "visitor.updated",
-] as const;
+/** Every event a webhook can subscribe to, in the order shown: a record, so the compiler checks it against the server's list. */
+const WEBHOOK_EVENT_ORDER: Record<WebhookEvent, true> = {
+  "message.created": true,
+  "message.private_created": true,
+  "conversation.created": true,
+  "conversation.updated": true,
+  "conversation.status_changed": true,
+  "conversation.assigned": true,
+  "visitor.created": true,
+  "visitor.updated": true,
+};
+export const WEBHOOK_EVENTS = Object.keys(WEBHOOK_EVENT_ORDER) as WebhookEvent[];
 
-export interface CannedInput {
-  shortcut: string;
-  title: string;
-  content: string;
-  scope?: CannedScope;
-}
+export type { CannedInput };
 
 export const cannedApi = {
   list: (projectId: Id, q?: string) =>
     api.get<Page<CannedResponse>>(`${base(projectId)}/canned-responses`, { limit: 200, q: q || undefined }),
   create: (projectId: Id, body: CannedInput) => api.post<CannedResponse>(`${base(projectId)}/canned-responses`, body),
-  update: (projectId: Id, id: Id, body: Partial<CannedInput>) =>
+  update: (projectId: Id, id: Id, body: CannedPatch) =>
     api.patch<CannedResponse>(`${base(projectId)}/canned-responses/${id}`, body),
   remove: (projectId: Id, id: Id) => api.delete(`${base(projectId)}/canned-responses/${id}`),
 };
@@ -50,15 +61,15 @@ export const screenshotsApi = {
 
 export const webhooksApi = {
   list: (projectId: Id) => api.get<Page<Webhook>>(`${base(projectId)}/webhooks`, { limit: 100 }),
-  create: (projectId: Id, body: { url: string; events: string[]; description?: string | null }) =>
+  create: (projectId: Id, body: WebhookInput) =>
     api.post<Webhook>(`${base(projectId)}/webhooks`, body),
-  update: (projectId: Id, id: Id, body: Partial<Pick<Webhook, "url" | "events" | "description" | "enabled">>) =>
+  update: (projectId: Id, id: Id, body: WebhookPatch) =>
     api.patch<Webhook>(`${base(projectId)}/webhooks/${id}`, body),
   remove: (projectId: Id, id: Id) => api.delete(`${base(projectId)}/webhooks/${id}`),
-  rotate: (projectId: Id, id: Id) => api.post<{ secret: string; previous_secret_expires_at: string | null }>(`${base(projectId)}/webhooks/${id}/rotate-secret`),
-  test: (projectId: Id, id: Id) => api.post(`${base(projectId)}/webhooks/${id}/test`),
+  rotate: (projectId: Id, id: Id) => api.post<WebhookSecret>(`${base(projectId)}/webhooks/${id}/rotate-secret`),
+  test: (projectId: Id, id: Id) => api.post<WebhookDelivery>(`${base(projectId)}/webhooks/${id}/test`),
   deliveries: (projectId: Id, id: Id) =>
     api.get<Page<WebhookDeliveryAttempt>>(`${base(projectId)}/webhooks/${id}/deliveries`, { limit: 50 }),
   redeliver: (projectId: Id, id: Id, deliveryId: Id) =>
-    api.post(`${base(projectId)}/webhooks/${id}/deliveries/${deliveryId}/redeliver`),
+    api.post<WebhookDelivery>(`${base(projectId)}/webhooks/${id}/deliveries/${deliveryId}/redeliver`),
 };

@@ -17,13 +17,13 @@ describe("notes store", () => {
   it("adds live notes newest first and replaces edited ones", () => {
     useNotesStore.getState().receive(note(2, "second"));
     useNotesStore.getState().receive(note(1, "edited"));
-    expect(useNotesStore.getState().byVisitor["7"].notes.map((item) => item.content)).toEqual(["second", "edited"]);
+    expect(useNotesStore.getState().byVisitor["7"]?.notes.map((item) => item.content)).toEqual(["second", "edited"]);
   });
 
   it("drops deleted notes and ignores visitors not on screen", () => {
     useNotesStore.getState().forget({ id: 1, visitor_id: 7 });
     useNotesStore.getState().receive({ ...note(3), visitor_id: 8 });
-    expect(useNotesStore.getState().byVisitor["7"].notes).toEqual([]);
+    expect(useNotesStore.getState().byVisitor["7"]?.notes).toEqual([]);
     expect(useNotesStore.getState().byVisitor["8"]).toBeUndefined();
   });
 });

@@ -1,32 +1,23 @@
-import type { Id, Screenshot, VisitorNote } from "../api/types";
-import { unwrap } from "../realtime/payloads";
+import type { Id } from "../api/types";
 import type { AgentEvents } from "../realtime/socket";
 import { useNotesStore } from "./notesStore";
 import { useScreenshotStore } from "./screenshotStore";
 
 /** /agent handlers of the agent tools: visitor notes and screenshots. */
-export function integrationHandlers(isCurrentProject: (projectId: Id | undefined) => boolean): Partial<AgentEvents> {
-  const note = (payload: unknown) => {
-    const found = unwrap<VisitorNote>(payload, "note");
-    return found && isCurrentProject(found.project_id) ? found : null;
-  };
+export function integrationHandlers(isCurrentProject: (projectId: Id) => boolean): Partial<AgentEvents> {
   return {
-    "visitor_note:created": (payload) => {
-      const found = note(payload);
-      if (found) useNotesStore.getState().receive(found);
+    "visitor_note:created": ({ project_id: projectId, note }) => {
+      if (isCurrentProject(projectId)) useNotesStore.getState().receive(note);
     },
-    "visitor_note:updated": (payload) => {
-      const found = note(payload);
-      if (found) useNotesStore.getState().receive(found);
+    "visitor_note:updated": ({ project_id: projectId, note }) => {
+      if (isCurrentProject(projectId)) useNotesStore.getState().receive(note);
     },
-    "visitor_note:deleted": (payload) => {
-      const found = note(payload);
-      if (found) useNotesStore.getState().forget(found);
+    "visitor_note:deleted": ({ project_id: projectId, note }) => {
+      if (isCurrentProject(projectId)) useNotesStore.getState().forget(note);
     },
-    "screenshot:updated": (payload) => {
-      const shot = unwrap<Screenshot>(payload, "screenshot");
-      if (shot && isCurrentProject(shot.project_id) && useScreenshotStore.getState().byId[String(shot.id)]) {
-        useScreenshotStore.getState().receive(shot);
+    "screenshot:updated": ({ project_id: projectId, screenshot }) => {
+      if (isCurrentProject(projectId) && useScreenshotStore.getState().byId[String(screenshot.id)]) {
+        useScreenshotStore.getState().receive(screenshot);
       }
     },
   };

@@ -79,7 +79,8 @@ export function useCannedPicker(
       }
       if ((event.key === "Enter" && !event.shiftKey) || event.key === "Tab") {
         event.preventDefault();
-        choose(matches[Math.min(activeIndex, matches.length - 1)]);
+        const picked = matches[Math.min(activeIndex, matches.length - 1)];
+        if (picked) choose(picked);
         return true;
       }
       if (event.key === "Escape") {

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, errorMessage } from "../api/client";
-import type { Id, Project } from "../api/types";
+import type { Id, Project, VisitorExport } from "../api/types";
 import { ErrorNotice } from "../ui/ErrorNotice";
 
 /** Managers export everything stored about a visitor (JSON) or erase it (GDPR); both are audited. */
@@ -15,7 +15,7 @@ export function VisitorDataRights({ project, visitorId }: { project: Project; vi
   const exportData = async () => {
     setError(null);
     try {
-      const data = await api.get<unknown>(`${base}/export`);
+      const data = await api.get<VisitorExport>(`${base}/export`);
       const link = document.createElement("a");
       link.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
       link.download = `visitor-${visitorId}.json`;

@@ -13,15 +13,15 @@ export function SecurityEvents() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const load = async (from: string | null) => {
-    try {
-      const page = await authApi.securityEvents(from);
-      setItems((current) => (from ? [...current, ...page.items] : page.items));
-      setCursor(page.next_cursor);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  };
+  /** Fetches the page after `from` (the first page for null) and shows it. */
+  const load = (from: string | null) =>
+    authApi.securityEvents(from).then(
+      (page) => {
+        setItems((current) => (from ? [...current, ...page.items] : page.items));
+        setCursor(page.next_cursor);
+      },
+      (caught) => setError(errorMessage(caught)),
+    );
 
   useEffect(() => {
     void load(null);

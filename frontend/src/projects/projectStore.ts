@@ -1,7 +1,6 @@
 import { create } from "zustand";
 import { api, errorMessage } from "../api/client";
-import type { Id, Page, Project } from "../api/types";
-import { sameId } from "../api/types";
+import type { Id, Page, Project, ProjectPatch } from "../api/types";
 
 interface ProjectState {
   projects: Project[];
@@ -20,7 +19,7 @@ export const projectApi = {
   list: () => api.get<Page<Project> | Project[]>("/projects", { limit: 100 }),
   create: (name: string) => api.post<Project>("/projects", { name }),
   get: (projectId: Id) => api.get<Project>(`/projects/${projectId}`),
-  update: (projectId: Id, patch: Partial<Pick<Project, "name" | "allowed_origins" | "widget" | "identity_required" | "require_2fa" | "audit_retention_days">>) =>
+  update: (projectId: Id, patch: ProjectPatch) =>
     api.patch<Project>(`/projects/${projectId}`, patch),
   remove: (projectId: Id) => api.delete(`/projects/${projectId}`),
 };
@@ -47,11 +46,11 @@ export const useProjectStore = create<ProjectState>((set, get) => ({
   },
 
   replace: (project) =>
-    set({ projects: get().projects.map((item) => (sameId(item.id, project.id) ? { ...item, ...project } : item)) }),
+    set({ projects: get().projects.map((item) => (item.id === project.id ? { ...item, ...project } : item)) }),
 
-  remove: (projectId) => set({ projects: get().projects.filter((item) => !sameId(item.id, projectId)) }),
+  remove: (projectId) => set({ projects: get().projects.filter((item) => item.id !== projectId) }),
 }));
 
 export function findProject(projects: Project[], projectId: Id | null | undefined): Project | undefined {
-  return projects.find((project) => sameId(project.id, projectId));
+  return projectId == null ? undefined : projects.find((project) => project.id === projectId);
 }

@@ -11,12 +11,13 @@ export function ReconnectBanner() {
   const [isSlowFirstConnect, setSlowFirstConnect] = useState(false);
 
   useEffect(() => {
-    if (connection !== "connecting") {
-      setSlowFirstConnect(false);
-      return;
-    }
+    if (connection !== "connecting") return;
     const timer = setTimeout(() => setSlowFirstConnect(true), FIRST_CONNECT_GRACE_MS);
-    return () => clearTimeout(timer);
+    // Leaving "connecting" (either way) ends this wait.
+    return () => {
+      clearTimeout(timer);
+      setSlowFirstConnect(false);
+    };
   }, [connection]);
 
   if (connection !== "reconnecting" && !isSlowFirstConnect) return null;

@@ -1,5 +1,5 @@
 import { create } from "zustand";
-import type { AgentPresence, Id, PresenceStatus } from "../api/types";
+import type { AgentPresenceList, Id, PresenceStatus } from "../api/types";
 import type { ConnectionState } from "./socket";
 
 const PRESENCE_KEY = "livechat.presence";
@@ -16,7 +16,7 @@ interface RealtimeState {
    * Loads the team's current statuses (on opening a project and after every
    * (re)connection); live `presence` events keep them fresh afterwards.
    */
-  loadPresence(projectId: Id, fetchPresence: (projectId: Id) => Promise<{ items: AgentPresence[] }>): Promise<void>;
+  loadPresence(projectId: Id, fetchPresence: (projectId: Id) => Promise<AgentPresenceList>): Promise<void>;
 }
 
 /** Users whose live event arrived while a snapshot was loading: the event is newer than the snapshot. */

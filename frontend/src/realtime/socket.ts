@@ -1,30 +1,17 @@
 import { io } from "socket.io-client";
 import type { Socket } from "socket.io-client";
-import type { Conversation, Id, Message, PresenceStatus, Visitor } from "../api/types";
+import type { AgentEventPayloads, AgentRequestPayloads, AgentSyncAck, ErrorAck, Id } from "../api/types";
 import type { SyncPage } from "../inbox/inboxStore";
 
 export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting";
 
-/** What every stored event of /agent carries (ARCHITECTURE.md §6; `flask realtime-schema` has them all). */
-export interface AgentEnvelope {
-  event_id: number;
-  project_id: Id;
-}
-
-/** Server → client events of the /agent namespace: resources under their name; typing, read, presence flat. */
-export interface AgentEvents {
-  "conversation:created": (payload: AgentEnvelope & { conversation: Conversation }) => void;
-  "conversation:updated": (payload: AgentEnvelope & { conversation: Conversation }) => void;
-  "message:new": (payload: AgentEnvelope & { message: Message }) => void;
-  typing: (payload: { project_id: Id; conversation_id: Id; is_typing: boolean; sender_type: string }) => void;
-  read: (payload: AgentEnvelope & { conversation_id: Id; seq: number; reader_type: string; reader_id?: Id | null }) => void;
-  presence: (payload: { project_id: Id; user_id: Id; status: PresenceStatus }) => void;
-  "visitor:updated": (payload: AgentEnvelope & { visitor: Visitor }) => void;
-  "visitor_note:created": (payload: unknown) => void;
-  "visitor_note:updated": (payload: unknown) => void;
-  "visitor_note:deleted": (payload: unknown) => void;
-  "screenshot:updated": (payload: unknown) => void;
-}
+/**
+ * Server → client events of the /agent namespace, typed by the realtime contract
+ * (`make types`): resources under their name; typing, read and presence flat.
+ */
+export type AgentEvents = {
+  [Event in keyof AgentEventPayloads]: (payload: AgentEventPayloads[Event]) => void;
+};
 
 export interface AgentSocketAuth {
   getToken: () => string | null;
@@ -42,11 +29,6 @@ export interface AgentSocketCallbacks {
 }
 
 const SYNC_TIMEOUT_MS = 8000;
-
-/** Route params are strings; the server's ids are integers, so send digits as numbers. */
-export function wireId(id: Id): Id {
-  return typeof id === "string" && /^\d{1,15}$/.test(id) ? Number(id) : id;
-}
 const MAX_AUTH_RETRY_DELAY_MS = 30000;
 
 /**
@@ -144,17 +126,18 @@ export class AgentSocket {
   }
 
   emitTyping(conversationId: Id, isTyping: boolean): void {
-    if (this.socket?.connected) this.socket.emit("typing", { conversation_id: wireId(conversationId), is_typing: isTyping });
+    const payload: AgentRequestPayloads["typing"] = { conversation_id: conversationId, is_typing: isTyping };
+    if (this.socket?.connected) this.socket.emit("typing", payload);
   }
 
   emitRead(conversationId: Id, seq: number): boolean {
     if (!this.socket?.connected) return false;
-    this.socket.emit("read", { conversation_id: wireId(conversationId), seq });
+    this.socket.emit("read", { conversation_id: conversationId, seq } satisfies AgentRequestPayloads["read"]);
     return true;
   }
 
   setPresence(status: "online" | "away"): void {
-    if (this.socket?.connected) this.socket.emit("presence:set", { status });
+    if (this.socket?.connected) this.socket.emit("presence:set", { status } satisfies AgentRequestPayloads["presence:set"]);
   }
 
   /** Messages after `afterSeq` (and whether more follow), or null when the socket is down or the server says no. */
@@ -164,7 +147,7 @@ export class AgentSocket {
     try {
       const answer = await socket
         .timeout(SYNC_TIMEOUT_MS)
-        .emitWithAck("sync", { conversation_id: wireId(conversationId), after_seq: afterSeq });
+        .emitWithAck("sync", { conversation_id: conversationId, after_seq: afterSeq } satisfies AgentRequestPayloads["sync"]);
       return parseSyncAck(answer);
     } catch {
       return null;
@@ -174,7 +157,7 @@ export class AgentSocket {
 
 /** The `sync` ack `{ok, messages, has_more}` as a page; null for an error ack or anything else. */
 export function parseSyncAck(answer: unknown): SyncPage | null {
-  const ack = answer as { ok?: boolean; messages?: Message[]; has_more?: boolean } | null;
-  if (!ack || ack.ok === false || !Array.isArray(ack.messages)) return null;
+  const ack = answer as AgentSyncAck | ErrorAck | null;
+  if (!ack || ack.ok !== true || !Array.isArray(ack.messages)) return null;
   return { messages: ack.messages, hasMore: ack.has_more === true };
 }

@@ -1,5 +1,4 @@
-import { sameId } from "../api/types";
-import type { Conversation, Id, Message, Visitor } from "../api/types";
+import type { Conversation, Id } from "../api/types";
 import { navigate } from "../app/router";
 import i18n from "../i18n";
 import { peopleApi } from "../inbox/inboxApi";
@@ -8,11 +7,11 @@ import { useVisitorStore } from "../inbox/visitorStore";
 import { notifyIncoming } from "../notifications/notify";
 import { agentSocket } from "./agentSocket";
 import { useProjectStore } from "../projects/projectStore";
-import { hasUnjoinedProject, unwrap } from "./payloads";
+import { hasUnjoinedProject } from "./payloads";
 import { useRealtimeStore } from "./realtimeStore";
 import { integrationHandlers } from "../integrations/realtimeHandlers";
 
-function visitorLabel(conversation: Conversation | undefined): string {
+function visitorLabel(conversation: Pick<Conversation, "visitor"> | undefined): string {
   return conversation?.visitor?.name || conversation?.visitor?.email || i18n.t("inbox.visitorFallback");
 }
 
@@ -23,11 +22,11 @@ function openLink(projectId: Id, conversationId: Id) {
 /** Connects the /agent socket and routes its events into the stores; returns a stop function. */
 export function startRealtime(): () => void {
   const inbox = () => useInboxStore.getState();
-  const isCurrentProject = (projectId: Id | undefined) => projectId == null || sameId(projectId, inbox().projectId);
+  const isCurrentProject = (projectId: Id) => projectId === inbox().projectId;
 
   // The projects whose rooms this connection was joined to (the server decides at connect time).
-  const projectIds = () => new Set(useProjectStore.getState().projects.map((project) => String(project.id)));
-  let joined: Set<string> | null = null;
+  const projectIds = () => new Set(useProjectStore.getState().projects.map((project) => project.id));
+  let joined: Set<Id> | null = null;
 
   agentSocket.start({
     onState: (connection) => useRealtimeStore.setState({ connection }),
@@ -41,37 +40,36 @@ export function startRealtime(): () => void {
       if (projectId != null) void useRealtimeStore.getState().loadPresence(projectId, peopleApi.presence);
     },
     handlers: {
-      "conversation:created": (payload) => {
-        const conversation = unwrap<Conversation>(payload, "conversation");
-        if (!conversation || !isCurrentProject(conversation.project_id)) return;
-        inbox().receiveConversation(conversation as Conversation);
+      "conversation:created": ({ project_id: projectId, conversation }) => {
+        if (!isCurrentProject(projectId)) return;
+        inbox().receiveConversation(conversation);
         notifyIncoming(
           i18n.t("notifications.newConversation"),
-          visitorLabel(conversation as Conversation),
+          // A new conversation comes as a full list row, with its visitor.
+          visitorLabel(inbox().known[conversation.id]),
           `conversation-${conversation.id}`,
-          openLink(conversation.project_id as Id, conversation.id),
+          openLink(projectId, conversation.id),
         );
       },
-      "conversation:updated": (payload) => {
-        const conversation = unwrap<Conversation>(payload, "conversation");
-        if (conversation && isCurrentProject(conversation.project_id)) inbox().receiveConversation(conversation as Conversation);
+      "conversation:updated": ({ project_id: projectId, conversation }) => {
+        if (isCurrentProject(projectId)) inbox().receiveConversation(conversation);
       },
-      "message:new": (payload) => {
-        const message = unwrap<Message>(payload, "message");
-        if (!message || !isCurrentProject(message.project_id)) return;
+      "message:new": ({ project_id: projectId, message }) => {
+        if (!isCurrentProject(projectId)) return;
         inbox().receiveMessage(message);
         if (message.sender_type === "visitor") {
-          const conversation = inbox().known[String(message.conversation_id)];
+          const conversation = inbox().known[message.conversation_id];
           notifyIncoming(
             i18n.t("notifications.newMessage", { name: visitorLabel(conversation) }),
             message.content,
             `message-${message.conversation_id}`,
-            openLink(inbox().projectId as Id, message.conversation_id),
+            openLink(projectId, message.conversation_id),
           );
         }
       },
       typing: (payload) => {
-        if (isCurrentProject(payload.project_id)) {
+        // Typing before the first message (no conversation yet) shows nowhere in the inbox.
+        if (isCurrentProject(payload.project_id) && payload.conversation_id != null) {
           inbox().receiveTyping(payload.conversation_id, payload.is_typing, payload.sender_type);
         }
       },
@@ -81,9 +79,8 @@ export function startRealtime(): () => void {
         }
       },
       presence: (payload) => useRealtimeStore.getState().receivePresence(payload.user_id, payload.status),
-      "visitor:updated": (payload) => {
-        const visitor = unwrap<Visitor>(payload, "visitor");
-        if (!visitor || !isCurrentProject(visitor.project_id)) return;
+      "visitor:updated": ({ project_id: projectId, visitor }) => {
+        if (!isCurrentProject(projectId)) return;
         inbox().receiveVisitor(visitor);
         useVisitorStore.getState().receive(visitor);
       },

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { ApiKey, Project, Role } from "../api/types";
@@ -20,9 +20,9 @@ export function ApiKeysSettings({ project }: { project: Project }) {
 
   const reload = async () => setKeys((await settingsApi.apiKeys(project.id)).items);
 
-  useEffect(() => {
-    void list.run(reload);
-  }, [project.id]);
+  // Loads on opening, and again for another project; `reload` itself may change with every render.
+  const loadFirst = useEffectEvent(() => void list.run(reload));
+  useEffect(() => loadFirst(), [project.id]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

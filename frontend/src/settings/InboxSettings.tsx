@@ -26,8 +26,6 @@ export function InboxSettings({ project }: { project: Project }) {
 
   useEffect(() => {
     let isCurrent = true;
-    setForm(null);
-    setLoadError(null);
     inboxSettingsApi
       .get(project.id)
       .then((settings) => isCurrent && setForm(toForm(settings)))

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Member, Project, Role } from "../api/types";
 import { useAuthStore } from "../auth/authStore";
@@ -21,9 +21,9 @@ export function MembersSettings({ project }: { project: Project }) {
     useMembersStore.getState().replace(page.items);
   };
 
-  useEffect(() => {
-    void action.run(reload);
-  }, [project.id]);
+  // Loads on opening, and again for another project; `reload` itself may change with every render.
+  const loadFirst = useEffectEvent(() => void action.run(reload));
+  useEffect(() => loadFirst(), [project.id]);
 
   const changeRole = (member: Member, role: Role) =>
     action.run(async () => {

@@ -40,7 +40,8 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
           ))}
         </ul>
       </nav>
-      <main className="settings-body">
+      {/* Keyed by project: every form starts over when another project is opened. */}
+      <main className="settings-body" key={project.id}>
         {!isManager && current !== "canned-responses" && <p className="notice">{t("settings.readOnly")}</p>}
         {current === "general" && <GeneralSettings project={project} />}
         {current === "widget" && <WidgetSettings project={project} />}

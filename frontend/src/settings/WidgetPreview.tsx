@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { WidgetConfig } from "../api/types";
 
 /** A static mock of the widget that follows the form as it is edited. */
-export function WidgetPreview({ widget }: { widget: WidgetConfig }) {
+export function WidgetPreview({ widget }: { widget: Required<WidgetConfig> }) {
   const { t } = useTranslation();
   const accent = /^#[0-9a-f]{6}$/i.test(widget.color) ? widget.color : "#1f6feb";
   return (

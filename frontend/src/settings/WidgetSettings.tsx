@@ -12,7 +12,10 @@ export function embedSnippet(origin: string, publicKey: string): string {
   return `<script src="${origin}/widget/loader.js" data-project-key="${publicKey}" async></script>`;
 }
 
-const DEFAULT_WIDGET: WidgetConfig = {
+/** The form edits every field; the server fills in any a project has not set. */
+type WidgetForm = Required<WidgetConfig>;
+
+const DEFAULT_WIDGET: WidgetForm = {
   color: "#1f6feb",
   position: "right",
   greeting: "",
@@ -24,10 +27,10 @@ const DEFAULT_WIDGET: WidgetConfig = {
 export function WidgetSettings({ project }: { project: Project }) {
   const { t } = useTranslation();
   const isManager = project.role === "MANAGER";
-  const [widget, setWidget] = useState<WidgetConfig>({ ...DEFAULT_WIDGET, ...project.widget });
+  const [widget, setWidget] = useState<WidgetForm>({ ...DEFAULT_WIDGET, ...project.widget });
   const save = useSave();
   const snippet = embedSnippet(window.location.origin, project.public_key);
-  const change = (patch: Partial<WidgetConfig>) => setWidget({ ...widget, ...patch });
+  const change = (patch: Partial<WidgetForm>) => setWidget({ ...widget, ...patch });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,5 +1,5 @@
 import { api } from "../api/client";
-import type { Id, Page } from "../api/types";
+import type { Id, Page, RuleTemplateList } from "../api/types";
 import type { Rule, RuleDraft, RuleRun, RuleTemplate } from "./ruleForm";
 
 const base = (projectId: Id) => `/projects/${encodeURIComponent(String(projectId))}`;
@@ -11,7 +11,8 @@ export const actionsApi = {
   update: (projectId: Id, ruleId: Id, patch: Partial<RuleDraft>) => api.patch<Rule>(`${base(projectId)}/actions/${ruleId}`, patch),
   remove: (projectId: Id, ruleId: Id) => api.delete(`${base(projectId)}/actions/${ruleId}`),
   runs: (projectId: Id, ruleId: Id) => api.get<Page<RuleRun>>(`${base(projectId)}/actions/${ruleId}/runs`, { limit: 50 }),
-  templates: (projectId: Id) => api.get<{ items: RuleTemplate[] }>(`${base(projectId)}/action-templates`),
+  templates: (projectId: Id) =>
+    api.get<Omit<RuleTemplateList, "items"> & { items: RuleTemplate[] }>(`${base(projectId)}/action-templates`),
   addTemplate: (projectId: Id, key: string) =>
     api.post<Rule>(`${base(projectId)}/action-templates/${encodeURIComponent(key)}`, { enabled: true }),
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fieldNameFrom, toForm, toPatch } from "./inboxSettingsForm";
-import type { InboxSettings } from "./inboxSettingsForm";
+import type { InboxSettings } from "../api/types";
 
 const stored: InboxSettings = {
   auto_assign: true,

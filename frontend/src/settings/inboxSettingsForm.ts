@@ -1,33 +1,15 @@
 /** `GET/PATCH /projects/{pid}/inbox-settings` and the form that edits it. */
 import { api } from "../api/client";
-import type { Id } from "../api/types";
+import type { Id, InboxSettings, InboxSettingsPatch, PrechatField as PrechatFieldBody } from "../api/types";
 
-export type PrechatFieldType = "text" | "email" | "tel" | "number" | "textarea";
+export type PrechatFieldType = NonNullable<PrechatFieldBody["type"]>;
 
-export interface PrechatField {
-  name: string;
-  label?: string | null;
-  type: PrechatFieldType;
-  required: boolean;
-}
-
-/** Opening hours per weekday ("0" = Monday) in `timezone`: [["09:00", "17:00"], …]. */
-export interface BusinessHours {
-  timezone: string;
-  days: Partial<Record<string, Array<[string, string]>>>;
-}
-
-export interface InboxSettings {
-  auto_assign: boolean;
-  agent_capacity: number;
-  business_hours: BusinessHours | null;
-  prechat: { enabled: boolean; fields: PrechatField[] };
-  locale: string;
-}
+/** A pre-chat field as the form edits it: every property set. */
+export type PrechatField = Required<PrechatFieldBody>;
 
 export const inboxSettingsApi = {
   get: (projectId: Id) => api.get<InboxSettings>(`/projects/${encodeURIComponent(String(projectId))}/inbox-settings`),
-  update: (projectId: Id, patch: Partial<InboxSettings>) =>
+  update: (projectId: Id, patch: InboxSettingsPatch) =>
     api.patch<InboxSettings>(`/projects/${encodeURIComponent(String(projectId))}/inbox-settings`, patch),
 };
 

@@ -2,7 +2,7 @@
  * The automation rule editor's menus: the server's fixed lists (app/actions/schemas.py), mirrored
  * here so that every trigger, condition and effect is picked from a menu, never typed as code.
  */
-import type { Id } from "../api/types";
+import type { Id, RuleOut, RuleRun as RuleRunOut, RuleTemplateOut } from "../api/types";
 
 export type TriggerType =
   | "conversation.created"
@@ -112,39 +112,18 @@ export interface Trigger {
   first_response_only?: boolean;
 }
 
-export interface Rule {
-  id: Id;
-  name: string;
-  enabled: boolean;
+/** A rule as the API answers it; the API types trigger, conditions and effects as plain objects, the menus above name them. */
+export type Rule = Omit<RuleOut, "trigger" | "conditions" | "effects"> & {
   trigger: Trigger;
   conditions: Condition[];
-  match: "all" | "any";
   effects: Effect[];
-  position: number;
-  run_count: number;
-  last_run_at: string | null;
-  last_error: string | null;
-  last_error_at: string | null;
-}
+};
 
-export interface RuleRun {
-  id: Id;
-  rule_id: Id;
-  event_key: string;
-  event_type: string;
-  conversation_id: Id | null;
-  matched: boolean;
-  effects_done: string[];
-  error: string | null;
-  created_at: string;
-}
+export type RuleRun = RuleRunOut;
 
-export interface RuleTemplate {
-  key: string;
-  name: string;
-  description: string;
+export type RuleTemplate = Omit<RuleTemplateOut, "rule"> & {
   rule: Pick<Rule, "trigger" | "conditions" | "match" | "effects">;
-}
+};
 
 export type RuleDraft = Pick<Rule, "name" | "enabled" | "trigger" | "conditions" | "match" | "effects">;
 

@@ -5,14 +5,12 @@
  * socket calls.
  */
 import type {
-  ApiError,
   Attachment,
   Conversation,
-  ConversationUpdatedEvent,
   Message,
-  MessageNewEvent,
-  ReadEvent,
   Session,
+  WidgetEvents,
+  WidgetRequests,
 } from "../shared/types";
 import { OfflineQueue, type QueuedMessage, type SendResult } from "./offline-queue";
 import { readJson, writeJson } from "./storage";
@@ -30,12 +28,11 @@ import {
   setAgentTyping,
   setVisitorRead,
   updateOutgoing,
-  type Agent,
   type Connection,
   type OutgoingMessage,
   type Store,
 } from "./store";
-import type { Transport } from "./transport";
+import type { Answer, Transport } from "./transport";
 
 /** An agent's typing indicator disappears if no "stopped" event comes in time. */
 const AGENT_TYPING_TTL_MS = 8_000;
@@ -48,7 +45,6 @@ const RETRY_UNANSWERED_MS = 5_000;
 /** Safety bound on sync pages for one conversation in one resume. */
 const MAX_SYNC_PAGES = 50;
 
-type Ack<T> = ({ ok: true } & T) | { ok: false; error?: ApiError };
 
 export interface ChatOptions {
   store: Store;
@@ -102,9 +98,7 @@ export class ChatClient {
    * the token changed, reconnect with it. Another visitor (reset, other
    * user): forget everything first.
    */
-  start(incoming: Session): void {
-    // Every component may rely on a config object; the server may leave it out.
-    const session: Session = { ...incoming, config: incoming.config || {} };
+  start(session: Session): void {
     const previous = this.store.state.session;
     if (previous && previous.visitor.id === session.visitor.id) {
       this.store.update((state) => ({ ...state, session }));
@@ -160,10 +154,10 @@ export class ChatClient {
       clearTimeout(this.refreshTimer);
       this.refreshTimer = setTimeout(() => this.options.onTokenRefused(), delay);
     });
-    transport.on("message:new", (event: MessageNewEvent) => this.receiveLive(event.message));
-    transport.on("conversation:updated", (event: ConversationUpdatedEvent) => this.conversationUpdated(event.conversation));
-    transport.on("typing", (event: { conversation_id: number; is_typing: boolean; agent?: Agent }) => this.agentTyping(event));
-    transport.on("read", (event: ReadEvent) => {
+    transport.on("message:new", (event) => this.receiveLive(event.message));
+    transport.on("conversation:updated", (event) => this.conversationUpdated(event.conversation));
+    transport.on("typing", (event) => this.agentTyping(event));
+    transport.on("read", (event) => {
       this.store.update((state) =>
         event.reader_type === "visitor"
           ? setVisitorRead(state, event.conversation_id, event.seq) // read in another tab
@@ -276,7 +270,7 @@ export class ChatClient {
   private async resume(): Promise<void> {
     const transport = this.transport;
     try {
-      const ack = await transport!.request<Ack<{ conversations: Conversation[] }>>("conversations:list");
+      const ack = await transport!.request("conversations:list");
       if (ack.ok) this.store.update((state) => ({ ...receiveConversations(state, ack.conversations), isListed: true }));
     } catch {
       // Lost with the connection: the next "connect" resumes again.
@@ -320,7 +314,7 @@ export class ChatClient {
     const isCatchUp = !!this.store.state.loaded[conversationId];
     for (let page = 0; page < MAX_SYNC_PAGES; page++) {
       const after = resumeSeq(this.store.state, conversationId);
-      let ack: Ack<{ messages: Message[]; has_more?: boolean; conversation?: Conversation }>;
+      let ack: Answer<"sync">;
       try {
         ack = await transport.request("sync", { conversation_id: conversationId, after_seq: after });
       } catch {
@@ -370,10 +364,10 @@ export class ChatClient {
     }
   }
 
-  private agentTyping(event: { conversation_id: number; is_typing: boolean; agent?: Agent }) {
+  private agentTyping(event: WidgetEvents["typing"]) {
     const id = event.conversation_id;
     clearTimeout(this.agentTypingTimers.get(id));
-    this.store.update((state) => setAgentTyping(state, id, event.is_typing ? event.agent || {} : undefined));
+    this.store.update((state) => setAgentTyping(state, id, event.is_typing ? event.agent : undefined));
     if (event.is_typing) {
       this.agentTypingTimers.set(
         id,
@@ -388,11 +382,11 @@ export class ChatClient {
   }
 
   private async sendNow(transport: Transport, item: QueuedMessage): Promise<SendResult> {
-    const payload: Record<string, unknown> = { client_msg_id: item.client_msg_id, content: item.content };
+    const payload: WidgetRequests["message:send"] = { client_msg_id: item.client_msg_id, content: item.content };
     if (item.conversation_id !== null) payload.conversation_id = item.conversation_id;
     if (item.attachment_ids?.length) payload.attachment_ids = item.attachment_ids;
     try {
-      const ack = await transport.request<Ack<{ message: Message }>>("message:send", payload);
+      const ack = await transport.request("message:send", payload);
       if (ack.ok) return { ok: true, message: ack.message };
       return { ok: false, error: ack.error || { code: "unknown", message: "refused" } };
     } catch {
@@ -409,7 +403,7 @@ export class ChatClient {
 }
 
 function toQueued(outgoing: OutgoingMessage): QueuedMessage {
-  const ids = outgoing.attachments.map((a) => a.id).filter((id): id is string | number => id != null);
+  const ids = outgoing.attachments.map((a) => a.id);
   return {
     client_msg_id: outgoing.client_msg_id,
     content: outgoing.content,

@@ -15,7 +15,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Initials for an avatar without a picture. */
-export function initials(name: string | undefined): string {
+export function initials(name: string | null | undefined): string {
   const words = (name || "").trim().split(/\s+/).filter(Boolean);
-  return words.slice(0, 2).map((word) => word[0].toUpperCase()).join("") || "?";
+  return words.slice(0, 2).map((word) => word.charAt(0).toUpperCase()).join("") || "?";
 }

@@ -24,7 +24,7 @@ export interface QueuedMessage {
   content: string;
   /** null: goes to the visitor's open conversation, or creates one. */
   conversation_id: number | null;
-  attachment_ids?: (string | number)[];
+  attachment_ids?: number[];
 }
 
 export type SendResult =
@@ -118,8 +118,7 @@ export class OfflineQueue {
   }
 
   private async run(): Promise<void> {
-    while (this.items.length && this.options.isOnline()) {
-      const item = this.items[0];
+    for (let item = this.items[0]; item && this.options.isOnline(); item = this.items[0]) {
       const result = await this.options.send(item);
       if (!result.ok && !result.error) return; // no answer: keep it, resend on the next flush
       if (!result.ok && result.error.code === "overloaded") {

@@ -8,16 +8,13 @@
  * live apart in `outbox`, keyed by `client_msg_id`, until the stored copy
  * comes back (ack, `message:new` or a sync), whichever is first.
  */
-import type { Attachment, Conversation, Message, Session } from "../shared/types";
+import type { Attachment, Conversation, Message, Sender, Session, TypingAgent } from "../shared/types";
 
 /** "connecting" before the first connection; "reconnecting" or "offline" after losing one. */
 export type Connection = "connecting" | "online" | "reconnecting" | "offline";
 
-export interface Agent {
-  id?: number | string;
-  name?: string;
-  avatar_url?: string | null;
-}
+/** What the widget shows of an agent: a message's sender or the one typing. */
+export type Agent = Pick<TypingAgent, "name" | "avatar_url"> | Sender;
 
 /** A visitor message that has not been acknowledged as stored yet. */
 export interface OutgoingMessage {
@@ -74,7 +71,7 @@ export function initialState(): ChatState {
 /** The highest seq known for a conversation (0 when none), used to resume. */
 export function lastSeq(state: ChatState, conversationId: number): number {
   const list = state.messages[conversationId];
-  return list && list.length ? list[list.length - 1].seq : 0;
+  return list?.[list.length - 1]?.seq ?? 0;
 }
 
 /**
@@ -108,9 +105,11 @@ export function receiveMessages(state: ChatState, incoming: Message[]): ChatStat
   for (const message of fresh) {
     const list = (messages[message.conversation_id] = [...(messages[message.conversation_id] || [])]);
     if (message.client_msg_id) delivered.add(message.client_msg_id);
+    // From the end: live messages and newer pages go last.
     let index = list.length;
-    while (index > 0 && list[index - 1].seq > message.seq) index--;
-    if (index > 0 && list[index - 1].seq === message.seq) continue;
+    let before = list[index - 1];
+    while (before && before.seq > message.seq) before = list[--index - 1];
+    if (before?.seq === message.seq) continue;
     list.splice(index, 0, message);
   }
   // A first message creates its conversation server-side: know it before conversation:updated arrives.
@@ -119,7 +118,15 @@ export function receiveMessages(state: ChatState, incoming: Message[]): ChatStat
   for (const message of fresh) {
     if (known.has(message.conversation_id)) continue;
     known.add(message.conversation_id);
-    created.push({ id: message.conversation_id, status: "open", last_seq: 0, created_at: message.created_at });
+    created.push({
+      id: message.conversation_id,
+      status: "open",
+      last_seq: 0,
+      visitor_last_read_seq: 0,
+      agent_last_read_seq: 0,
+      last_message_at: null,
+      created_at: message.created_at,
+    });
   }
   const conversations = [...created, ...state.conversations].map((conversation) => {
     const list = messages[conversation.id];
@@ -239,7 +246,8 @@ export function pickInitialConversation(state: ChatState): number | null {
 /** The agent seen most recently in a conversation, for the header. */
 export function lastAgent(messages: Message[]): Agent | undefined {
   for (let i = messages.length - 1; i >= 0; i--) {
-    if (isFromTeam(messages[i]) && messages[i].sender) return messages[i].sender!;
+    const message = messages[i];
+    if (message && isFromTeam(message) && message.sender) return message.sender;
   }
   return undefined;
 }

@@ -87,7 +87,10 @@ function boot(script: HTMLScriptElement, projectKey: string) {
         pushState();
         // Opened while the frame was loading: Chromium drops focus given to a frame
         // mid-navigation, and the visitor's typing would go to the page. Give it again.
-        if (isOpen) iframe!.blur(), iframe!.focus();
+        if (isOpen) {
+          iframe!.blur();
+          iframe!.focus();
+        }
         isReady = true;
         events.emit("ready", undefined);
       } else if (type === "close") {
@@ -174,7 +177,7 @@ function boot(script: HTMLScriptElement, projectKey: string) {
       return warn("could not start: " + error.message);
     }
     // Escape inside the frame closes the window too; the frame sends "close".
-    launcher = createLauncher(outcome.session.config || {}, () => setOpen(!isOpen));
+    launcher = createLauncher(outcome.session.config, () => setOpen(!isOpen));
     queue.start();
     // Load the frame early (when the page is idle) so unread messages reach the badge.
     const idle = window.requestIdleCallback || ((fn: () => void) => setTimeout(fn, 2000));

@@ -1,103 +1,46 @@
 /**
- * Shapes exchanged with the backend (ARCHITECTURE.md §6) and between the
- * loader and the frame. Only the fields the widget reads are typed; the
- * server may send more.
+ * The server's shapes (ARCHITECTURE.md §6), named for the widget. Every one is
+ * an alias of a type generated from the server's own contracts by `make types`:
+ * `generated/openapi.ts` (the REST API's OpenAPI document) and
+ * `generated/realtime.ts` (the Socket.IO contract, app/realtime/contract.py).
+ * Change the server's schemas, not these.
  */
+import type { components } from "./generated/openapi";
+import type { RealtimeContract } from "./generated/realtime";
 
-export type SenderType = "visitor" | "agent" | "system";
-export type ConversationStatus = "open" | "pending" | "resolved" | "snoozed";
+type Schema = components["schemas"];
 
-export interface Attachment {
-  id?: string | number;
-  url: string;
-  name?: string;
-  content_type?: string;
-  size?: number;
-}
+/** The contract's entries under one prefix (`server/widget/`, `ack/widget/` …), keyed by event name. */
+type EventsUnder<Prefix extends string> = {
+  [Name in keyof RealtimeContract as Name extends `${Prefix}${infer Event}` ? Event : never]: RealtimeContract[Name];
+};
 
-export interface Message {
-  id: number | string;
-  conversation_id: number;
-  seq: number;
-  sender_type: SenderType;
-  sender_id?: number | string | null;
-  sender?: { name?: string; avatar_url?: string | null } | null;
-  content: string;
-  private?: boolean;
-  client_msg_id?: string | null;
-  created_at: string;
-  attachments?: Attachment[];
-}
+/** Server → client events of /widget by name, with the payload each carries. */
+export type WidgetEvents = EventsUnder<"server/widget/">;
+/** Client → server events of /widget by name, with the payload each takes. */
+export type WidgetRequests = EventsUnder<"client/widget/">;
+/** The ack of each client → server event when it succeeds; a refusal is an `ErrorAck`. */
+export type WidgetAcks = EventsUnder<"ack/widget/">;
+export type ErrorAck = RealtimeContract["ack/error"];
 
-export interface Conversation {
-  id: number;
-  status: ConversationStatus;
-  last_seq: number;
-  last_message_at?: string | null;
-  created_at: string;
-  /** Optional: lets a new device know what the visitor already read. */
-  visitor_last_read_seq?: number;
-  /** Optional: what the agents have read, for "Seen" after a reload. */
-  agent_last_read_seq?: number;
-}
+export type SenderType = Message["sender_type"];
+export type ConversationStatus = Conversation["status"];
 
-export interface Visitor {
-  id: number | string;
-  name?: string | null;
-  email?: string | null;
-  identifier?: string | null;
-}
+/** A stored message (history, sync and `message:new`). */
+export type Message = WidgetEvents["message:new"]["message"];
+export type Attachment = Schema["AttachmentOut"];
+/** Who sent a team message, as shown to the visitor. */
+export type Sender = NonNullable<Message["sender"]>;
+/** The agent in a `typing` event. */
+export type TypingAgent = WidgetEvents["typing"]["agent"];
+/** What a visitor may know of its conversation. */
+export type Conversation = WidgetEvents["conversation:updated"]["conversation"];
 
-export interface PrechatField {
-  name: string;
-  label?: string;
-  type?: "text" | "email" | "tel" | "number" | "textarea";
-  required?: boolean;
-}
+/** `POST /widget/session`: the visitor's token, who they are, and the widget's settings. */
+export type Session = Schema["WidgetSessionOut"];
+export type Visitor = Schema["PublicVisitorOut"];
+export type WidgetConfig = Schema["WidgetConfigOut"];
+export type PrechatField = Schema["PrechatField"];
 
-export interface WidgetConfig {
-  color?: string;
-  position?: "right" | "left";
-  greeting?: string;
-  launcher_text?: string;
-  away_message?: string;
-  agents_online?: boolean;
-  within_business_hours?: boolean;
-  prechat?: { enabled?: boolean; fields?: PrechatField[] };
-  locale?: string;
-  /** Display name of the team, shown in the frame header. */
-  title?: string;
-}
-
-export interface Session {
-  visitor_token: string;
-  visitor: Visitor;
-  config: WidgetConfig;
-}
-
-/**
- * Server → client events of /widget (ARCHITECTURE.md §6; `flask realtime-schema` exports them all):
- * stored events carry `event_id` and their resource under its name; `typing` and `read` are flat.
- */
-export interface MessageNewEvent {
-  event_id: number;
-  message: Message;
-}
-
-export interface ConversationUpdatedEvent {
-  event_id: number;
-  conversation: Conversation;
-}
-
-export interface ReadEvent {
-  event_id: number;
-  conversation_id: number;
-  seq: number;
-  reader_type: "visitor" | "agent";
-}
-
-export interface ApiError {
-  code: string;
-  message: string;
-  details?: unknown;
-}
+/** The error envelope's body (`{error: {code, message, details}}`) and of error acks. */
+export type ApiError = ErrorAck["error"];

@@ -25,8 +25,7 @@ interface Props {
 export function App({ store, client, host, projectKey, preferredLocale, onLocale }: Props) {
   const state = useStoreState(store);
   const session = state.session;
-  const config = session?.config || {};
-  const locale = resolveLocale([preferredLocale, ...navigator.languages, config.locale]);
+  const locale = resolveLocale([preferredLocale, ...navigator.languages, session?.config.locale]);
   const t = useMemo(() => translator(locale), [locale]);
   useEffect(() => {
     document.documentElement.lang = locale;
@@ -39,7 +38,7 @@ export function App({ store, client, host, projectKey, preferredLocale, onLocale
   const hasHistory = state.conversations.length > 0 || state.outbox.length > 0;
   // Until the first conversation list we do not know whether a returning visitor has history.
   const showPrechat =
-    !!session && state.view === "chat" && state.isListed && needsPrechat(config, session.visitor, hasHistory, isPrechatDone);
+    !!session && state.view === "chat" && state.isListed && needsPrechat(session.config, session.visitor, hasHistory, isPrechatDone);
 
   // Focus management: when the window opens or the screen changes, put focus
   // where the visitor will act (the message box, the first field, the list).
@@ -51,7 +50,7 @@ export function App({ store, client, host, projectKey, preferredLocale, onLocale
   }, [screen]);
 
   if (!session) return null;
-  const color = normalizeColor(config.color);
+  const color = normalizeColor(session.config.color);
   const theme = { "--c": color, "--f": readableTextColor(color) } as Record<string, string>;
 
   const finishPrechat = () => {

@@ -77,7 +77,7 @@ export function Composer() {
 
   const remove = (index: number) => {
     const removed = files[index];
-    if (removed.preview) URL.revokeObjectURL(removed.preview);
+    if (removed?.preview) URL.revokeObjectURL(removed.preview);
     setFiles(files.filter((_, i) => i !== index));
     textarea.current?.focus();
   };

@@ -5,6 +5,12 @@ import { canStartNew, currentConversation, isResolved, visibleMessages, visibleO
 import { AwayNotice } from "./AwayNotice";
 import { Composer } from "./Composer";
 import { MessageItem, OutgoingItem } from "./MessageItem";
+import type { Message } from "../../shared/types";
+
+/** A message shows its sender when it starts a run of messages from someone else. */
+function isNewSender(previous: Message | undefined, message: Message): boolean {
+  return !previous || previous.sender_type !== message.sender_type || previous.sender?.name !== message.sender?.name;
+}
 
 /** One conversation: greeting, messages, typing indicator, and the composer (or the resolved notice). */
 export function ConversationView() {
@@ -47,7 +53,7 @@ export function ConversationView() {
             <MessageItem
               key={message.conversation_id + ":" + message.seq}
               message={message}
-              showSender={index === 0 || messages[index - 1].sender_type !== message.sender_type || messages[index - 1].sender?.name !== message.sender?.name}
+              showSender={isNewSender(messages[index - 1], message)}
               receipt={message === lastMine ? (agentRead >= message.seq ? t("seen") : t("sent")) : undefined}
             />
           ))}

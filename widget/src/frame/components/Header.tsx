@@ -6,13 +6,13 @@ import { BackIcon, CloseIcon } from "./Icons";
 
 export function Header() {
   const { state, client, host, t } = useApp();
-  const config = state.session?.config || {};
+  const config = state.session?.config;
   const agent = state.view === "chat" && currentConversation(state) ? lastAgent(visibleMessages(state)) : undefined;
   const subtitle = agent?.name
     ? t("chatting_with", { name: agent.name })
-    : isAway(config)
+    : config && isAway(config)
       ? t("away")
-      : config.agents_online
+      : config?.agents_online
         ? t("online")
         : t("ask");
   const canGoBack = state.view === "chat" && state.conversations.length > 0;
@@ -26,7 +26,7 @@ export function Header() {
       )}
       {agent && <Avatar agent={agent} />}
       <div class="lc-heading">
-        <h1 id="lc-title">{config.title || t("title")}</h1>
+        <h1 id="lc-title">{config?.title || t("title")}</h1>
         <p>{subtitle}</p>
       </div>
       <button type="button" class="lc-icon-button" aria-label={t("close")} onClick={() => host.close()}>
