@@ -108,7 +108,10 @@ describe("store: conversations", () => {
   });
 
   it("offers a new conversation only when every conversation is resolved", () => {
-    const open = receiveConversations(initialState(), [conversation(1, { status: "resolved" }), conversation(2, { status: "snoozed" })]);
+    const open = receiveConversations(initialState(), [
+      conversation(1, { status: "resolved" }),
+      conversation(2, { status: "snoozed" }),
+    ]);
     expect(canStartNew(open)).toBe(false);
     expect(pickInitialConversation(open)).toBe(2);
 

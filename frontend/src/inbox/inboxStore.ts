@@ -1,6 +1,14 @@
 import { create } from "zustand";
 import { errorMessage } from "../api/client";
-import type { Conversation, ConversationEvent, ConversationPatch, Id, Message, SenderType, Visitor } from "../api/types";
+import type {
+  Conversation,
+  ConversationEvent,
+  ConversationPatch,
+  Id,
+  Message,
+  SenderType,
+  Visitor,
+} from "../api/types";
 import type { InboxApi } from "./inboxApi";
 import {
   addLatestPage,
@@ -139,7 +147,10 @@ export function createInboxStore(deps: InboxDeps) {
           const knownLast = Math.max(get().known[key(conversationId)]?.last_seq ?? 0, lastSeqSeen);
           // A cut-short sync page goes on over REST even when our last_seq is stale.
           if (((synced && !synced.hasMore) || page > 0) && after >= knownLast) break;
-          const answer = await deps.api.listMessages(projectId, conversationId, { after_seq: after, limit: CATCH_UP_PAGE });
+          const answer = await deps.api.listMessages(projectId, conversationId, {
+            after_seq: after,
+            limit: CATCH_UP_PAGE,
+          });
           if (get().projectId !== projectId) return;
           lastSeqSeen = Math.max(lastSeqSeen, answer.last_seq ?? 0);
           storeMessages(conversationId, answer.items);
@@ -230,7 +241,16 @@ export function createInboxStore(deps: InboxDeps) {
       start: async (projectId, meId) => {
         if (get().projectId === projectId && get().meId === meId) return;
         readSent.clear();
-        set({ projectId, meId, known: {}, listed: {}, timelines: {}, activeId: null, visitorTyping: {}, nextCursor: null });
+        set({
+          projectId,
+          meId,
+          known: {},
+          listed: {},
+          timelines: {},
+          activeId: null,
+          visitorTyping: {},
+          nextCursor: null,
+        });
         await get().loadConversations();
       },
 
@@ -333,7 +353,9 @@ export function createInboxStore(deps: InboxDeps) {
       },
 
       retryMessage: async (conversationId, clientMsgId) => {
-        patchTimeline(conversationId, (timeline) => updatePending(timeline, clientMsgId, { state: "sending", error: null }));
+        patchTimeline(conversationId, (timeline) =>
+          updatePending(timeline, clientMsgId, { state: "sending", error: null }),
+        );
         // Same client_msg_id: if the first try was stored after all, the server answers with that message.
         await deliver(conversationId, clientMsgId);
       },
@@ -412,7 +434,10 @@ export function createInboxStore(deps: InboxDeps) {
         typingTimers.delete(id);
         if (isTyping) {
           // A lost "stopped typing" event must not leave the indicator on forever.
-          typingTimers.set(id, setTimeout(() => get().receiveTyping(conversationId, false, "visitor"), TYPING_TIMEOUT_MS));
+          typingTimers.set(
+            id,
+            setTimeout(() => get().receiveTyping(conversationId, false, "visitor"), TYPING_TIMEOUT_MS),
+          );
           if (!get().visitorTyping[id]) set({ visitorTyping: { ...get().visitorTyping, [id]: true } });
         } else if (get().visitorTyping[id]) {
           const next = { ...get().visitorTyping };
@@ -425,7 +450,12 @@ export function createInboxStore(deps: InboxDeps) {
         const conversation = get().known[key(conversationId)];
         if (readerType === "agent") {
           // This agent read it in another tab: nothing up to that seq is unread here either.
-          if (conversation?.unread_count && readerId != null && readerId === get().meId && seq >= (conversation.last_seq ?? 0)) {
+          if (
+            conversation?.unread_count &&
+            readerId != null &&
+            readerId === get().meId &&
+            seq >= (conversation.last_seq ?? 0)
+          ) {
             set({ known: { ...get().known, [key(conversationId)]: { ...conversation, unread_count: 0 } } });
           }
           return;

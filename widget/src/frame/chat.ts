@@ -4,14 +4,7 @@
  * and turns UI intents (send, retry, typing, open a conversation) into
  * socket calls.
  */
-import type {
-  Attachment,
-  Conversation,
-  Message,
-  Session,
-  WidgetEvents,
-  WidgetRequests,
-} from "../shared/types";
+import type { Attachment, Conversation, Message, Session, WidgetEvents, WidgetRequests } from "../shared/types";
 import { OfflineQueue, type QueuedMessage, type SendResult } from "./offline-queue";
 import { readJson, writeJson } from "./storage";
 import {
@@ -44,7 +37,6 @@ const TYPING_IDLE_MS = 4_000;
 const RETRY_UNANSWERED_MS = 5_000;
 /** Safety bound on sync pages for one conversation in one resume. */
 const MAX_SYNC_PAGES = 50;
-
 
 export interface ChatOptions {
   store: Store;
@@ -103,7 +95,8 @@ export class ChatClient {
     if (previous && previous.visitor.id === session.visitor.id) {
       this.store.update((state) => ({ ...state, session }));
       // After a refusal, try again even with the same token: the refusal may have been transient.
-      if (previous.visitor_token !== session.visitor_token || this.refusals) this.transport?.reconnect(this.auth(session));
+      if (previous.visitor_token !== session.visitor_token || this.refusals)
+        this.transport?.reconnect(this.auth(session));
       return;
     }
     if (previous) this.stop();
@@ -131,11 +124,16 @@ export class ChatClient {
         onStored: (item, message) => isCurrent() && this.stored(item, message),
         onRefused: (item, error) =>
           isCurrent() &&
-          this.store.update((state) => updateOutgoing(state, item.client_msg_id, { status: "failed", error: error.message })),
+          this.store.update((state) =>
+            updateOutgoing(state, item.client_msg_id, { status: "failed", error: error.message }),
+          ),
         save: (items) => {
           if (!isCurrent()) return;
           const waiting = new Set(items.map((item) => item.client_msg_id));
-          writeJson(this.visitorKey + "outbox", this.store.state.outbox.filter((o) => waiting.has(o.client_msg_id)));
+          writeJson(
+            this.visitorKey + "outbox",
+            this.store.state.outbox.filter((o) => waiting.has(o.client_msg_id)),
+          );
         },
       },
       saved.map(toQueued),
@@ -245,7 +243,9 @@ export class ChatClient {
   markSeen(): void {
     const state = this.store.state;
     const id = state.currentId;
-    const isVisible = this.options.isPageVisible ? this.options.isPageVisible() : document.visibilityState === "visible";
+    const isVisible = this.options.isPageVisible
+      ? this.options.isPageVisible()
+      : document.visibilityState === "visible";
     if (!state.isOpen || state.view !== "chat" || id === null || !isVisible) return;
     const seq = lastSeq(state, id);
     if (seq <= (state.visitorReadSeq[id] || 0)) return;
@@ -282,7 +282,9 @@ export class ChatClient {
     }
     const { conversations, currentId, loaded } = this.store.state;
     const toSync = conversations.filter(
-      (c) => (c.id === currentId || !isResolved(c) || loaded[c.id]) && (!loaded[c.id] || c.last_seq > resumeSeq(this.store.state, c.id)),
+      (c) =>
+        (c.id === currentId || !isResolved(c) || loaded[c.id]) &&
+        (!loaded[c.id] || c.last_seq > resumeSeq(this.store.state, c.id)),
     );
     await Promise.all(toSync.map((c) => this.sync(c.id)));
     await this.queue?.flush();
@@ -359,7 +361,10 @@ export class ChatClient {
 
   private conversationUpdated(conversation: Conversation) {
     this.store.update((state) => receiveConversations(state, [conversation]));
-    if (this.store.state.loaded[conversation.id] && conversation.last_seq > resumeSeq(this.store.state, conversation.id)) {
+    if (
+      this.store.state.loaded[conversation.id] &&
+      conversation.last_seq > resumeSeq(this.store.state, conversation.id)
+    ) {
       this.sync(conversation.id);
     }
   }
@@ -378,7 +383,10 @@ export class ChatClient {
 
   private emitTyping(isTyping: boolean) {
     const id = this.store.state.currentId;
-    this.transport?.emit("typing", id === null ? { is_typing: isTyping } : { is_typing: isTyping, conversation_id: id });
+    this.transport?.emit(
+      "typing",
+      id === null ? { is_typing: isTyping } : { is_typing: isTyping, conversation_id: id },
+    );
   }
 
   private async sendNow(transport: Transport, item: QueuedMessage): Promise<SendResult> {

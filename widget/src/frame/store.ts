@@ -149,7 +149,12 @@ export function receiveConversations(state: ChatState, incoming: Conversation[])
   for (const conversation of incoming) {
     const known = byId.get(conversation.id);
     // Never move last_seq backwards: an older snapshot may arrive after a newer message.
-    byId.set(conversation.id, known ? { ...known, ...conversation, last_seq: Math.max(known.last_seq, conversation.last_seq || 0) } : conversation);
+    byId.set(
+      conversation.id,
+      known
+        ? { ...known, ...conversation, last_seq: Math.max(known.last_seq, conversation.last_seq || 0) }
+        : conversation,
+    );
   }
   const activity = (c: Conversation) => Date.parse(c.last_message_at || c.created_at) || 0;
   const conversations = [...byId.values()].sort((a, b) => activity(b) - activity(a));
@@ -183,7 +188,9 @@ export function adoptNewConversation(state: ChatState, conversationId: number): 
   return {
     ...state,
     currentId: state.currentId === null && state.view === "chat" ? conversationId : state.currentId,
-    outbox: state.outbox.map((item) => (item.conversation_id === null ? { ...item, conversation_id: conversationId } : item)),
+    outbox: state.outbox.map((item) =>
+      item.conversation_id === null ? { ...item, conversation_id: conversationId } : item,
+    ),
   };
 }
 
