@@ -35,7 +35,7 @@ export function App({ store, client, host, projectKey, preferredLocale, onLocale
   const prechatKey = session ? `livechat:${projectKey}:${session.visitor.id}:prechat` : "";
   const [prechatDone, setPrechatDone] = useState<Record<string, boolean>>({});
   const isPrechatDone = prechatDone[prechatKey] ?? readJson(prechatKey, false);
-  const hasHistory = state.conversations.length > 0 || state.outbox.length > 0;
+  const hasHistory = state.conversations.length > 0 || state.unsent.length > 0;
   // Until the first conversation list we do not know whether a returning visitor has history.
   const showPrechat =
     !!session &&
