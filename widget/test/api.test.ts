@@ -5,7 +5,9 @@ describe("uploadAttachment", () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it("posts the file as multipart with the visitor token as Bearer", async () => {
-    const fetch = vi.fn(async () => new Response(JSON.stringify({ id: 5, url: "/files/5", name: "a.txt" }), { status: 201 }));
+    const fetch = vi.fn(
+      async () => new Response(JSON.stringify({ id: 5, url: "/files/5", name: "a.txt" }), { status: 201 }),
+    );
     vi.stubGlobal("fetch", fetch);
 
     const attachment = await uploadAttachment(new File(["hi"], "a.txt", { type: "text/plain" }), "vt_1");
@@ -19,14 +21,20 @@ describe("uploadAttachment", () => {
   });
 
   it("accepts the attachment wrapped in {attachment}", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ attachment: { id: 6, url: "/f/6" } }), { status: 201 })));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response(JSON.stringify({ attachment: { id: 6, url: "/f/6" } }), { status: 201 })),
+    );
     expect(await uploadAttachment(new File(["x"], "x.png"), "vt")).toMatchObject({ id: 6 });
   });
 
   it("raises the server's error envelope with the status", async () => {
     vi.stubGlobal(
       "fetch",
-      vi.fn(async () => new Response(JSON.stringify({ error: { code: "file_too_large", message: "Too large" } }), { status: 413 })),
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify({ error: { code: "file_too_large", message: "Too large" } }), { status: 413 }),
+      ),
     );
     await expect(uploadAttachment(new File(["x"], "x.bin"), "vt")).rejects.toMatchObject({
       status: 413,
@@ -35,7 +43,10 @@ describe("uploadAttachment", () => {
   });
 
   it("raises a network error with status 0 when the request fails", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+    );
     const failure = await uploadAttachment(new File(["x"], "x.bin"), "vt").catch((error) => error);
     expect(failure).toBeInstanceOf(UploadError);
     expect(failure.status).toBe(0);

@@ -11,7 +11,11 @@ import { FakeServer, FakeTransport } from "./fakes";
 let container: HTMLElement;
 const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 0)));
 
-async function mountApp(config: Partial<WidgetConfig>, server = new FakeServer(), visitor: Session["visitor"] = makeVisitor()) {
+async function mountApp(
+  config: Partial<WidgetConfig>,
+  server = new FakeServer(),
+  visitor: Session["visitor"] = makeVisitor(),
+) {
   const store = new Store();
   let transport: FakeTransport | undefined;
   const client = new ChatClient({
@@ -24,7 +28,10 @@ async function mountApp(config: Partial<WidgetConfig>, server = new FakeServer()
   });
   const host = { close: vi.fn(), identify: vi.fn(async () => null) };
   act(() =>
-    render(<App store={store} client={client} host={host} projectKey="pk_test" preferredLocale="en" onLocale={vi.fn()} />, container),
+    render(
+      <App store={store} client={client} host={host} projectKey="pk_test" preferredLocale="en" onLocale={vi.fn()} />,
+      container,
+    ),
   );
   act(() => {
     client.start({ visitor_token: "vt", visitor, config: widgetConfig(config) });
@@ -68,7 +75,13 @@ describe("App", () => {
 
   it("asks the pre-chat questions first, and sends the answers through the host", async () => {
     const { host } = await mountApp({
-      prechat: { enabled: true, fields: [{ name: "name", required: true }, { name: "plan", label: "Plan" }] },
+      prechat: {
+        enabled: true,
+        fields: [
+          { name: "name", required: true },
+          { name: "plan", label: "Plan" },
+        ],
+      },
     });
     expect(container.querySelector("textarea[aria-label=Message]")).toBeNull();
     const [name, plan] = Array.from(container.querySelectorAll("input")) as [HTMLInputElement, HTMLInputElement];
@@ -104,7 +117,9 @@ describe("App", () => {
   it("closes on Escape", async () => {
     const { host } = await mountApp({});
     act(() => {
-      container.querySelector("textarea")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+      container
+        .querySelector("textarea")!
+        .dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
     });
     expect(host.close).toHaveBeenCalled();
   });

@@ -43,7 +43,10 @@ describe("bridge", () => {
     const { peer, bridge } = setup();
     bridge.open();
     bridge.send("locale", { code: "fr" });
-    expect(peer.postMessage).toHaveBeenCalledWith({ source: SOURCE, type: "locale", payload: { code: "fr" } }, FRAME_ORIGIN);
+    expect(peer.postMessage).toHaveBeenCalledWith(
+      { source: SOURCE, type: "locale", payload: { code: "fr" } },
+      FRAME_ORIGIN,
+    );
     expect(peer.postMessage.mock.calls.every(([, origin]) => origin !== "*")).toBe(true);
   });
 

@@ -99,7 +99,7 @@ describe("chat client", () => {
 
     expect(server.sent()).toEqual(["one", "two", "three"]);
     expect(server.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
-    expect(store.state.outbox).toEqual([]);
+    expect(store.state.unsent).toEqual([]);
   });
 
   it("resumes after the last seq it holds and gets what it missed", async () => {
@@ -247,10 +247,31 @@ describe("chat client", () => {
 
     const second = setup();
     second.client.start(session());
-    expect(second.store.state.outbox.map((o) => o.content)).toEqual(["written offline"]);
+    expect(second.store.state.unsent.map((o) => o.content)).toEqual(["written offline"]);
     second.transport().connect();
     await settle();
     await settle();
     expect(second.server.sent()).toEqual(["written offline"]);
+  });
+
+  it("keeps messages written offline before the unsent queue was renamed (stored as outbox)", async () => {
+    const waiting = {
+      client_msg_id: "c-old",
+      conversation_id: null,
+      content: "written long ago",
+      attachments: [],
+      created_at: "2025-01-01T00:00:00Z",
+      status: "pending",
+    };
+    localStorage.setItem("livechat:pk_test:1:outbox", JSON.stringify([waiting]));
+
+    const { server, store, client, transport } = setup();
+    client.start(session());
+    expect(store.state.unsent.map((o) => o.content)).toEqual(["written long ago"]);
+    expect(localStorage.getItem("livechat:pk_test:1:outbox")).toBeNull();
+    transport().connect();
+    await settle();
+    await settle();
+    expect(server.sent()).toEqual(["written long ago"]);
   });
 });

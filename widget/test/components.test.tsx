@@ -149,8 +149,20 @@ describe("MessageItem", () => {
             content: "",
             created_at: "2025-01-01T10:00:00Z",
             attachments: [
-              { id: 7, url: `${location.origin}/api/v1/attachments/7`, name: "shot.png", content_type: "image/png", size: 10 },
-              { id: 8, url: `${location.origin}/api/v1/attachments/8`, name: "terms.pdf", content_type: "application/pdf", size: 2048 },
+              {
+                id: 7,
+                url: `${location.origin}/api/v1/attachments/7`,
+                name: "shot.png",
+                content_type: "image/png",
+                size: 10,
+              },
+              {
+                id: 8,
+                url: `${location.origin}/api/v1/attachments/8`,
+                name: "terms.pdf",
+                content_type: "application/pdf",
+                size: 2048,
+              },
             ],
           })}
         />,
@@ -166,14 +178,18 @@ describe("MessageItem", () => {
       expect((init.headers as Record<string, string>).Authorization).toBe("Bearer vt");
 
       // The file only when clicked, saved under its name.
-      const file = [...container.querySelectorAll(".lc-attachments a")].find((a) => a.textContent!.includes("terms.pdf"))!;
+      const file = [...container.querySelectorAll(".lc-attachments a")].find((a) =>
+        a.textContent!.includes("terms.pdf"),
+      )!;
       expect(file.getAttribute("href")).toBe(`${location.origin}/api/v1/attachments/8`);
       await act(async () => {
         file.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
         await new Promise((resolve) => setTimeout(resolve, 0));
       });
       expect(fetch).toHaveBeenCalledTimes(2);
-      expect((fetch.mock.calls[1] as unknown as [string, RequestInit])[1].headers).toEqual({ Authorization: "Bearer vt" });
+      expect((fetch.mock.calls[1] as unknown as [string, RequestInit])[1].headers).toEqual({
+        Authorization: "Bearer vt",
+      });
       expect(clicked).toEqual([`terms.pdf:blob:${location.origin}/file-2`]);
       expect(container.innerHTML).not.toContain("token=");
     } finally {

@@ -16,8 +16,15 @@ export class FakeServer {
   /** When set, the conversation list reports this last_seq: a list read before later messages were stored. */
   listedLastSeq: number | null = null;
 
-  addMessage(conversationId: number | null, sender: Message["sender_type"], content: string, clientMsgId: string | null = null): Message {
-    let conversation = this.conversations.find((c) => c.id === conversationId) || this.conversations.find((c) => c.status !== "resolved");
+  addMessage(
+    conversationId: number | null,
+    sender: Message["sender_type"],
+    content: string,
+    clientMsgId: string | null = null,
+  ): Message {
+    let conversation =
+      this.conversations.find((c) => c.id === conversationId) ||
+      this.conversations.find((c) => c.status !== "resolved");
     if (!conversation) {
       conversation = makeConversation(100 + this.conversations.length);
       this.conversations.push(conversation);
@@ -54,7 +61,9 @@ export class FakeServer {
     }
     if (event === "sync") {
       const payload = body as WidgetRequests["sync"];
-      const after = this.messages.filter((m) => m.conversation_id === payload.conversation_id && m.seq > (payload.after_seq ?? 0));
+      const after = this.messages.filter(
+        (m) => m.conversation_id === payload.conversation_id && m.seq > (payload.after_seq ?? 0),
+      );
       const messages = after.slice(0, this.syncLimit);
       const conversation = this.conversations.find((c) => c.id === payload.conversation_id);
       return {
@@ -70,7 +79,8 @@ export class FakeServer {
       return {
         ok: true,
         message:
-          existing || this.addMessage(payload.conversation_id ?? null, "visitor", payload.content ?? "", payload.client_msg_id),
+          existing ||
+          this.addMessage(payload.conversation_id ?? null, "visitor", payload.content ?? "", payload.client_msg_id),
       };
     }
     throw new Error("unexpected " + event);
@@ -89,7 +99,10 @@ export class FakeTransport implements Transport {
   private listeners = new Map<string, ((payload: unknown) => void)[]>();
   constructor(private server: FakeServer) {}
 
-  async request<Event extends keyof WidgetRequests>(event: Event, payload?: WidgetRequests[Event]): Promise<Answer<Event>> {
+  async request<Event extends keyof WidgetRequests>(
+    event: Event,
+    payload?: WidgetRequests[Event],
+  ): Promise<Answer<Event>> {
     if (!this.isConnected) throw new Error("not connected");
     await Promise.resolve();
     return this.server.handle(event, payload);
@@ -116,4 +129,3 @@ export class FakeTransport implements Transport {
     this.fire("disconnect");
   }
 }
-

@@ -33,7 +33,9 @@ describe("linkify", () => {
   });
 
   it("never links script or data URLs", () => {
-    expect(linkify("javascript:alert(1) data:text/html,<script>")).toEqual([{ text: "javascript:alert(1) data:text/html,<script>" }]);
+    expect(linkify("javascript:alert(1) data:text/html,<script>")).toEqual([
+      { text: "javascript:alert(1) data:text/html,<script>" },
+    ]);
     expect(safeHref("javascript:alert(1)")).toBeNull();
   });
 

@@ -10,7 +10,9 @@ function addScript(projectKey = "pk_test") {
 }
 
 function answer(status: number, json: unknown) {
-  return vi.fn(async () => new Response(JSON.stringify(json), { status, headers: { "Content-Type": "application/json" } }));
+  return vi.fn(
+    async () => new Response(JSON.stringify(json), { status, headers: { "Content-Type": "application/json" } }),
+  );
 }
 
 async function bootLoader() {
@@ -76,7 +78,10 @@ describe("loader", () => {
 
   it("queues API calls made before the session answers", async () => {
     let release: (value: Response) => void = () => undefined;
-    vi.stubGlobal("fetch", vi.fn(() => new Promise<Response>((resolve) => (release = resolve))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(() => new Promise<Response>((resolve) => (release = resolve))),
+    );
     addScript();
     vi.resetModules();
     await import("../src/loader/index");
@@ -101,7 +106,13 @@ describe("loader", () => {
     await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
 
     const sent = JSON.parse((fetch.mock.calls[1] as unknown as [string, RequestInit])[1].body as string);
-    expect(sent).toMatchObject({ visitor_token: "vt_1", identifier: "user-42", identifier_hash: "abc", name: "Ada", email: "ada@example.com" });
+    expect(sent).toMatchObject({
+      visitor_token: "vt_1",
+      identifier: "user-42",
+      identifier_hash: "abc",
+      name: "Ada",
+      email: "ada@example.com",
+    });
   });
 
   it("starts a new visitor when another user signs in on this browser", async () => {

@@ -62,7 +62,12 @@ describe("offline queue", () => {
   it("holds messages written offline and sends them in order on reconnect", async () => {
     const server = fakeServer();
     let isOnline = false;
-    const queue = new OfflineQueue({ send: server.send, isOnline: () => isOnline, onStored: vi.fn(), onRefused: vi.fn() });
+    const queue = new OfflineQueue({
+      send: server.send,
+      isOnline: () => isOnline,
+      onStored: vi.fn(),
+      onRefused: vi.fn(),
+    });
 
     await queue.enqueue(item("a"));
     await queue.enqueue(item("b"));
@@ -110,7 +115,10 @@ describe("offline queue", () => {
 
   it("drops a refused message, reports it, and goes on with the next", async () => {
     const server = fakeServer();
-    server.send.mockImplementationOnce(async () => ({ ok: false, error: { code: "content_too_long", message: "Too long" } }));
+    server.send.mockImplementationOnce(async () => ({
+      ok: false,
+      error: { code: "content_too_long", message: "Too long" },
+    }));
     const onRefused = vi.fn();
     const onStored = vi.fn();
     const queue = new OfflineQueue({ send: server.send, isOnline: () => true, onStored, onRefused });
@@ -118,7 +126,10 @@ describe("offline queue", () => {
     queue.enqueue(item("a"));
     await queue.enqueue(item("b"));
 
-    expect(onRefused).toHaveBeenCalledWith(expect.objectContaining({ client_msg_id: "a" }), expect.objectContaining({ code: "content_too_long" }));
+    expect(onRefused).toHaveBeenCalledWith(
+      expect.objectContaining({ client_msg_id: "a" }),
+      expect.objectContaining({ code: "content_too_long" }),
+    );
     expect(onStored).toHaveBeenCalledWith(expect.objectContaining({ client_msg_id: "b" }), expect.anything());
     expect(queue.pending).toEqual([]);
   });
@@ -145,12 +156,21 @@ describe("offline queue", () => {
 
   it("persists the queue on every change and restores it", async () => {
     const save = vi.fn();
-    const queue = new OfflineQueue({ send: vi.fn(), isOnline: () => false, onStored: vi.fn(), onRefused: vi.fn(), save });
+    const queue = new OfflineQueue({
+      send: vi.fn(),
+      isOnline: () => false,
+      onStored: vi.fn(),
+      onRefused: vi.fn(),
+      save,
+    });
     await queue.enqueue(item("a"));
     expect(save).toHaveBeenLastCalledWith([item("a")]);
 
     const server = fakeServer();
-    const restored = new OfflineQueue({ send: server.send, isOnline: () => true, onStored: vi.fn(), onRefused: vi.fn() }, save.mock.lastCall?.[0]);
+    const restored = new OfflineQueue(
+      { send: server.send, isOnline: () => true, onStored: vi.fn(), onRefused: vi.fn() },
+      save.mock.lastCall?.[0],
+    );
     await restored.flush();
     expect(server.received).toEqual(["a"]);
   });
@@ -185,7 +205,10 @@ describe("offline queue", () => {
     const pendingWhileWaiting: string[][] = [];
     const onRefused = vi.fn();
     const queue: OfflineQueue = new OfflineQueue({
-      send, isOnline: () => true, onStored: vi.fn(), onRefused,
+      send,
+      isOnline: () => true,
+      onStored: vi.fn(),
+      onRefused,
       sleep: async (ms) => {
         waits.push(ms);
         pendingWhileWaiting.push(queue.pending.map((queued) => queued.client_msg_id));
@@ -197,7 +220,10 @@ describe("offline queue", () => {
 
     expect(onRefused).not.toHaveBeenCalled();
     expect(server.received).toEqual(["a", "b"]);
-    expect(pendingWhileWaiting).toEqual([["a", "b"], ["a", "b"]]);
+    expect(pendingWhileWaiting).toEqual([
+      ["a", "b"],
+      ["a", "b"],
+    ]);
     expect(waits).toHaveLength(2);
     expect(waits[0]).toBeGreaterThanOrEqual(150);
     expect(waits[1]).toBeGreaterThan(waits[0] ?? Infinity);

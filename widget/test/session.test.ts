@@ -4,7 +4,9 @@ import { loadVisitor, requestSession, saveVisitor } from "../src/loader/session"
 const body = { project_key: "pk_test", page: { url: "https://shop.example/", title: "Shop", referrer: "" } };
 
 function answer(status: number, json: unknown) {
-  return vi.fn(async () => new Response(JSON.stringify(json), { status, headers: { "Content-Type": "application/json" } }));
+  return vi.fn(
+    async () => new Response(JSON.stringify(json), { status, headers: { "Content-Type": "application/json" } }),
+  );
 }
 
 describe("session request", () => {
@@ -34,7 +36,10 @@ describe("session request", () => {
     vi.stubGlobal("fetch", answer(503, {}));
     expect(await requestSession("https://chat.example.com", body)).toMatchObject({ ok: false, isRetryable: true });
 
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+    );
     expect(await requestSession("https://chat.example.com", body)).toMatchObject({ ok: false, isRetryable: true });
   });
 });

@@ -89,7 +89,7 @@ describe("store: messages", () => {
     state = adoptNewConversation(state, 42);
 
     expect(state.currentId).toBe(42);
-    expect(state.outbox.map((o) => o.conversation_id)).toEqual([42, 42]);
+    expect(state.unsent.map((o) => o.conversation_id)).toEqual([42, 42]);
   });
 });
 
@@ -108,7 +108,10 @@ describe("store: conversations", () => {
   });
 
   it("offers a new conversation only when every conversation is resolved", () => {
-    const open = receiveConversations(initialState(), [conversation(1, { status: "resolved" }), conversation(2, { status: "snoozed" })]);
+    const open = receiveConversations(initialState(), [
+      conversation(1, { status: "resolved" }),
+      conversation(2, { status: "snoozed" }),
+    ]);
     expect(canStartNew(open)).toBe(false);
     expect(pickInitialConversation(open)).toBe(2);
 
@@ -153,7 +156,7 @@ describe("Store", () => {
   it("notifies subscribers on change only", () => {
     const store = new Store();
     const seen: number[] = [];
-    const off = store.subscribe((state) => seen.push(state.outbox.length));
+    const off = store.subscribe((state) => seen.push(state.unsent.length));
     store.update((state) => addOutgoing(state, outgoing("a")));
     store.update((state) => state);
     off();

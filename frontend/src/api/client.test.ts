@@ -31,7 +31,12 @@ function fakeBackend() {
       }
       spent.add(refresh_token);
       generation += 1;
-      return json(200, { access_token: `access-${generation}`, refresh_token: `refresh-${generation}`, expires_in: 900, user });
+      return json(200, {
+        access_token: `access-${generation}`,
+        refresh_token: `refresh-${generation}`,
+        expires_in: 900,
+        user,
+      });
     }
     if (headers.Authorization !== `Bearer access-${generation}`) {
       return json(401, { error: { code: "token_expired", message: "Token expired", details: {} } });
@@ -78,12 +83,19 @@ describe("ApiClient", () => {
   it("turns the error envelope into an ApiError", async () => {
     const client = new ApiClient({
       fetch: (async () =>
-        json(422, { error: { code: "validation_failed", message: "Name is required", details: { name: "required" } } })) as unknown as typeof fetch,
+        json(422, {
+          error: { code: "validation_failed", message: "Name is required", details: { name: "required" } },
+        })) as unknown as typeof fetch,
       storage: memoryStorage(),
     });
     const error = await client.post("/projects", {}).catch((caught) => caught);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 422, code: "validation_failed", message: "Name is required", details: { name: "required" } });
+    expect(error).toMatchObject({
+      status: 422,
+      code: "validation_failed",
+      message: "Name is required",
+      details: { name: "required" },
+    });
   });
 
   it("reports a network failure as status 0", async () => {
@@ -101,7 +113,10 @@ describe("ApiClient", () => {
     const storage = memoryStorage({ [REFRESH_TOKEN_KEY]: "refresh-9" });
     const client = new ApiClient({ fetch: fetchMock as unknown as typeof fetch, storage });
     await client.logout();
-    expect(fetchMock).toHaveBeenCalledWith("/api/v1/auth/logout", expect.objectContaining({ body: '{"refresh_token":"refresh-9"}' }));
+    expect(fetchMock).toHaveBeenCalledWith(
+      "/api/v1/auth/logout",
+      expect.objectContaining({ body: '{"refresh_token":"refresh-9"}' }),
+    );
     expect(storage.getItem(REFRESH_TOKEN_KEY)).toBeNull();
   });
 });
@@ -119,7 +134,10 @@ describe("attachments", () => {
 
   it("raises the error envelope instead of returning an error page as a file", async () => {
     const client = new ApiClient({
-      fetch: (async () => json(404, { error: { code: "attachment_not_found", message: "This attachment does not exist." } })) as unknown as typeof fetch,
+      fetch: (async () =>
+        json(404, {
+          error: { code: "attachment_not_found", message: "This attachment does not exist." },
+        })) as unknown as typeof fetch,
       storage: memoryStorage(),
     });
     await expect(client.blob("/attachments/9")).rejects.toMatchObject({ status: 404, code: "attachment_not_found" });
@@ -138,7 +156,9 @@ describe("attachments", () => {
 
 describe("toQueryString", () => {
   it("skips empty values", () => {
-    expect(toQueryString({ status: "open", q: "", cursor: null, limit: 30, x: undefined })).toBe("?status=open&limit=30");
+    expect(toQueryString({ status: "open", q: "", cursor: null, limit: 30, x: undefined })).toBe(
+      "?status=open&limit=30",
+    );
     expect(toQueryString({})).toBe("");
   });
 });

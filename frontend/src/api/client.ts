@@ -223,7 +223,8 @@ export class ApiClient {
       }
     }
     if (response.ok) return data as T;
-    const envelope = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })?.error;
+    const envelope = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })
+      ?.error;
     throw new ApiError(
       response.status,
       envelope?.code ?? `http_${response.status}`,
@@ -255,7 +256,9 @@ export function errorMessage(error: unknown): string {
     const fields = error.details.fields;
     if (!fields || typeof fields !== "object") return error.message;
     const problems = Object.entries(fields as Record<string, unknown>).map(([field, messages]) => {
-      const text = (Array.isArray(messages) ? messages : [messages]).map((item) => String(item).replace(/^Value error, /, ""));
+      const text = (Array.isArray(messages) ? messages : [messages]).map((item) =>
+        String(item).replace(/^Value error, /, ""),
+      );
       return `${field}: ${text.join(", ")}`;
     });
     return problems.length ? `${error.message} ${problems.join("; ")}` : error.message;

@@ -32,7 +32,8 @@ export type Identity = Schema["IdentityOut"];
 
 export type WidgetConfig = Schema["WidgetSettings"];
 /** A project as its members see it; managers also get the secrets in the answers of create and update. */
-export type Project = Schema["ProjectOut"] & Partial<Pick<Schema["ProjectSecretsOut"], "identity_secret" | "audit_retention_days">>;
+export type Project = Schema["ProjectOut"] &
+  Partial<Pick<Schema["ProjectSecretsOut"], "identity_secret" | "audit_retention_days">>;
 export type ProjectPatch = Schema["ProjectUpdate"];
 export type Member = Schema["MemberOut"];
 /** `POST /invitations/{token}/accept`: the project joined. */

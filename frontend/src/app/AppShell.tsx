@@ -13,7 +13,15 @@ import { ThemeToggle } from "./ThemeToggle";
 type Section = "inbox" | "settings" | "profile" | "other";
 
 /** Top bar, connection banner and the page below. */
-export function AppShell({ projectId, section, children }: { projectId: Id | null; section: Section; children: ReactNode }) {
+export function AppShell({
+  projectId,
+  section,
+  children,
+}: {
+  projectId: Id | null;
+  section: Section;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   const user = useAuthStore((state) => state.user);
   const signOut = useAuthStore((state) => state.signOut);
@@ -21,7 +29,10 @@ export function AppShell({ projectId, section, children }: { projectId: Id | nul
     <div className="app-shell">
       <header className="top-bar">
         <span className="brand">
-          <span className="brand-mark" aria-hidden="true">●</span> LiveChat
+          <span className="brand-mark" aria-hidden="true">
+            ●
+          </span>{" "}
+          LiveChat
         </span>
         <ProjectSwitcher projectId={projectId} />
         {projectId != null && (

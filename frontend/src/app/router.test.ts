@@ -3,7 +3,10 @@ import { matchPath } from "./router";
 
 describe("matchPath", () => {
   it("reads params and optional params", () => {
-    expect(matchPath("/projects/:pid/conversations/:cid?", "/projects/3/conversations/9")).toEqual({ pid: "3", cid: "9" });
+    expect(matchPath("/projects/:pid/conversations/:cid?", "/projects/3/conversations/9")).toEqual({
+      pid: "3",
+      cid: "9",
+    });
     expect(matchPath("/projects/:pid/conversations/:cid?", "/projects/3/conversations")).toEqual({ pid: "3" });
     expect(matchPath("/invitations/:token", "/invitations/a%2Fb")).toEqual({ token: "a/b" });
   });

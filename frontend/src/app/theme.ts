@@ -28,11 +28,8 @@ export function setThemePreference(preference: ThemePreference): void {
 darkQuery?.addEventListener?.("change", applyTheme);
 
 export function useThemePreference(): ThemePreference {
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    getThemePreference,
-  );
+  return useSyncExternalStore((listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }, getThemePreference);
 }

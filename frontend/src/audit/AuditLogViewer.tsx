@@ -59,7 +59,12 @@ export function AuditLogViewer({ project }: { project: Project }) {
       <h3 id="audit-title">{t("security.auditLog")}</h3>
       <form className="form audit-filters" onSubmit={apply}>
         <label htmlFor="audit-action">{t("security.event")}</label>
-        <input id="audit-action" placeholder="project.update" value={action} onChange={(e) => setAction(e.target.value)} />
+        <input
+          id="audit-action"
+          placeholder="project.update"
+          value={action}
+          onChange={(e) => setAction(e.target.value)}
+        />
         <label htmlFor="audit-actor">{t("security.actor")}</label>
         <select id="audit-actor" value={actorType} onChange={(e) => setActorType(e.target.value)}>
           <option value="">{t("security.anyActor")}</option>
@@ -68,8 +73,12 @@ export function AuditLogViewer({ project }: { project: Project }) {
           <option value="system">{t("security.actorType.system")}</option>
         </select>
         <label htmlFor="audit-target">{t("security.target")}</label>
-        <input id="audit-target" placeholder="conversation" value={targetType}
-          onChange={(e) => setTargetType(e.target.value)} />
+        <input
+          id="audit-target"
+          placeholder="conversation"
+          value={targetType}
+          onChange={(e) => setTargetType(e.target.value)}
+        />
         <label htmlFor="audit-since">{t("security.since")}</label>
         <input id="audit-since" type="date" value={since} onChange={(e) => setSince(e.target.value)} />
         <label htmlFor="audit-until">{t("security.until")}</label>

@@ -11,5 +11,9 @@ export interface AuditFilters {
 
 export const auditApi = {
   list: (projectId: Id, filters: AuditFilters, cursor?: string | null) =>
-    api.get<Page<AuditEntry>>(`/projects/${projectId}/audit-logs`, { limit: 50, ...filters, cursor: cursor ?? undefined }),
+    api.get<Page<AuditEntry>>(`/projects/${projectId}/audit-logs`, {
+      limit: 50,
+      ...filters,
+      cursor: cursor ?? undefined,
+    }),
 };

@@ -11,7 +11,10 @@ export function EnrolmentRequired({ project }: { project: Project }) {
 
   useEffect(() => {
     // 2FA may have been turned on elsewhere (another tab, the API) since /me was read.
-    authApi.me().then((me) => useAuthStore.getState().setUser(me)).catch(() => undefined);
+    authApi
+      .me()
+      .then((me) => useAuthStore.getState().setUser(me))
+      .catch(() => undefined);
   }, [project.id]);
 
   return (

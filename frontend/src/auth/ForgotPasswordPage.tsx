@@ -36,8 +36,14 @@ export function ForgotPasswordPage() {
         <form className="form" onSubmit={submit}>
           <p className="muted">{t("security.forgotHelp")}</p>
           <label htmlFor="forgot-email">{t("auth.email")}</label>
-          <input id="forgot-email" type="email" autoComplete="username" required value={email}
-            onChange={(e) => setEmail(e.target.value)} />
+          <input
+            id="forgot-email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
           <ErrorNotice message={error} />
           <button className="button primary" type="submit" disabled={isBusy}>
             {t("security.sendResetLink")}

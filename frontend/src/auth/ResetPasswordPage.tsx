@@ -38,10 +38,19 @@ export function ResetPasswordPage() {
       ) : (
         <form className="form" onSubmit={submit}>
           <label htmlFor="reset-password">{t("profile.newPassword")}</label>
-          <input id="reset-password" type="password" autoComplete="new-password" required
-            minLength={PASSWORD_MIN_LENGTH} aria-describedby="reset-password-help" value={password}
-            onChange={(e) => setPassword(e.target.value)} />
-          <p id="reset-password-help" className="muted small">{t("security.passwordRules")}</p>
+          <input
+            id="reset-password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={PASSWORD_MIN_LENGTH}
+            aria-describedby="reset-password-help"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <p id="reset-password-help" className="muted small">
+            {t("security.passwordRules")}
+          </p>
           <ErrorNotice message={error} />
           <button className="button primary" type="submit" disabled={isBusy || !token}>
             {t("security.setPassword")}

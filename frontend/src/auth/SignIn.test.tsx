@@ -47,7 +47,12 @@ describe("sign-in screens", () => {
   });
 
   it("labels its fields Email and Password and shows the API's error", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => json(401, { error: { code: "invalid_credentials", message: "Wrong email or password", details: {} } })));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () =>
+        json(401, { error: { code: "invalid_credentials", message: "Wrong email or password", details: {} } }),
+      ),
+    );
     act(() => root.render(<SignInPage />));
     type(byLabel(container, "Email"), "ada@example.com");
     type(byLabel(container, "Password"), "nope");

@@ -34,7 +34,14 @@ export function SignInPage() {
     <AuthLayout title={t("auth.signInTitle")}>
       <form className="form" onSubmit={submit}>
         <label htmlFor="signin-email">{t("auth.email")}</label>
-        <input id="signin-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <input
+          id="signin-email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
         <label htmlFor="signin-password">{t("auth.password")}</label>
         <input
           id="signin-password"

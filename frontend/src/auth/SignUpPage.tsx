@@ -38,7 +38,14 @@ export function SignUpPage() {
         <label htmlFor="signup-name">{t("auth.name")}</label>
         <input id="signup-name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="signup-email">{t("auth.email")}</label>
-        <input id="signup-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <input
+          id="signup-email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
         <label htmlFor="signup-password">{t("auth.password")}</label>
         <input
           id="signup-password"

@@ -13,7 +13,10 @@ export function VerifyEmailBanner() {
   useEffect(() => {
     // Tokens carry only {id, email, name}; /me says whether the address is verified.
     if (user && user.email_verified === undefined) {
-      authApi.me().then((me) => useAuthStore.getState().setUser(me)).catch(() => undefined);
+      authApi
+        .me()
+        .then((me) => useAuthStore.getState().setUser(me))
+        .catch(() => undefined);
     }
   }, [user]);
 

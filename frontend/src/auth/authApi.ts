@@ -26,7 +26,9 @@ export const authApi = {
     api.request<Tokens>("POST", "/auth/register", { body: { email, password, name }, auth: false }),
   verifyMfa: (mfaToken: string, code: string) =>
     api.request<Tokens>("POST", "/auth/2fa/verify", {
-      body: /^[0-9\s]{6,8}$/.test(code) ? { mfa_token: mfaToken, code: code.replace(/\s/g, "") } : { mfa_token: mfaToken, recovery_code: code.trim() },
+      body: /^[0-9\s]{6,8}$/.test(code)
+        ? { mfa_token: mfaToken, code: code.replace(/\s/g, "") }
+        : { mfa_token: mfaToken, recovery_code: code.trim() },
       auth: false,
     }),
   me: () => api.get<Me>("/me"),
@@ -42,8 +44,7 @@ export const authApi = {
   setupTwoFactor: () => api.post<TwoFactorSetup>("/me/2fa/setup"),
   enableTwoFactor: (code: string) => api.post<RecoveryCodes>("/me/2fa/enable", { code }),
   disableTwoFactor: (password: string, code: string) => api.post<void>("/me/2fa/disable", { password, code }),
-  regenerateRecoveryCodes: (code: string) =>
-    api.post<RecoveryCodes>("/me/2fa/recovery-codes", { code }),
+  regenerateRecoveryCodes: (code: string) => api.post<RecoveryCodes>("/me/2fa/recovery-codes", { code }),
   securityEvents: (cursor?: string | null) =>
     api.get<Page<AuditEntry>>("/me/security-events", { limit: 20, cursor: cursor ?? undefined }),
   providers: () =>
@@ -54,6 +55,5 @@ export const authApi = {
     api.request<LoginAnswer>("POST", "/auth/oidc/exchange", { body: { code }, auth: false }),
   identities: () => api.get<{ items: Identity[] }>("/me/identities"),
   unlinkIdentity: (id: number) => api.delete(`/me/identities/${id}`),
-  acceptInvitation: (token: string) =>
-    api.post<InvitationAccepted>(`/invitations/${encodeURIComponent(token)}/accept`),
+  acceptInvitation: (token: string) => api.post<InvitationAccepted>(`/invitations/${encodeURIComponent(token)}/accept`),
 };

@@ -89,7 +89,11 @@ export const useAuthStore = create<AuthState>((set, get) => {
 if (typeof window !== "undefined") {
   // Another tab signed out: the shared refresh token is gone.
   window.addEventListener("storage", (event) => {
-    if (event.key === "livechat.refresh_token" && event.newValue === null && useAuthStore.getState().status === "signedIn") {
+    if (
+      event.key === "livechat.refresh_token" &&
+      event.newValue === null &&
+      useAuthStore.getState().status === "signedIn"
+    ) {
       api.clearSession();
       useAuthStore.setState({ status: "signedOut", user: null });
     }

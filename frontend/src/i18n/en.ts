@@ -119,7 +119,13 @@ const en = {
     addTag: "Add tag",
     removeTag: "Remove tag {{tag}}",
   },
-  snooze: { "1h": "For 1 hour", "4h": "For 4 hours", tomorrow: "Until tomorrow", nextWeek: "Until next week", custom: "Pick a time…" },
+  snooze: {
+    "1h": "For 1 hour",
+    "4h": "For 4 hours",
+    tomorrow: "Until tomorrow",
+    nextWeek: "Until next week",
+    custom: "Pick a time…",
+  },
   status: { open: "Open", pending: "Pending", snoozed: "Snoozed", resolved: "Resolved", all: "All statuses" },
   priority: { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" },
   visitor: {
@@ -152,11 +158,24 @@ const en = {
   settings: {
     title: "Settings",
     sections: "Settings sections",
-    tab: { general: "General", widget: "Widget", inbox: "Inbox", automation: "Automation", members: "Members", invitations: "Invitations", "api-keys": "API keys", security: "Security", email: "Email", "canned-responses": "Canned responses", webhooks: "Webhooks" },
+    tab: {
+      general: "General",
+      widget: "Widget",
+      inbox: "Inbox",
+      automation: "Automation",
+      members: "Members",
+      invitations: "Invitations",
+      "api-keys": "API keys",
+      security: "Security",
+      email: "Email",
+      "canned-responses": "Canned responses",
+      webhooks: "Webhooks",
+    },
     readOnly: "Only managers can change these settings.",
     projectName: "Project name",
     allowedOrigins: "Allowed origins",
-    allowedOriginsHelp: "One per line, like https://www.example.com or https://*.example.com. The widget only loads on these sites.",
+    allowedOriginsHelp:
+      "One per line, like https://www.example.com or https://*.example.com. The widget only loads on these sites.",
     identityRequired: "Require verified visitor identities",
     identitySecret: "Identity verification secret",
     identitySecretHelp: "Your server signs each user id with this secret (HMAC-SHA256). Keep it private.",
@@ -455,7 +474,8 @@ const en = {
   },
   security: {
     enrolmentRequiredTitle: "This project requires two-factor authentication",
-    enrolmentRequiredHelp: "The managers of {{project}} require two-factor authentication of every member. Turn it on for your account to open this project.",
+    enrolmentRequiredHelp:
+      "The managers of {{project}} require two-factor authentication of every member. Turn it on for your account to open this project.",
     enrolmentRequiredAction: "Set up two-factor authentication",
     passwordRules: "At least 10 characters, kept exactly as typed. Common or easily guessed passwords are refused.",
     forgotTitle: "Reset your password",
@@ -481,7 +501,8 @@ const en = {
     code: "6-digit code",
     confirmEnable: "Turn on",
     recoveryCodes: "Recovery codes",
-    recoveryCodesHelp: "Each code signs you in once if you lose your phone. Keep them somewhere safe: they are shown only now.",
+    recoveryCodesHelp:
+      "Each code signs you in once if you lose your phone. Keep them somewhere safe: they are shown only now.",
     download: "Download",
     regenerate: "New recovery codes",
     disable: "Turn off two-factor authentication",
@@ -506,7 +527,8 @@ const en = {
       account_recovery_codes_regenerated: "New recovery codes",
     },
     require2fa: "Require two-factor authentication for every member",
-    require2faHelp: "Members without it are kept out of this project until they enrol on their profile. Turn it on for yourself first.",
+    require2faHelp:
+      "Members without it are kept out of this project until they enrol on their profile. Turn it on for yourself first.",
     retention: "Keep audit entries for (days)",
     auditLog: "Audit log",
     actor: "Who",
@@ -520,7 +542,8 @@ const en = {
     noEntries: "No entries.",
     exportVisitor: "Export data",
     eraseVisitor: "Erase visitor",
-    eraseConfirm: "Erase this visitor's identity, message content and files? Conversations stay for the counts. This cannot be undone.",
+    eraseConfirm:
+      "Erase this visitor's identity, message content and files? Conversations stay for the counts. This cannot be undone.",
     erased: "Erased.",
     signInWith: "Sign in with {{name}}",
     identities: "Connected sign-in accounts",

@@ -124,8 +124,20 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
     addTag: "Añadir etiqueta",
     removeTag: "Quitar etiqueta {{tag}}",
   },
-  snooze: { "1h": "Durante 1 hora", "4h": "Durante 4 horas", tomorrow: "Hasta mañana", nextWeek: "Hasta la semana que viene", custom: "Elegir hora…" },
-  status: { open: "Abierta", pending: "Pendiente", snoozed: "Pospuesta", resolved: "Resuelta", all: "Todos los estados" },
+  snooze: {
+    "1h": "Durante 1 hora",
+    "4h": "Durante 4 horas",
+    tomorrow: "Hasta mañana",
+    nextWeek: "Hasta la semana que viene",
+    custom: "Elegir hora…",
+  },
+  status: {
+    open: "Abierta",
+    pending: "Pendiente",
+    snoozed: "Pospuesta",
+    resolved: "Resuelta",
+    all: "Todos los estados",
+  },
   priority: { low: "Baja", normal: "Normal", high: "Alta", urgent: "Urgente" },
   visitor: {
     edit: "Editar nombre y correo",
@@ -157,11 +169,24 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
   settings: {
     title: "Ajustes",
     sections: "Secciones de ajustes",
-    tab: { general: "General", widget: "Widget", inbox: "Bandeja", automation: "Automatización", members: "Miembros", invitations: "Invitaciones", "api-keys": "Claves de API", security: "Seguridad", email: "Correo", "canned-responses": "Respuestas predefinidas", webhooks: "Webhooks" },
+    tab: {
+      general: "General",
+      widget: "Widget",
+      inbox: "Bandeja",
+      automation: "Automatización",
+      members: "Miembros",
+      invitations: "Invitaciones",
+      "api-keys": "Claves de API",
+      security: "Seguridad",
+      email: "Correo",
+      "canned-responses": "Respuestas predefinidas",
+      webhooks: "Webhooks",
+    },
     readOnly: "Solo los administradores pueden cambiar estos ajustes.",
     projectName: "Nombre del proyecto",
     allowedOrigins: "Orígenes permitidos",
-    allowedOriginsHelp: "Uno por línea, como https://www.example.com o https://*.example.com. El widget solo se carga en estos sitios.",
+    allowedOriginsHelp:
+      "Uno por línea, como https://www.example.com o https://*.example.com. El widget solo se carga en estos sitios.",
     identityRequired: "Exigir identidades de visitante verificadas",
     identitySecret: "Secreto de verificación de identidad",
     identitySecretHelp: "Tu servidor firma cada id de usuario con este secreto (HMAC-SHA256). Mantenlo en privado.",
@@ -460,9 +485,11 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
   },
   security: {
     enrolmentRequiredTitle: "Este proyecto exige la verificación en dos pasos",
-    enrolmentRequiredHelp: "Los responsables de {{project}} exigen la verificación en dos pasos a todos los miembros. Actívala en tu cuenta para abrir este proyecto.",
+    enrolmentRequiredHelp:
+      "Los responsables de {{project}} exigen la verificación en dos pasos a todos los miembros. Actívala en tu cuenta para abrir este proyecto.",
     enrolmentRequiredAction: "Configurar la verificación en dos pasos",
-    passwordRules: "Al menos 10 caracteres, tal como los escribes. Se rechazan las contraseñas comunes o fáciles de adivinar.",
+    passwordRules:
+      "Al menos 10 caracteres, tal como los escribes. Se rechazan las contraseñas comunes o fáciles de adivinar.",
     forgotTitle: "Restablecer la contraseña",
     forgotHelp: "Escribe el correo de tu cuenta y te enviaremos un enlace para elegir una contraseña nueva.",
     forgotSent: "Si alguna cuenta usa este correo, el enlace ya va en camino. Funciona una vez, durante una hora.",
@@ -486,7 +513,8 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
     code: "Código de 6 cifras",
     confirmEnable: "Activar",
     recoveryCodes: "Códigos de recuperación",
-    recoveryCodesHelp: "Cada código te deja entrar una vez si pierdes el móvil. Guárdalos en lugar seguro: solo se muestran ahora.",
+    recoveryCodesHelp:
+      "Cada código te deja entrar una vez si pierdes el móvil. Guárdalos en lugar seguro: solo se muestran ahora.",
     download: "Descargar",
     regenerate: "Nuevos códigos de recuperación",
     disable: "Desactivar la verificación en dos pasos",
@@ -511,7 +539,8 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
       account_recovery_codes_regenerated: "Nuevos códigos de recuperación",
     },
     require2fa: "Exigir la verificación en dos pasos a todos los miembros",
-    require2faHelp: "Quien no la tenga no podrá usar este proyecto hasta activarla en su perfil. Actívala antes para ti.",
+    require2faHelp:
+      "Quien no la tenga no podrá usar este proyecto hasta activarla en su perfil. Actívala antes para ti.",
     retention: "Conservar el registro de auditoría (días)",
     auditLog: "Registro de auditoría",
     actor: "Quién",
@@ -525,7 +554,8 @@ const es: Strings<typeof en> & { inbox: { unreadCount_many: string } } = {
     noEntries: "Sin entradas.",
     exportVisitor: "Exportar datos",
     eraseVisitor: "Borrar visitante",
-    eraseConfirm: "¿Borrar la identidad, el contenido de los mensajes y los archivos de este visitante? Las conversaciones se mantienen para los recuentos. No se puede deshacer.",
+    eraseConfirm:
+      "¿Borrar la identidad, el contenido de los mensajes y los archivos de este visitante? Las conversaciones se mantienen para los recuentos. No se puede deshacer.",
     erased: "Borrado.",
     signInWith: "Entrar con {{name}}",
     identities: "Cuentas de acceso conectadas",

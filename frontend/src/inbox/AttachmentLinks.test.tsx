@@ -46,7 +46,11 @@ describe("AttachmentLinks", () => {
 
   it("fetches another file only when it is clicked", async () => {
     const blob = vi.spyOn(api, "blob").mockResolvedValue(new Blob(["%PDF-"], { type: "application/pdf" }));
-    await act(async () => root.render(<AttachmentLinks attachments={[attachment(6, { name: "terms.pdf", content_type: "application/pdf" })]} />));
+    await act(async () =>
+      root.render(
+        <AttachmentLinks attachments={[attachment(6, { name: "terms.pdf", content_type: "application/pdf" })]} />,
+      ),
+    );
     expect(blob).not.toHaveBeenCalled();
     const button = container.querySelector("button")!;
     expect(button.textContent).toBe("terms.pdf");
@@ -58,7 +62,11 @@ describe("AttachmentLinks", () => {
 
   it("never sends the token to another origin", async () => {
     const blob = vi.spyOn(api, "blob");
-    await act(async () => root.render(<AttachmentLinks attachments={[attachment(7, { url: "https://cdn.example.net/api/v1/attachments/7" })]} />));
+    await act(async () =>
+      root.render(
+        <AttachmentLinks attachments={[attachment(7, { url: "https://cdn.example.net/api/v1/attachments/7" })]} />,
+      ),
+    );
     expect(blob).not.toHaveBeenCalled();
     expect(container.querySelector("a")?.getAttribute("href")).toBe("https://cdn.example.net/api/v1/attachments/7");
   });

@@ -14,7 +14,8 @@ const TYPING_REFRESH_MS = 3000;
 /** The server takes at most this many attachment_ids per message. */
 const MAX_FILES = 10;
 /** The file types the server accepts for attachments (others are refused with attachment_type_not_allowed). */
-const ATTACHMENT_TYPES = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,.doc,.docx,.xls,.xlsx";
+const ATTACHMENT_TYPES =
+  "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,.doc,.docx,.xls,.xlsx";
 const TYPING_IDLE_MS = 4000;
 /** Unsent drafts survive switching conversations. */
 const drafts = new Map<Id, string>();
@@ -70,7 +71,9 @@ export function Composer({ conversationId, project }: { conversationId: Id; proj
     },
     () => {
       const conversation = useInboxStore.getState().known[conversationId];
-      const visitor = conversation ? useVisitorStore.getState().byId[String(conversation.visitor_id)]?.visitor : undefined;
+      const visitor = conversation
+        ? useVisitorStore.getState().byId[String(conversation.visitor_id)]?.visitor
+        : undefined;
       return {
         visitorName: visitor?.name ?? conversation?.visitor?.name,
         visitorEmail: visitor?.email ?? conversation?.visitor?.email,

@@ -65,21 +65,41 @@ export function ConversationActions({ conversation }: { project: Project; conver
           </select>
         </label>
         {!isMine && me && (
-          <button type="button" className="button secondary" disabled={isBusy} onClick={() => void update({ assignee_id: me.id })}>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={isBusy}
+            onClick={() => void update({ assignee_id: me.id })}
+          >
             {conversation.assignee_id == null ? t("actions.assignToMe") : t("actions.take")}
           </button>
         )}
         {conversation.assignee_id != null && (
-          <button type="button" className="button ghost" disabled={isBusy} onClick={() => void update({ assignee_id: null })}>
+          <button
+            type="button"
+            className="button ghost"
+            disabled={isBusy}
+            onClick={() => void update({ assignee_id: null })}
+          >
             {t("actions.unassign")}
           </button>
         )}
         {isResolved || isSnoozed ? (
-          <button type="button" className="button secondary" disabled={isBusy} onClick={() => void update({ status: "open", snoozed_until: null })}>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={isBusy}
+            onClick={() => void update({ status: "open", snoozed_until: null })}
+          >
             {t("actions.reopen")}
           </button>
         ) : (
-          <button type="button" className="button primary" disabled={isBusy} onClick={() => void update({ status: "resolved" })}>
+          <button
+            type="button"
+            className="button primary"
+            disabled={isBusy}
+            onClick={() => void update({ status: "resolved" })}
+          >
             {t("actions.resolve")}
           </button>
         )}
@@ -93,7 +113,8 @@ export function ConversationActions({ conversation }: { project: Project; conver
             onChange={(e) => {
               const choice = e.target.value as SnoozeChoice | "custom" | "";
               if (choice === "custom") setCustomSnooze(toLocalInput(new Date(Date.now() + 3600_000)));
-              else if (choice) void update({ status: "snoozed", snoozed_until: snoozeUntil(choice, new Date()).toISOString() });
+              else if (choice)
+                void update({ status: "snoozed", snoozed_until: snoozeUntil(choice, new Date()).toISOString() });
             }}
           >
             <option value="">{t("actions.snoozeChoose")}</option>
@@ -108,14 +129,20 @@ export function ConversationActions({ conversation }: { project: Project; conver
         {customSnooze && (
           <span className="inline-field">
             <label htmlFor="snooze-until">{t("actions.snoozeUntil")}</label>
-            <input id="snooze-until" type="datetime-local" value={customSnooze} onChange={(e) => setCustomSnooze(e.target.value)} />
+            <input
+              id="snooze-until"
+              type="datetime-local"
+              value={customSnooze}
+              onChange={(e) => setCustomSnooze(e.target.value)}
+            />
             <button
               type="button"
               className="button secondary"
               disabled={isBusy}
               onClick={() => {
                 const until = new Date(customSnooze);
-                if (!Number.isNaN(until.getTime())) void update({ status: "snoozed", snoozed_until: until.toISOString() });
+                if (!Number.isNaN(until.getTime()))
+                  void update({ status: "snoozed", snoozed_until: until.toISOString() });
                 setCustomSnooze("");
               }}
             >
@@ -124,7 +151,9 @@ export function ConversationActions({ conversation }: { project: Project; conver
           </span>
         )}
         {isSnoozed && conversation.snoozed_until && (
-          <span className="muted small">{t("actions.snoozedUntil", { when: formatDateTime(conversation.snoozed_until) })}</span>
+          <span className="muted small">
+            {t("actions.snoozedUntil", { when: formatDateTime(conversation.snoozed_until) })}
+          </span>
         )}
         <label className="inline-field">
           <span>{t("actions.priority")}</span>

@@ -37,7 +37,10 @@ export function ConversationFilters() {
       <div className="filter-row">
         <label className="inline-field">
           <span>{t("inbox.status")}</span>
-          <select value={filter.status} onChange={(e) => void setFilter({ status: e.target.value as ConversationFilter["status"] })}>
+          <select
+            value={filter.status}
+            onChange={(e) => void setFilter({ status: e.target.value as ConversationFilter["status"] })}
+          >
             {STATUSES.map((status) => (
               <option key={status} value={status}>
                 {t(`status.${status}`)}

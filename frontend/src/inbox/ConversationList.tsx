@@ -39,7 +39,12 @@ export function ConversationList({
       {listStatus === "ready" && conversations.length === 0 && <p className="empty muted">{t("inbox.empty")}</p>}
       {listStatus === "loading" && conversations.length === 0 && <p className="empty muted">{t("common.loading")}</p>}
       {nextCursor && (
-        <button type="button" className="button secondary load-more" onClick={() => void loadMore()} disabled={listStatus === "loading"}>
+        <button
+          type="button"
+          className="button secondary load-more"
+          onClick={() => void loadMore()}
+          disabled={listStatus === "loading"}
+        >
           {t("inbox.loadMore")}
         </button>
       )}

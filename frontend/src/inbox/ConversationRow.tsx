@@ -9,7 +9,15 @@ function isNotable(priority: Conversation["priority"]): boolean {
 }
 
 /** One line of the list: visitor, last message preview, time, unread count. */
-export function ConversationRow({ conversation, href, isActive }: { conversation: Conversation; href: string; isActive: boolean }) {
+export function ConversationRow({
+  conversation,
+  href,
+  isActive,
+}: {
+  conversation: Conversation;
+  href: string;
+  isActive: boolean;
+}) {
   const { t } = useTranslation();
   const visitorName = conversation.visitor?.name || conversation.visitor?.email || t("inbox.visitorFallback");
   const last = conversation.last_message;
@@ -41,7 +49,9 @@ export function ConversationRow({ conversation, href, isActive }: { conversation
         </span>
         {(conversation.status !== "open" || isNotable(conversation.priority)) && (
           <span className="row-meta">
-            {conversation.status !== "open" && <span className={`chip status-${conversation.status}`}>{t(`status.${conversation.status}`)}</span>}
+            {conversation.status !== "open" && (
+              <span className={`chip status-${conversation.status}`}>{t(`status.${conversation.status}`)}</span>
+            )}
             {isNotable(conversation.priority) && conversation.priority && (
               <span className={`chip priority-${conversation.priority}`}>{t(`priority.${conversation.priority}`)}</span>
             )}

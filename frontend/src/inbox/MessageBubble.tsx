@@ -5,7 +5,15 @@ import { AttachmentLinks } from "./AttachmentLinks";
 import type { PendingMessage } from "./merge";
 
 /** A stored message. Its content is plain text, always rendered as text. */
-export function MessageBubble({ message, senderName, isSeen }: { message: Message; senderName: string; isSeen: boolean }) {
+export function MessageBubble({
+  message,
+  senderName,
+  isSeen,
+}: {
+  message: Message;
+  senderName: string;
+  isSeen: boolean;
+}) {
   const { t } = useTranslation();
   if (message.sender_type === "system") {
     return (
@@ -42,7 +50,10 @@ export function PendingBubble({
 }) {
   const { t } = useTranslation();
   return (
-    <li className={`message agent pending ${pending.private ? "private" : ""} ${pending.state}`} data-client-msg-id={pending.client_msg_id}>
+    <li
+      className={`message agent pending ${pending.private ? "private" : ""} ${pending.state}`}
+      data-client-msg-id={pending.client_msg_id}
+    >
       <div className="bubble">
         {pending.private && <span className="note-label">{t("composer.privateNote")}</span>}
         <p className="content">{pending.content}</p>

@@ -83,7 +83,12 @@ export function MessageList({ conversationId }: { conversationId: Id }) {
       {!timeline.loaded && !timeline.error && <p className="muted center">{t("common.loading")}</p>}
       <ol className="messages" aria-label={t("inbox.messages")}>
         {timeline.messages.map((message) => (
-          <MessageBubble key={message.seq} message={message} senderName={senderName(message)} isSeen={message.seq === lastSeenSeq} />
+          <MessageBubble
+            key={message.seq}
+            message={message}
+            senderName={senderName(message)}
+            isSeen={message.seq === lastSeenSeq}
+          />
         ))}
         {timeline.pending.map((pending) => (
           <PendingBubble

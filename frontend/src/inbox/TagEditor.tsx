@@ -2,7 +2,15 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 /** Tags as removable chips plus an input that adds one on Enter. */
-export function TagEditor({ tags, disabled, onChange }: { tags: string[]; disabled: boolean; onChange: (tags: string[]) => void }) {
+export function TagEditor({
+  tags,
+  disabled,
+  onChange,
+}: {
+  tags: string[];
+  disabled: boolean;
+  onChange: (tags: string[]) => void;
+}) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState("");
   const add = () => {

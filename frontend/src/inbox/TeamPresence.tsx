@@ -17,7 +17,7 @@ export function TeamPresence() {
       <ul>
         {members.map((member) => {
           const isMe = member.user.id === me?.id;
-          const status = isMe ? myStatus : presence[member.user.id] ?? "offline";
+          const status = isMe ? myStatus : (presence[member.user.id] ?? "offline");
           return (
             <li key={member.user.id}>
               <span className={`presence-dot ${status}`} aria-hidden="true" />

@@ -137,7 +137,10 @@ function VisitorEditor({ projectId, visitor }: { projectId: Project["id"]; visit
     setBusy(true);
     setError(null);
     try {
-      const updated = await peopleApi.updateVisitor(projectId, visitor.id, { name: name.trim() || null, email: email.trim() || null });
+      const updated = await peopleApi.updateVisitor(projectId, visitor.id, {
+        name: name.trim() || null,
+        email: email.trim() || null,
+      });
       useVisitorStore.getState().receive(updated);
       useInboxStore.getState().receiveVisitor(updated);
       setEditing(false);
@@ -154,7 +157,13 @@ function VisitorEditor({ projectId, visitor }: { projectId: Project["id"]; visit
         <label htmlFor="visitor-name">{t("visitor.name")}</label>
         <input id="visitor-name" maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="visitor-email">{t("visitor.email")}</label>
-        <input id="visitor-email" type="email" maxLength={254} value={email} onChange={(e) => setEmail(e.target.value)} />
+        <input
+          id="visitor-email"
+          type="email"
+          maxLength={254}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
         <ErrorNotice message={error} />
         <span className="inline-field">
           <button type="submit" className="button primary">

@@ -85,7 +85,10 @@ export const peopleApi = {
       );
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 404) throw error;
-      return api.get<Page<Conversation>>(`${base(projectId)}/conversations`, { visitor_id: String(visitorId), limit: 20 });
+      return api.get<Page<Conversation>>(`${base(projectId)}/conversations`, {
+        visitor_id: String(visitorId),
+        limit: 20,
+      });
     }
   },
   /** Corrects a visitor's name or email (agents see the change through `visitor:updated`). */

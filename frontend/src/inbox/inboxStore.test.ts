@@ -63,7 +63,13 @@ function fakeServer(initial: StoredMessage[]) {
       if (failUploads) throw failUploads;
       uploads.push({ projectId, name: file.name });
       const id = 500 + uploads.length;
-      return { id, name: file.name, content_type: "text/plain", size: file.size, url: `http://localhost/api/v1/attachments/${id}` };
+      return {
+        id,
+        name: file.name,
+        content_type: "text/plain",
+        size: file.size,
+        url: `http://localhost/api/v1/attachments/${id}`,
+      };
     },
   };
 
@@ -267,7 +273,9 @@ describe("inbox store", () => {
     await store.getState().openConversation(1);
     server.failNextPost(new ApiError(504, "timeout", "Gateway timeout"));
     await store.getState().sendMessage(1, "late");
-    store.getState().receiveMessage(makeMessage(121, { client_msg_id: "client-1", sender_type: "agent", content: "late" }));
+    store
+      .getState()
+      .receiveMessage(makeMessage(121, { client_msg_id: "client-1", sender_type: "agent", content: "late" }));
     expect(timelineOf(store).pending).toEqual([]);
     expect(seqsOf(store).at(-1)).toBe(121);
   });
@@ -281,8 +289,17 @@ describe("inbox store", () => {
       { projectId: 7, name: "a.txt" },
       { projectId: 7, name: "b.txt" },
     ]);
-    expect(server.posted.at(-1)).toEqual({ content: "see files", client_msg_id: "client-1", private: false, attachment_ids: [501, 502] });
-    expect(timelineOf(store).messages.at(-1)?.attachments?.map((a) => a.name)).toEqual(["file-501", "file-502"]);
+    expect(server.posted.at(-1)).toEqual({
+      content: "see files",
+      client_msg_id: "client-1",
+      private: false,
+      attachment_ids: [501, 502],
+    });
+    expect(
+      timelineOf(store)
+        .messages.at(-1)
+        ?.attachments?.map((a) => a.name),
+    ).toEqual(["file-501", "file-502"]);
   });
 
   it("reports an attachment upload failure on the pending message and does not upload twice on retry", async () => {

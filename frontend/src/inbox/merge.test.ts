@@ -164,7 +164,11 @@ describe("conversation summaries", () => {
   });
 
   it("does not count the agent's own messages", () => {
-    const conversation = applyMessageToConversation(makeConversation(1), makeMessage(1, { sender_type: "agent" }), false);
+    const conversation = applyMessageToConversation(
+      makeConversation(1),
+      makeMessage(1, { sender_type: "agent" }),
+      false,
+    );
     expect(conversation.unread_count).toBe(0);
   });
 

@@ -3,7 +3,15 @@
  * The stores call only these to change conversations and timelines, and the
  * Vitest units exercise them directly.
  */
-import type { Attachment, Conversation, ConversationEvent, ConversationStatus, Id, Message, Visitor } from "../api/types";
+import type {
+  Attachment,
+  Conversation,
+  ConversationEvent,
+  ConversationStatus,
+  Id,
+  Message,
+  Visitor,
+} from "../api/types";
 
 /** "all" shows every conversation, assigned or not. */
 export type AssigneeFilter = "me" | "none" | "all";
@@ -206,12 +214,19 @@ export function applyMessageToConversation(
       created_at: message.created_at,
       private: message.private,
     },
-    unread_count: countsAsUnread ? (conversation.unread_count ?? 0) + 1 : isBeingRead ? 0 : conversation.unread_count ?? 0,
+    unread_count: countsAsUnread
+      ? (conversation.unread_count ?? 0) + 1
+      : isBeingRead
+        ? 0
+        : (conversation.unread_count ?? 0),
   };
 }
 
 /** Copies a visitor's new online state or name into the conversations that show them. */
-export function applyVisitorToConversation(conversation: Conversation, visitor: Partial<Visitor> & { id: Id }): Conversation {
+export function applyVisitorToConversation(
+  conversation: Conversation,
+  visitor: Partial<Visitor> & { id: Id },
+): Conversation {
   if (conversation.visitor_id !== visitor.id) return conversation;
   const current = conversation.visitor ?? { id: visitor.id, name: null, email: null, online: false };
   return {

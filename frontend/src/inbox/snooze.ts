@@ -13,7 +13,7 @@ export function snoozeUntil(choice: SnoozeChoice, now: Date): Date {
       break;
     case "nextWeek":
       // Next Monday.
-      until.setDate(until.getDate() + (((8 - until.getDay()) % 7) || 7));
+      until.setDate(until.getDate() + ((8 - until.getDay()) % 7 || 7));
       break;
   }
   until.setHours(9, 0, 0, 0);

@@ -46,11 +46,13 @@ export function useInboxShortcuts(options: Options): void {
         document.getElementById(COMPOSER_ID)?.focus();
         break;
       case "e":
-        if (conversationId) void inbox.updateConversation(conversationId, { status: "resolved" }).catch(() => undefined);
+        if (conversationId)
+          void inbox.updateConversation(conversationId, { status: "resolved" }).catch(() => undefined);
         break;
       case "a": {
         const me = useAuthStore.getState().user;
-        if (conversationId && me) void inbox.updateConversation(conversationId, { assignee_id: me.id }).catch(() => undefined);
+        if (conversationId && me)
+          void inbox.updateConversation(conversationId, { assignee_id: me.id }).catch(() => undefined);
         break;
       }
       case "/":

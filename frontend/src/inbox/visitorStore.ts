@@ -31,7 +31,11 @@ export const useVisitorStore = create<VisitorState>((set, get) => ({
       set({
         byId: {
           ...get().byId,
-          [id]: { visitor: previous?.visitor ?? null, pastConversations: previous?.pastConversations ?? [], error: errorMessage(error) },
+          [id]: {
+            visitor: previous?.visitor ?? null,
+            pastConversations: previous?.pastConversations ?? [],
+            error: errorMessage(error),
+          },
         },
       });
     }

@@ -30,7 +30,11 @@ export function CannedSettings({ project }: { project: Project }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const body = { shortcut: draft.shortcut.trim().replace(/^\//, ""), title: draft.title.trim(), content: draft.content.trim() };
+    const body = {
+      shortcut: draft.shortcut.trim().replace(/^\//, ""),
+      title: draft.title.trim(),
+      content: draft.content.trim(),
+    };
     const ok = await form.run(async () => {
       if (editing != null) await cannedApi.update(project.id, editing, body);
       else await cannedApi.create(project.id, { ...body, scope });
@@ -42,7 +46,8 @@ export function CannedSettings({ project }: { project: Project }) {
     }
   };
 
-  const canWrite = (item: CannedResponse) => (item.scope === "project" ? isManager : item.owner_id != null && item.owner_id === me?.id);
+  const canWrite = (item: CannedResponse) =>
+    item.scope === "project" ? isManager : item.owner_id != null && item.owner_id === me?.id;
 
   return (
     <section aria-labelledby="canned-title">
@@ -51,14 +56,31 @@ export function CannedSettings({ project }: { project: Project }) {
       <form className="form" onSubmit={submit}>
         <fieldset disabled={form.isBusy}>
           <label htmlFor="canned-shortcut">{t("integrations.canned.shortcut")}</label>
-          <input id="canned-shortcut" required maxLength={64} pattern="/?[\w.\-]+" value={draft.shortcut}
-            onChange={(e) => setDraft({ ...draft, shortcut: e.target.value })} />
+          <input
+            id="canned-shortcut"
+            required
+            maxLength={64}
+            pattern="/?[\w.\-]+"
+            value={draft.shortcut}
+            onChange={(e) => setDraft({ ...draft, shortcut: e.target.value })}
+          />
           <label htmlFor="canned-title-input">{t("integrations.canned.titleLabel")}</label>
-          <input id="canned-title-input" required maxLength={200} value={draft.title}
-            onChange={(e) => setDraft({ ...draft, title: e.target.value })} />
+          <input
+            id="canned-title-input"
+            required
+            maxLength={200}
+            value={draft.title}
+            onChange={(e) => setDraft({ ...draft, title: e.target.value })}
+          />
           <label htmlFor="canned-content">{t("integrations.canned.content")}</label>
-          <textarea id="canned-content" required rows={4} maxLength={5000} value={draft.content}
-            onChange={(e) => setDraft({ ...draft, content: e.target.value })} />
+          <textarea
+            id="canned-content"
+            required
+            rows={4}
+            maxLength={5000}
+            value={draft.content}
+            onChange={(e) => setDraft({ ...draft, content: e.target.value })}
+          />
           <p className="muted small">
             {t("integrations.canned.variables")}{" "}
             {VARIABLES.map((name) => (
@@ -79,7 +101,14 @@ export function CannedSettings({ project }: { project: Project }) {
               {editing == null ? t("integrations.canned.create") : t("common.save")}
             </button>
             {editing != null && (
-              <button type="button" className="button ghost" onClick={() => { setEditing(null); setDraft(EMPTY); }}>
+              <button
+                type="button"
+                className="button ghost"
+                onClick={() => {
+                  setEditing(null);
+                  setDraft(EMPTY);
+                }}
+              >
                 {t("common.cancel")}
               </button>
             )}
@@ -88,11 +117,15 @@ export function CannedSettings({ project }: { project: Project }) {
       </form>
       <ErrorNotice message={form.error} />
       <label htmlFor="canned-search">{t("integrations.canned.search")}</label>
-      <input id="canned-search" type="search" value={query}
+      <input
+        id="canned-search"
+        type="search"
+        value={query}
         onChange={(e) => {
           setQuery(e.target.value);
           void list.run(() => reload(e.target.value));
-        }} />
+        }}
+      />
       <ErrorNotice message={list.error} />
       {items !== null && items.length === 0 && <p className="muted">{t("integrations.canned.none")}</p>}
       {items !== null && items.length > 0 && (
@@ -102,28 +135,46 @@ export function CannedSettings({ project }: { project: Project }) {
               <th scope="col">{t("integrations.canned.shortcut")}</th>
               <th scope="col">{t("integrations.canned.titleLabel")}</th>
               <th scope="col">{t("integrations.canned.scope")}</th>
-              <th scope="col"><span className="visually-hidden">{t("common.actions")}</span></th>
+              <th scope="col">
+                <span className="visually-hidden">{t("common.actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {items.map((item) => (
               <tr key={String(item.id)}>
-                <td><code>/{item.shortcut}</code></td>
+                <td>
+                  <code>/{item.shortcut}</code>
+                </td>
                 <td>{item.title}</td>
-                <td>{item.scope === "project" ? t("integrations.canned.project") : t("integrations.canned.personal")}</td>
+                <td>
+                  {item.scope === "project" ? t("integrations.canned.project") : t("integrations.canned.personal")}
+                </td>
                 <td>
                   {canWrite(item) && (
                     <span className="inline-field">
-                      <button type="button" className="button ghost"
-                        onClick={() => { setEditing(item.id); setDraft({ shortcut: item.shortcut, title: item.title, content: item.content }); }}>
+                      <button
+                        type="button"
+                        className="button ghost"
+                        onClick={() => {
+                          setEditing(item.id);
+                          setDraft({ shortcut: item.shortcut, title: item.title, content: item.content });
+                        }}
+                      >
                         {t("integrations.canned.edit")}
                       </button>
-                      <button type="button" className="button ghost"
+                      <button
+                        type="button"
+                        className="button ghost"
                         onClick={() => {
                           if (window.confirm(t("integrations.canned.deleteConfirm", { shortcut: item.shortcut }))) {
-                            void list.run(async () => { await cannedApi.remove(project.id, item.id); await reload(); });
+                            void list.run(async () => {
+                              await cannedApi.remove(project.id, item.id);
+                              await reload();
+                            });
                           }
-                        }}>
+                        }}
+                      >
                         {t("integrations.canned.delete")}
                       </button>
                     </span>

@@ -18,7 +18,10 @@ export function MailSettings({ project }: { project: Project }) {
   const save = useSave();
 
   useEffect(() => {
-    api.get<MailSettingsBody>(path(project.id)).then(setForm).catch((error) => setLoadError(errorMessage(error)));
+    api
+      .get<MailSettingsBody>(path(project.id))
+      .then(setForm)
+      .catch((error) => setLoadError(errorMessage(error)));
   }, [project.id]);
 
   const submit = async (event: FormEvent) => {
@@ -34,13 +37,19 @@ export function MailSettings({ project }: { project: Project }) {
         <form className="form" onSubmit={submit}>
           <fieldset disabled={!isManager || save.isBusy}>
             <label className="checkbox">
-              <input type="checkbox" checked={form.send_transcripts}
-                onChange={(e) => setForm({ ...form, send_transcripts: e.target.checked })} />{" "}
+              <input
+                type="checkbox"
+                checked={form.send_transcripts}
+                onChange={(e) => setForm({ ...form, send_transcripts: e.target.checked })}
+              />{" "}
               {t("integrations.mail.transcripts")}
             </label>
             <label className="checkbox">
-              <input type="checkbox" checked={form.send_away_digests}
-                onChange={(e) => setForm({ ...form, send_away_digests: e.target.checked })} />{" "}
+              <input
+                type="checkbox"
+                checked={form.send_away_digests}
+                onChange={(e) => setForm({ ...form, send_away_digests: e.target.checked })}
+              />{" "}
               {t("integrations.mail.awayDigests")}
             </label>
             <SaveFooter save={save} canSave={isManager} />

@@ -64,10 +64,18 @@ export function ScreenshotButton({ project, visitor }: { project: Project; visit
       <button type="button" className="button" onClick={() => void take()} disabled={isPending || !visitor.page_url}>
         {isPending ? t("integrations.screenshot.taking") : t("integrations.screenshot.take")}
       </button>
-      <ErrorNotice message={error ?? (shot?.status === "failed" ? t("integrations.screenshot.failed", { reason: shot.error }) : null)} />
+      <ErrorNotice
+        message={
+          error ?? (shot?.status === "failed" ? t("integrations.screenshot.failed", { reason: shot.error }) : null)
+        }
+      />
       {imageUrl && (
         <a href={imageUrl} target="_blank" rel="noopener noreferrer">
-          <img className="screenshot-image" src={imageUrl} alt={t("integrations.screenshot.alt", { url: shot?.url ?? "" })} />
+          <img
+            className="screenshot-image"
+            src={imageUrl}
+            alt={t("integrations.screenshot.alt", { url: shot?.url ?? "" })}
+          />
         </a>
       )}
     </section>

@@ -75,7 +75,11 @@ export function VisitorNotes({ project, visitorId }: { project: Project; visitor
             note={note}
             canEdit={isAuthor(note)}
             canDelete={isAuthor(note) || project.role === "MANAGER"}
-            onSave={(content) => run(async () => useNotesStore.getState().receive(await notesApi.update(project.id, visitorId, note.id, content)))}
+            onSave={(content) =>
+              run(async () =>
+                useNotesStore.getState().receive(await notesApi.update(project.id, visitorId, note.id, content)),
+              )
+            }
             onDelete={() => {
               if (!window.confirm(t("integrations.notes.deleteConfirm"))) return;
               void run(async () => {
@@ -113,7 +117,13 @@ function NoteItem(props: {
           <label htmlFor={`note-edit-${note.id}`} className="visually-hidden">
             {t("integrations.notes.edit")}
           </label>
-          <textarea id={`note-edit-${note.id}`} rows={2} maxLength={5000} value={editing} onChange={(e) => setEditing(e.target.value)} />
+          <textarea
+            id={`note-edit-${note.id}`}
+            rows={2}
+            maxLength={5000}
+            value={editing}
+            onChange={(e) => setEditing(e.target.value)}
+          />
           <span className="inline-field">
             <button type="submit" className="button primary">
               {t("common.save")}

@@ -28,7 +28,11 @@ export function WebhooksSettings({ project }: { project: Project }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const ok = await form.run(async () => {
-      const created = await webhooksApi.create(project.id, { url: url.trim(), events, description: description.trim() || null });
+      const created = await webhooksApi.create(project.id, {
+        url: url.trim(),
+        events,
+        description: description.trim() || null,
+      });
       setSecret(created.secret ?? null);
       await reload();
     });
@@ -38,10 +42,11 @@ export function WebhooksSettings({ project }: { project: Project }) {
     }
   };
 
-  const act = (action: () => Promise<unknown>) => void list.run(async () => {
-    await action();
-    await reload();
-  });
+  const act = (action: () => Promise<unknown>) =>
+    void list.run(async () => {
+      await action();
+      await reload();
+    });
 
   return (
     <section aria-labelledby="webhooks-title">
@@ -50,10 +55,22 @@ export function WebhooksSettings({ project }: { project: Project }) {
       <form className="form" onSubmit={submit}>
         <fieldset disabled={form.isBusy}>
           <label htmlFor="webhook-url">{t("integrations.webhooks.url")}</label>
-          <input id="webhook-url" type="url" required maxLength={2048} placeholder="https://example.com/hooks/livechat"
-            value={url} onChange={(e) => setUrl(e.target.value)} />
+          <input
+            id="webhook-url"
+            type="url"
+            required
+            maxLength={2048}
+            placeholder="https://example.com/hooks/livechat"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+          />
           <label htmlFor="webhook-description">{t("integrations.webhooks.description")}</label>
-          <input id="webhook-description" maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
+          <input
+            id="webhook-description"
+            maxLength={500}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+          />
           <fieldset className="checkbox-group">
             <legend>{t("integrations.webhooks.events")}</legend>
             {WEBHOOK_EVENTS.map((name) => (
@@ -61,7 +78,9 @@ export function WebhooksSettings({ project }: { project: Project }) {
                 <input
                   type="checkbox"
                   checked={events.includes(name)}
-                  onChange={(e) => setEvents(e.target.checked ? [...events, name] : events.filter((item) => item !== name))}
+                  onChange={(e) =>
+                    setEvents(e.target.checked ? [...events, name] : events.filter((item) => item !== name))
+                  }
                 />{" "}
                 <code>{name}</code>
               </label>
@@ -106,7 +125,11 @@ export function WebhooksSettings({ project }: { project: Project }) {
               {hook.disabled_reason && <p className="muted small">{hook.disabled_reason}</p>}
               <p className="small">{hook.events.join(", ")}</p>
               <span className="inline-field">
-                <button type="button" className="button ghost" onClick={() => act(() => webhooksApi.update(project.id, hook.id, { enabled: !hook.enabled }))}>
+                <button
+                  type="button"
+                  className="button ghost"
+                  onClick={() => act(() => webhooksApi.update(project.id, hook.id, { enabled: !hook.enabled }))}
+                >
                   {hook.enabled ? t("integrations.webhooks.disable") : t("integrations.webhooks.enable")}
                 </button>
                 <button
@@ -128,15 +151,20 @@ export function WebhooksSettings({ project }: { project: Project }) {
                 >
                   {t("integrations.webhooks.rotate")}
                 </button>
-                <button type="button" className="button ghost" aria-expanded={openLog === hook.id}
-                  onClick={() => setOpenLog(openLog === hook.id ? null : hook.id)}>
+                <button
+                  type="button"
+                  className="button ghost"
+                  aria-expanded={openLog === hook.id}
+                  onClick={() => setOpenLog(openLog === hook.id ? null : hook.id)}
+                >
                   {t("integrations.webhooks.deliveries")}
                 </button>
                 <button
                   type="button"
                   className="button ghost"
                   onClick={() => {
-                    if (window.confirm(t("integrations.webhooks.deleteConfirm", { url: hook.url }))) act(() => webhooksApi.remove(project.id, hook.id));
+                    if (window.confirm(t("integrations.webhooks.deleteConfirm", { url: hook.url })))
+                      act(() => webhooksApi.remove(project.id, hook.id));
                   }}
                 >
                   {t("integrations.webhooks.delete")}
@@ -177,7 +205,9 @@ function DeliveryLog({ project, webhook }: { project: Project; webhook: Webhook 
               <th scope="col">{t("integrations.webhooks.status")}</th>
               <th scope="col">{t("integrations.webhooks.duration")}</th>
               <th scope="col">{t("integrations.webhooks.nextRetry")}</th>
-              <th scope="col"><span className="visually-hidden">{t("common.actions")}</span></th>
+              <th scope="col">
+                <span className="visually-hidden">{t("common.actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -189,7 +219,10 @@ function DeliveryLog({ project, webhook }: { project: Project; webhook: Webhook 
                   <br />
                   <span className="muted small">{item.webhook_message_id}</span>
                 </td>
-                <td>{item.attempt}{item.is_manual ? ` (${t("integrations.webhooks.manual")})` : ""}</td>
+                <td>
+                  {item.attempt}
+                  {item.is_manual ? ` (${t("integrations.webhooks.manual")})` : ""}
+                </td>
                 <td title={item.response_snippet ?? undefined}>
                   {item.is_success ? "✓ " : "✗ "}
                   {item.status_code ?? item.error}
@@ -197,12 +230,18 @@ function DeliveryLog({ project, webhook }: { project: Project; webhook: Webhook 
                 <td>{item.duration_ms} ms</td>
                 <td>{formatDateTime(item.next_retry_at) || "—"}</td>
                 <td>
-                  <button type="button" className="button ghost" disabled={!webhook.enabled}
+                  <button
+                    type="button"
+                    className="button ghost"
+                    disabled={!webhook.enabled}
                     title={webhook.enabled ? undefined : t("integrations.webhooks.enableFirst")}
-                    onClick={() => void state.run(async () => {
-                      await webhooksApi.redeliver(project.id, webhook.id, item.delivery_id);
-                      await reload();
-                    })}>
+                    onClick={() =>
+                      void state.run(async () => {
+                        await webhooksApi.redeliver(project.id, webhook.id, item.delivery_id);
+                        await reload();
+                      })
+                    }
+                  >
                     {t("integrations.webhooks.redeliver")}
                   </button>
                 </td>

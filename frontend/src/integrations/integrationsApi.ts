@@ -17,7 +17,8 @@ import type {
 } from "../api/types";
 
 const base = (projectId: Id) => `/projects/${encodeURIComponent(String(projectId))}`;
-const visitorBase = (projectId: Id, visitorId: Id) => `${base(projectId)}/visitors/${encodeURIComponent(String(visitorId))}`;
+const visitorBase = (projectId: Id, visitorId: Id) =>
+  `${base(projectId)}/visitors/${encodeURIComponent(String(visitorId))}`;
 
 /** Every event a webhook can subscribe to, in the order shown: a record, so the compiler checks it against the server's list. */
 const WEBHOOK_EVENT_ORDER: Record<WebhookEvent, true> = {
@@ -44,27 +45,28 @@ export const cannedApi = {
 };
 
 export const notesApi = {
-  list: (projectId: Id, visitorId: Id) => api.get<Page<VisitorNote>>(`${visitorBase(projectId, visitorId)}/notes`, { limit: 200 }),
+  list: (projectId: Id, visitorId: Id) =>
+    api.get<Page<VisitorNote>>(`${visitorBase(projectId, visitorId)}/notes`, { limit: 200 }),
   create: (projectId: Id, visitorId: Id, content: string) =>
     api.post<VisitorNote>(`${visitorBase(projectId, visitorId)}/notes`, { content }),
   update: (projectId: Id, visitorId: Id, noteId: Id, content: string) =>
     api.patch<VisitorNote>(`${visitorBase(projectId, visitorId)}/notes/${noteId}`, { content }),
-  remove: (projectId: Id, visitorId: Id, noteId: Id) => api.delete(`${visitorBase(projectId, visitorId)}/notes/${noteId}`),
+  remove: (projectId: Id, visitorId: Id, noteId: Id) =>
+    api.delete(`${visitorBase(projectId, visitorId)}/notes/${noteId}`),
 };
 
 export const screenshotsApi = {
   request: (projectId: Id, visitorId: Id) => api.post<Screenshot>(`${visitorBase(projectId, visitorId)}/screenshots`),
-  get: (projectId: Id, visitorId: Id, id: Id) => api.get<Screenshot>(`${visitorBase(projectId, visitorId)}/screenshots/${id}`),
+  get: (projectId: Id, visitorId: Id, id: Id) =>
+    api.get<Screenshot>(`${visitorBase(projectId, visitorId)}/screenshots/${id}`),
   /** The PNG, fetched with the bearer token (never a token in the URL). */
   image: (imageUrl: string) => api.blob(imageUrl.replace(/^\/api\/v1/, "")),
 };
 
 export const webhooksApi = {
   list: (projectId: Id) => api.get<Page<Webhook>>(`${base(projectId)}/webhooks`, { limit: 100 }),
-  create: (projectId: Id, body: WebhookInput) =>
-    api.post<Webhook>(`${base(projectId)}/webhooks`, body),
-  update: (projectId: Id, id: Id, body: WebhookPatch) =>
-    api.patch<Webhook>(`${base(projectId)}/webhooks/${id}`, body),
+  create: (projectId: Id, body: WebhookInput) => api.post<Webhook>(`${base(projectId)}/webhooks`, body),
+  update: (projectId: Id, id: Id, body: WebhookPatch) => api.patch<Webhook>(`${base(projectId)}/webhooks/${id}`, body),
   remove: (projectId: Id, id: Id) => api.delete(`${base(projectId)}/webhooks/${id}`),
   rotate: (projectId: Id, id: Id) => api.post<WebhookSecret>(`${base(projectId)}/webhooks/${id}/rotate-secret`),
   test: (projectId: Id, id: Id) => api.post<WebhookDelivery>(`${base(projectId)}/webhooks/${id}/test`),

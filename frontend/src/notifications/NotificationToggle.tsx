@@ -24,7 +24,9 @@ export function NotificationToggle() {
           type="button"
           className="button ghost"
           aria-pressed={desktopOn}
-          onClick={() => (prefs.permission === "granted" ? setDesktopEnabled(!prefs.desktop) : void requestDesktopPermission())}
+          onClick={() =>
+            prefs.permission === "granted" ? setDesktopEnabled(!prefs.desktop) : void requestDesktopPermission()
+          }
           title={t("notifications.desktop")}
         >
           <MonitorIcon muted={!desktopOn} />

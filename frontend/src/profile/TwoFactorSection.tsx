@@ -64,8 +64,15 @@ export function TwoFactorSection() {
   const codeInput = (
     <>
       <label htmlFor="twofa-code">{t("security.code")}</label>
-      <input id="twofa-code" autoComplete="one-time-code" inputMode="numeric" required pattern="[0-9 ]{6,8}"
-        value={code} onChange={(e) => setCode(e.target.value)} />
+      <input
+        id="twofa-code"
+        autoComplete="one-time-code"
+        inputMode="numeric"
+        required
+        pattern="[0-9 ]{6,8}"
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+      />
     </>
   );
 
@@ -98,8 +105,13 @@ export function TwoFactorSection() {
       {!isEnabled && setup && (
         <form className="form" onSubmit={enable}>
           <p>{t("security.scan")}</p>
-          <img className="qr-code" alt={t("security.qrAlt")} width={200} height={200}
-            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qr_svg)}`} />
+          <img
+            className="qr-code"
+            alt={t("security.qrAlt")}
+            width={200}
+            height={200}
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qr_svg)}`}
+          />
           <p className="muted small">
             {t("security.manualSecret")} <code data-testid="totp-secret">{setup.secret}</code>{" "}
             <CopyButton text={setup.secret} />
@@ -120,8 +132,14 @@ export function TwoFactorSection() {
           </form>
           <form className="form" onSubmit={disable} aria-label={t("security.disable")}>
             <label htmlFor="twofa-password">{t("profile.currentPassword")}</label>
-            <input id="twofa-password" type="password" autoComplete="current-password" required value={password}
-              onChange={(e) => setPassword(e.target.value)} />
+            <input
+              id="twofa-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
             <p className="muted small">{t("security.disableHelp")}</p>
             <button className="button danger" type="submit" disabled={action.isBusy}>
               {t("security.disable")}

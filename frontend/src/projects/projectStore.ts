@@ -19,8 +19,7 @@ export const projectApi = {
   list: () => api.get<Page<Project> | Project[]>("/projects", { limit: 100 }),
   create: (name: string) => api.post<Project>("/projects", { name }),
   get: (projectId: Id) => api.get<Project>(`/projects/${projectId}`),
-  update: (projectId: Id, patch: ProjectPatch) =>
-    api.patch<Project>(`/projects/${projectId}`, patch),
+  update: (projectId: Id, patch: ProjectPatch) => api.patch<Project>(`/projects/${projectId}`, patch),
   remove: (projectId: Id) => api.delete(`/projects/${projectId}`),
 };
 

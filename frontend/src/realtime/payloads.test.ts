@@ -25,7 +25,10 @@ describe("parseSyncAck", () => {
   it("reads messages and has_more from the ack, and refuses error acks", async () => {
     const { parseSyncAck } = await import("./socket");
     const message = { id: 1, seq: 3 };
-    expect(parseSyncAck({ ok: true, messages: [message], has_more: true })).toEqual({ messages: [message], hasMore: true });
+    expect(parseSyncAck({ ok: true, messages: [message], has_more: true })).toEqual({
+      messages: [message],
+      hasMore: true,
+    });
     expect(parseSyncAck({ ok: true, messages: [] })).toEqual({ messages: [], hasMore: false });
     expect(parseSyncAck({ ok: false, error: { code: "conversation_not_found" } })).toBeNull();
     expect(parseSyncAck(null)).toBeNull();

@@ -9,7 +9,13 @@ describe("team presence", () => {
     const calls: Id[] = [];
     await useRealtimeStore.getState().loadPresence(3, async (projectId) => {
       calls.push(projectId);
-      return { items: [{ user_id: 1, status: "online" }, { user_id: 2, status: "away" }, { user_id: 4, status: "offline" }] };
+      return {
+        items: [
+          { user_id: 1, status: "online" },
+          { user_id: 2, status: "away" },
+          { user_id: 4, status: "offline" },
+        ],
+      };
     });
     expect(calls).toEqual([3]);
     expect(useRealtimeStore.getState().presence).toEqual({ "1": "online", "2": "away", "4": "offline" });
@@ -19,7 +25,12 @@ describe("team presence", () => {
     let answer: (value: { items: AgentPresence[] }) => void = () => undefined;
     const loading = useRealtimeStore.getState().loadPresence(3, () => new Promise((resolve) => (answer = resolve)));
     useRealtimeStore.getState().receivePresence(1, "away");
-    answer({ items: [{ user_id: 1, status: "online" }, { user_id: 2, status: "online" }] });
+    answer({
+      items: [
+        { user_id: 1, status: "online" },
+        { user_id: 2, status: "online" },
+      ],
+    });
     await loading;
     expect(useRealtimeStore.getState().presence).toEqual({ "1": "away", "2": "online" });
     // Later events apply as usual.

@@ -137,7 +137,8 @@ export class AgentSocket {
   }
 
   setPresence(status: "online" | "away"): void {
-    if (this.socket?.connected) this.socket.emit("presence:set", { status } satisfies AgentRequestPayloads["presence:set"]);
+    if (this.socket?.connected)
+      this.socket.emit("presence:set", { status } satisfies AgentRequestPayloads["presence:set"]);
   }
 
   /** Messages after `afterSeq` (and whether more follow), or null when the socket is down or the server says no. */
@@ -145,9 +146,10 @@ export class AgentSocket {
     const socket = this.socket;
     if (!socket?.connected) return null;
     try {
-      const answer = await socket
-        .timeout(SYNC_TIMEOUT_MS)
-        .emitWithAck("sync", { conversation_id: conversationId, after_seq: afterSeq } satisfies AgentRequestPayloads["sync"]);
+      const answer = await socket.timeout(SYNC_TIMEOUT_MS).emitWithAck("sync", {
+        conversation_id: conversationId,
+        after_seq: afterSeq,
+      } satisfies AgentRequestPayloads["sync"]);
       return parseSyncAck(answer);
     } catch {
       return null;

@@ -88,7 +88,9 @@ export function ApiKeysSettings({ project }: { project: Project }) {
               <th scope="col">{t("apiKeys.role")}</th>
               <th scope="col">{t("apiKeys.created")}</th>
               <th scope="col">{t("apiKeys.lastUsed")}</th>
-              <th scope="col"><span className="visually-hidden">{t("common.actions")}</span></th>
+              <th scope="col">
+                <span className="visually-hidden">{t("common.actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -103,7 +105,9 @@ export function ApiKeysSettings({ project }: { project: Project }) {
                 <td>{formatDateTime(key.last_used_at) || t("apiKeys.never")}</td>
                 <td>
                   {key.revoked_at ? (
-                    <span className="muted small">{t("apiKeys.revokedAt", { when: formatDateTime(key.revoked_at) })}</span>
+                    <span className="muted small">
+                      {t("apiKeys.revokedAt", { when: formatDateTime(key.revoked_at) })}
+                    </span>
                   ) : (
                     <button
                       type="button"

@@ -89,7 +89,11 @@ export function AutomationSettings({ project }: { project: Project }) {
         />
       ) : (
         isManager && (
-          <button type="button" className="button primary" onClick={() => setEditing({ id: null, draft: emptyDraft() })}>
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => setEditing({ id: null, draft: emptyDraft() })}
+          >
             {t("automation.new")}
           </button>
         )
@@ -109,7 +113,9 @@ export function AutomationSettings({ project }: { project: Project }) {
               <th scope="col">{t("automation.runCount")}</th>
               <th scope="col">{t("automation.lastRun")}</th>
               <th scope="col">{t("automation.lastError")}</th>
-              <th scope="col"><span className="visually-hidden">{t("common.actions")}</span></th>
+              <th scope="col">
+                <span className="visually-hidden">{t("common.actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -125,12 +131,21 @@ export function AutomationSettings({ project }: { project: Project }) {
                   />
                 </td>
                 <td>{rule.name}</td>
-                <td>{t(`automation.trigger.${rule.trigger.type}`)}{rule.trigger.minutes ? ` (${t("automation.minutesShort", { count: rule.trigger.minutes })})` : ""}</td>
+                <td>
+                  {t(`automation.trigger.${rule.trigger.type}`)}
+                  {rule.trigger.minutes ? ` (${t("automation.minutesShort", { count: rule.trigger.minutes })})` : ""}
+                </td>
                 <td>{rule.run_count}</td>
                 <td>{formatDateTime(rule.last_run_at) || t("automation.never")}</td>
-                <td className="small">{rule.last_error ? <span className="error-text">{rule.last_error}</span> : "—"}</td>
+                <td className="small">
+                  {rule.last_error ? <span className="error-text">{rule.last_error}</span> : "—"}
+                </td>
                 <td>
-                  <button type="button" className="button ghost" onClick={() => setRunsOf(runsOf?.id === rule.id ? null : rule)}>
+                  <button
+                    type="button"
+                    className="button ghost"
+                    onClick={() => setRunsOf(runsOf?.id === rule.id ? null : rule)}
+                  >
                     {t("automation.history")}
                   </button>
                   {isManager && (
@@ -139,11 +154,28 @@ export function AutomationSettings({ project }: { project: Project }) {
                         type="button"
                         className="button ghost"
                         aria-label={t("automation.editNamed", { name: rule.name })}
-                        onClick={() => setEditing({ id: rule.id, draft: { name: rule.name, enabled: rule.enabled, trigger: rule.trigger, conditions: rule.conditions, match: rule.match, effects: rule.effects } })}
+                        onClick={() =>
+                          setEditing({
+                            id: rule.id,
+                            draft: {
+                              name: rule.name,
+                              enabled: rule.enabled,
+                              trigger: rule.trigger,
+                              conditions: rule.conditions,
+                              match: rule.match,
+                              effects: rule.effects,
+                            },
+                          })
+                        }
                       >
                         {t("automation.edit")}
                       </button>
-                      <button type="button" className="button ghost" aria-label={t("automation.deleteNamed", { name: rule.name })} onClick={() => remove(rule)}>
+                      <button
+                        type="button"
+                        className="button ghost"
+                        aria-label={t("automation.deleteNamed", { name: rule.name })}
+                        onClick={() => remove(rule)}
+                      >
                         {t("automation.delete")}
                       </button>
                     </>

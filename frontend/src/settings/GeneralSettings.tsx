@@ -66,7 +66,11 @@ export function GeneralSettings({ project }: { project: Project }) {
           </p>
           {project.identity_required !== undefined && (
             <label className="checkbox">
-              <input type="checkbox" checked={identityRequired} onChange={(e) => setIdentityRequired(e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={identityRequired}
+                onChange={(e) => setIdentityRequired(e.target.checked)}
+              />
               {t("settings.identityRequired")}
             </label>
           )}

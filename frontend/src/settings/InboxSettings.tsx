@@ -4,7 +4,15 @@ import { useTranslation } from "react-i18next";
 import { errorMessage } from "../api/client";
 import type { Project } from "../api/types";
 import { ErrorNotice } from "../ui/ErrorNotice";
-import { FIELD_TYPES, fieldNameFrom, inboxSettingsApi, toForm, toPatch, WEEKDAYS, WIDGET_LOCALES } from "./inboxSettingsForm";
+import {
+  FIELD_TYPES,
+  fieldNameFrom,
+  inboxSettingsApi,
+  toForm,
+  toPatch,
+  WEEKDAYS,
+  WIDGET_LOCALES,
+} from "./inboxSettingsForm";
 import type { InboxSettingsForm, PrechatField } from "./inboxSettingsForm";
 import { SaveFooter } from "./SaveFooter";
 import { useSave } from "./useSave";
@@ -13,7 +21,9 @@ const LOCALE_NAMES: Record<string, string> = { en: "English", es: "Español", fr
 
 function weekdayName(day: string, language: string): string {
   // 1 January 2024 was a Monday, the server's day "0".
-  return new Intl.DateTimeFormat(language, { weekday: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, 1 + Number(day))));
+  return new Intl.DateTimeFormat(language, { weekday: "long", timeZone: "UTC" }).format(
+    new Date(Date.UTC(2024, 0, 1 + Number(day))),
+  );
 }
 
 /** Auto-assignment, business hours, the widget's pre-chat form and language (`/inbox-settings`). */
@@ -60,7 +70,11 @@ export function InboxSettings({ project }: { project: Project }) {
       <form className="form inbox-settings" onSubmit={submit}>
         <fieldset disabled={!isManager || save.isBusy}>
           <label className="checkbox">
-            <input type="checkbox" checked={form.autoAssign} onChange={(e) => change({ autoAssign: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={form.autoAssign}
+              onChange={(e) => change({ autoAssign: e.target.checked })}
+            />
             {t("inboxSettings.autoAssign")}
           </label>
           <label htmlFor="agent-capacity">{t("inboxSettings.capacity")}</label>
@@ -75,7 +89,9 @@ export function InboxSettings({ project }: { project: Project }) {
           />
           <label htmlFor="widget-locale">{t("inboxSettings.locale")}</label>
           <select id="widget-locale" value={form.locale} onChange={(e) => change({ locale: e.target.value })}>
-            {!(WIDGET_LOCALES as readonly string[]).includes(form.locale) && <option value={form.locale}>{form.locale}</option>}
+            {!(WIDGET_LOCALES as readonly string[]).includes(form.locale) && (
+              <option value={form.locale}>{form.locale}</option>
+            )}
             {WIDGET_LOCALES.map((code) => (
               <option key={code} value={code}>
                 {LOCALE_NAMES[code]}
@@ -85,13 +101,22 @@ export function InboxSettings({ project }: { project: Project }) {
 
           <h3>{t("inboxSettings.hours")}</h3>
           <label className="checkbox">
-            <input type="checkbox" checked={form.hoursEnabled} onChange={(e) => change({ hoursEnabled: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={form.hoursEnabled}
+              onChange={(e) => change({ hoursEnabled: e.target.checked })}
+            />
             {t("inboxSettings.hoursEnabled")}
           </label>
           {form.hoursEnabled && (
             <>
               <label htmlFor="hours-timezone">{t("inboxSettings.timezone")}</label>
-              <input id="hours-timezone" required value={form.timezone} onChange={(e) => change({ timezone: e.target.value })} />
+              <input
+                id="hours-timezone"
+                required
+                value={form.timezone}
+                onChange={(e) => change({ timezone: e.target.value })}
+              />
               <ul className="business-hours">
                 {WEEKDAYS.map((day) => {
                   const name = weekdayName(day, i18n.language);
@@ -107,7 +132,12 @@ export function InboxSettings({ project }: { project: Project }) {
                             required
                             aria-label={t("inboxSettings.opens", { day: name })}
                             value={start}
-                            onChange={(e) => setRanges(day, ranges.map((range, other) => (other === index ? [e.target.value, range[1]] : range)))}
+                            onChange={(e) =>
+                              setRanges(
+                                day,
+                                ranges.map((range, other) => (other === index ? [e.target.value, range[1]] : range)),
+                              )
+                            }
                           />
                           –
                           <input
@@ -115,13 +145,23 @@ export function InboxSettings({ project }: { project: Project }) {
                             required
                             aria-label={t("inboxSettings.closes", { day: name })}
                             value={end}
-                            onChange={(e) => setRanges(day, ranges.map((range, other) => (other === index ? [range[0], e.target.value] : range)))}
+                            onChange={(e) =>
+                              setRanges(
+                                day,
+                                ranges.map((range, other) => (other === index ? [range[0], e.target.value] : range)),
+                              )
+                            }
                           />
                           <button
                             type="button"
                             className="link-button"
                             aria-label={t("inboxSettings.removeHours", { day: name })}
-                            onClick={() => setRanges(day, ranges.filter((_, other) => other !== index))}
+                            onClick={() =>
+                              setRanges(
+                                day,
+                                ranges.filter((_, other) => other !== index),
+                              )
+                            }
                           >
                             ×
                           </button>
@@ -131,7 +171,9 @@ export function InboxSettings({ project }: { project: Project }) {
                         type="button"
                         className="link-button"
                         aria-label={t("inboxSettings.addHoursFor", { day: name })}
-                        onClick={() => setRanges(day, [...ranges, ranges.length ? ["14:00", "18:00"] : ["09:00", "17:00"]])}
+                        onClick={() =>
+                          setRanges(day, [...ranges, ranges.length ? ["14:00", "18:00"] : ["09:00", "17:00"]])
+                        }
                       >
                         {t("inboxSettings.addHours")}
                       </button>
@@ -144,7 +186,11 @@ export function InboxSettings({ project }: { project: Project }) {
 
           <h3>{t("inboxSettings.prechat")}</h3>
           <label className="checkbox">
-            <input type="checkbox" checked={form.prechatEnabled} onChange={(e) => change({ prechatEnabled: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={form.prechatEnabled}
+              onChange={(e) => change({ prechatEnabled: e.target.checked })}
+            />
             {t("inboxSettings.prechatEnabled")}
           </label>
           <ol className="prechat-fields">
@@ -182,7 +228,11 @@ export function InboxSettings({ project }: { project: Project }) {
                   ))}
                 </select>
                 <label className="checkbox">
-                  <input type="checkbox" checked={field.required} onChange={(e) => setField(index, { required: e.target.checked })} />
+                  <input
+                    type="checkbox"
+                    checked={field.required}
+                    onChange={(e) => setField(index, { required: e.target.checked })}
+                  />
                   {t("inboxSettings.required")}
                 </label>
                 <button
@@ -200,7 +250,9 @@ export function InboxSettings({ project }: { project: Project }) {
             <button
               type="button"
               className="button secondary"
-              onClick={() => change({ fields: [...form.fields, { name: "", label: "", type: "text", required: false }] })}
+              onClick={() =>
+                change({ fields: [...form.fields, { name: "", label: "", type: "text", required: false }] })
+              }
             >
               {t("inboxSettings.addField")}
             </button>

@@ -60,7 +60,8 @@ export function InvitationsSettings({ project }: { project: Project }) {
       {created?.accept_url && (
         <div className="secret-box" role="status">
           <p>{t("invitations.sent", { email: created.email })}</p>
-          <code className="break">{created.accept_url}</code> <CopyButton text={created.accept_url} label={t("invitations.copyLink")} />
+          <code className="break">{created.accept_url}</code>{" "}
+          <CopyButton text={created.accept_url} label={t("invitations.copyLink")} />
         </div>
       )}
       <h3>{t("invitations.pending")}</h3>
@@ -76,7 +77,9 @@ export function InvitationsSettings({ project }: { project: Project }) {
               <th scope="col">{t("invitations.email")}</th>
               <th scope="col">{t("invitations.role")}</th>
               <th scope="col">{t("invitations.expires")}</th>
-              <th scope="col"><span className="visually-hidden">{t("common.actions")}</span></th>
+              <th scope="col">
+                <span className="visually-hidden">{t("common.actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>

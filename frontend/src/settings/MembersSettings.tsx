@@ -52,7 +52,11 @@ export function MembersSettings({ project }: { project: Project }) {
               <th scope="col">{t("members.name")}</th>
               <th scope="col">{t("members.email")}</th>
               <th scope="col">{t("members.role")}</th>
-              {isManager && <th scope="col"><span className="visually-hidden">{t("common.actions")}</span></th>}
+              {isManager && (
+                <th scope="col">
+                  <span className="visually-hidden">{t("common.actions")}</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -62,7 +66,9 @@ export function MembersSettings({ project }: { project: Project }) {
                 <tr key={String(member.user.id)}>
                   <td>
                     {label}
-                    {String(member.user.id) === String(me?.id) && <span className="muted small"> ({t("inbox.you")})</span>}
+                    {String(member.user.id) === String(me?.id) && (
+                      <span className="muted small"> ({t("inbox.you")})</span>
+                    )}
                   </td>
                   <td>{member.user.email}</td>
                   <td>

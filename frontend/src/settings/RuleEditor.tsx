@@ -43,7 +43,8 @@ export function RuleEditor({ initial, members, webhooks, isBusy, error, onSave, 
   const set = (change: Partial<RuleDraft>) => setDraft((current) => ({ ...current, ...change }));
   const setCondition = (index: number, condition: Condition) =>
     set({ conditions: draft.conditions.map((item, i) => (i === index ? condition : item)) });
-  const setEffect = (index: number, effect: Effect) => set({ effects: draft.effects.map((item, i) => (i === index ? effect : item)) });
+  const setEffect = (index: number, effect: Effect) =>
+    set({ effects: draft.effects.map((item, i) => (i === index ? effect : item)) });
   const isTimed = TIME_TRIGGERS.includes(draft.trigger.type);
 
   const submit = (event: FormEvent) => {
@@ -55,7 +56,13 @@ export function RuleEditor({ initial, members, webhooks, isBusy, error, onSave, 
     <form className="form rule-editor" onSubmit={submit} aria-label={t("automation.editor")}>
       <fieldset disabled={isBusy}>
         <label htmlFor="rule-name">{t("automation.name")}</label>
-        <input id="rule-name" required maxLength={120} value={draft.name} onChange={(e) => set({ name: e.target.value })} />
+        <input
+          id="rule-name"
+          required
+          maxLength={120}
+          value={draft.name}
+          onChange={(e) => set({ name: e.target.value })}
+        />
 
         <label htmlFor="rule-trigger">{t("automation.when")}</label>
         <select
@@ -99,7 +106,9 @@ export function RuleEditor({ initial, members, webhooks, isBusy, error, onSave, 
             <select
               id="rule-sender"
               value={draft.trigger.sender ?? "visitor"}
-              onChange={(e) => set({ trigger: { ...draft.trigger, sender: e.target.value as (typeof SENDERS)[number] } })}
+              onChange={(e) =>
+                set({ trigger: { ...draft.trigger, sender: e.target.value as (typeof SENDERS)[number] } })
+              }
             >
               {SENDERS.map((sender) => (
                 <option key={sender} value={sender}>
@@ -114,7 +123,11 @@ export function RuleEditor({ initial, members, webhooks, isBusy, error, onSave, 
         {draft.conditions.length > 1 && (
           <>
             <label htmlFor="rule-match">{t("automation.match")}</label>
-            <select id="rule-match" value={draft.match} onChange={(e) => set({ match: e.target.value as "all" | "any" })}>
+            <select
+              id="rule-match"
+              value={draft.match}
+              onChange={(e) => set({ match: e.target.value as "all" | "any" })}
+            >
               <option value="all">{t("automation.matchAll")}</option>
               <option value="any">{t("automation.matchAny")}</option>
             </select>
@@ -130,7 +143,11 @@ export function RuleEditor({ initial, members, webhooks, isBusy, error, onSave, 
             onRemove={() => set({ conditions: draft.conditions.filter((_, i) => i !== index) })}
           />
         ))}
-        <button type="button" className="button secondary" onClick={() => set({ conditions: [...draft.conditions, newCondition()] })}>
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => set({ conditions: [...draft.conditions, newCondition()] })}
+        >
           {t("automation.addCondition")}
         </button>
 
@@ -143,10 +160,16 @@ export function RuleEditor({ initial, members, webhooks, isBusy, error, onSave, 
             members={members}
             webhooks={webhooks}
             onChange={(next) => setEffect(index, next)}
-            onRemove={draft.effects.length > 1 ? () => set({ effects: draft.effects.filter((_, i) => i !== index) }) : undefined}
+            onRemove={
+              draft.effects.length > 1 ? () => set({ effects: draft.effects.filter((_, i) => i !== index) }) : undefined
+            }
           />
         ))}
-        <button type="button" className="button secondary" onClick={() => set({ effects: [...draft.effects, newEffect("add_tag")] })}>
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => set({ effects: [...draft.effects, newEffect("add_tag")] })}
+        >
           {t("automation.addEffect")}
         </button>
 
@@ -164,7 +187,12 @@ export function RuleEditor({ initial, members, webhooks, isBusy, error, onSave, 
   );
 }
 
-function ConditionRow({ index, condition, onChange, onRemove }: {
+function ConditionRow({
+  index,
+  condition,
+  onChange,
+  onRemove,
+}: {
   index: number;
   condition: Condition;
   onChange: (condition: Condition) => void;
@@ -181,7 +209,9 @@ function ConditionRow({ index, condition, onChange, onRemove }: {
       <select
         aria-label={t("automation.fieldOf", { number })}
         value={isAttribute ? ATTRIBUTE_FIELD : condition.field}
-        onChange={(e) => onChange(withField(condition, e.target.value === ATTRIBUTE_FIELD ? ATTRIBUTE_PREFIX : e.target.value))}
+        onChange={(e) =>
+          onChange(withField(condition, e.target.value === ATTRIBUTE_FIELD ? ATTRIBUTE_PREFIX : e.target.value))
+        }
       >
         {Object.keys(FIELDS).map((field) => (
           <option key={field} value={field}>
@@ -222,7 +252,11 @@ function ConditionRow({ index, condition, onChange, onRemove }: {
         </select>
       )}
       {!noValue && choices && (
-        <select aria-label={t("automation.valueOf", { number })} value={String(condition.value)} onChange={(e) => onChange({ ...condition, value: e.target.value })}>
+        <select
+          aria-label={t("automation.valueOf", { number })}
+          value={String(condition.value)}
+          onChange={(e) => onChange({ ...condition, value: e.target.value })}
+        >
           {choices.map((choice) => (
             <option key={choice} value={choice}>
               {choice}
@@ -244,19 +278,35 @@ function ConditionRow({ index, condition, onChange, onRemove }: {
           aria-label={t("automation.valueOf", { number })}
           required
           maxLength={500}
-          placeholder={condition.field === "message.content" && condition.operator.endsWith("contains") ? t("automation.wordsHint") : ""}
+          placeholder={
+            condition.field === "message.content" && condition.operator.endsWith("contains")
+              ? t("automation.wordsHint")
+              : ""
+          }
           value={String(condition.value ?? "")}
           onChange={(e) => onChange({ ...condition, value: e.target.value })}
         />
       )}
-      <button type="button" className="button ghost" aria-label={t("automation.removeCondition", { number })} onClick={onRemove}>
+      <button
+        type="button"
+        className="button ghost"
+        aria-label={t("automation.removeCondition", { number })}
+        onClick={onRemove}
+      >
         ×
       </button>
     </div>
   );
 }
 
-function EffectRow({ index, effect, members, webhooks, onChange, onRemove }: {
+function EffectRow({
+  index,
+  effect,
+  members,
+  webhooks,
+  onChange,
+  onRemove,
+}: {
   index: number;
   effect: Effect;
   members: Member[];
@@ -268,7 +318,11 @@ function EffectRow({ index, effect, members, webhooks, onChange, onRemove }: {
   const number = index + 1;
   return (
     <div className="rule-row" role="group" aria-label={t("automation.effectN", { number })}>
-      <select aria-label={t("automation.effectOf", { number })} value={effect.type} onChange={(e) => onChange(newEffect(e.target.value as EffectType, webhooks[0]?.id))}>
+      <select
+        aria-label={t("automation.effectOf", { number })}
+        value={effect.type}
+        onChange={(e) => onChange(newEffect(e.target.value as EffectType, webhooks[0]?.id))}
+      >
         {EFFECTS.map((type) => (
           <option key={type} value={type}>
             {t(`automation.effect.${type}`)}
@@ -289,9 +343,15 @@ function EffectRow({ index, effect, members, webhooks, onChange, onRemove }: {
       {effect.type === "assign" && (
         <select
           aria-label={t("automation.agentOf", { number })}
-          value={effect.strategy === "round_robin" || effect.agent_id === undefined ? "round_robin" : String(effect.agent_id)}
+          value={
+            effect.strategy === "round_robin" || effect.agent_id === undefined ? "round_robin" : String(effect.agent_id)
+          }
           onChange={(e) =>
-            onChange(e.target.value === "round_robin" ? { type: "assign", strategy: "round_robin" } : { type: "assign", agent_id: Number(e.target.value) })
+            onChange(
+              e.target.value === "round_robin"
+                ? { type: "assign", strategy: "round_robin" }
+                : { type: "assign", agent_id: Number(e.target.value) },
+            )
           }
         >
           <option value="round_robin">{t("automation.roundRobin")}</option>
@@ -312,7 +372,11 @@ function EffectRow({ index, effect, members, webhooks, onChange, onRemove }: {
         />
       )}
       {effect.type === "set_priority" && (
-        <select aria-label={t("automation.priorityOf", { number })} value={effect.priority} onChange={(e) => onChange({ ...effect, priority: e.target.value })}>
+        <select
+          aria-label={t("automation.priorityOf", { number })}
+          value={effect.priority}
+          onChange={(e) => onChange({ ...effect, priority: e.target.value })}
+        >
           {ENUMS.priority!.map((priority) => (
             <option key={priority} value={priority}>
               {t(`priority.${priority}`)}
@@ -322,7 +386,11 @@ function EffectRow({ index, effect, members, webhooks, onChange, onRemove }: {
       )}
       {effect.type === "set_status" && (
         <>
-          <select aria-label={t("automation.statusOf", { number })} value={effect.status} onChange={(e) => onChange({ ...effect, status: e.target.value })}>
+          <select
+            aria-label={t("automation.statusOf", { number })}
+            value={effect.status}
+            onChange={(e) => onChange({ ...effect, status: e.target.value })}
+          >
             {ENUMS.status!.map((status) => (
               <option key={status} value={status}>
                 {t(`status.${status}`)}
@@ -363,7 +431,12 @@ function EffectRow({ index, effect, members, webhooks, onChange, onRemove }: {
         </>
       )}
       {onRemove && (
-        <button type="button" className="button ghost" aria-label={t("automation.removeEffect", { number })} onClick={onRemove}>
+        <button
+          type="button"
+          className="button ghost"
+          aria-label={t("automation.removeEffect", { number })}
+          onClick={onRemove}
+        >
           ×
         </button>
       )}

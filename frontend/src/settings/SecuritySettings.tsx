@@ -36,8 +36,15 @@ export function SecuritySettings({ project }: { project: Project }) {
           </label>
           <p className="muted small">{t("security.require2faHelp")}</p>
           <label htmlFor="audit-retention">{t("security.retention")}</label>
-          <input id="audit-retention" type="number" min={1} max={3650} required value={retention}
-            onChange={(e) => setRetention(e.target.value)} />
+          <input
+            id="audit-retention"
+            type="number"
+            min={1}
+            max={3650}
+            required
+            value={retention}
+            onChange={(e) => setRetention(e.target.value)}
+          />
           <SaveFooter save={save} canSave />
         </fieldset>
       </form>

@@ -14,7 +14,17 @@ import { SecuritySettings } from "./SecuritySettings";
 import { WidgetSettings } from "./WidgetSettings";
 
 const TABS = [
-  "general", "widget", "inbox", "automation", "members", "invitations", "api-keys", "security", "email", "canned-responses", "webhooks",
+  "general",
+  "widget",
+  "inbox",
+  "automation",
+  "members",
+  "invitations",
+  "api-keys",
+  "security",
+  "email",
+  "canned-responses",
+  "webhooks",
 ] as const;
 type Tab = (typeof TABS)[number];
 const MANAGER_ONLY: Tab[] = ["invitations", "api-keys", "security", "webhooks"];
@@ -33,7 +43,10 @@ export default function SettingsPage({ project, tab }: { project: Project; tab: 
         <ul>
           {tabs.map((item) => (
             <li key={item}>
-              <Link to={`/projects/${project.id}/settings/${item}`} aria-current={item === current ? "page" : undefined}>
+              <Link
+                to={`/projects/${project.id}/settings/${item}`}
+                aria-current={item === current ? "page" : undefined}
+              >
                 {t(`settings.tab.${item}`)}
               </Link>
             </li>

@@ -48,7 +48,12 @@ export function WidgetSettings({ project }: { project: Project }) {
           <fieldset disabled={!isManager || save.isBusy}>
             <label htmlFor="widget-color">{t("widget.color")}</label>
             <span className="color-field">
-              <input id="widget-color" type="color" value={widget.color} onChange={(e) => change({ color: e.target.value })} />
+              <input
+                id="widget-color"
+                type="color"
+                value={widget.color}
+                onChange={(e) => change({ color: e.target.value })}
+              />
               <code>{widget.color}</code>
             </span>
             <label htmlFor="widget-position">{t("widget.position")}</label>
@@ -61,7 +66,12 @@ export function WidgetSettings({ project }: { project: Project }) {
               <option value="left">{t("widget.left")}</option>
             </select>
             <label htmlFor="widget-greeting">{t("widget.greeting")}</label>
-            <input id="widget-greeting" maxLength={280} value={widget.greeting} onChange={(e) => change({ greeting: e.target.value })} />
+            <input
+              id="widget-greeting"
+              maxLength={280}
+              value={widget.greeting}
+              onChange={(e) => change({ greeting: e.target.value })}
+            />
             <label htmlFor="widget-launcher">{t("widget.launcherText")}</label>
             <input
               id="widget-launcher"

@@ -5,7 +5,16 @@ import type { InboxSettings } from "../api/types";
 const stored: InboxSettings = {
   auto_assign: true,
   agent_capacity: 5,
-  business_hours: { timezone: "Europe/Madrid", days: { "0": [["09:00", "13:00"], ["15:00", "18:00"]], "4": [["09:00", "14:00"]] } },
+  business_hours: {
+    timezone: "Europe/Madrid",
+    days: {
+      "0": [
+        ["09:00", "13:00"],
+        ["15:00", "18:00"],
+      ],
+      "4": [["09:00", "14:00"]],
+    },
+  },
   prechat: { enabled: true, fields: [{ name: "email", label: "Your email", type: "email", required: true }] },
   locale: "es",
 };
@@ -23,13 +32,31 @@ describe("inbox settings form", () => {
   });
 
   it("starts from the defaults of a project without saved settings", () => {
-    const form = toForm({ auto_assign: false, agent_capacity: 10, business_hours: null, prechat: { enabled: false, fields: [] }, locale: "en" });
-    expect(form).toMatchObject({ autoAssign: false, capacity: "10", hoursEnabled: false, prechatEnabled: false, fields: [] });
+    const form = toForm({
+      auto_assign: false,
+      agent_capacity: 10,
+      business_hours: null,
+      prechat: { enabled: false, fields: [] },
+      locale: "en",
+    });
+    expect(form).toMatchObject({
+      autoAssign: false,
+      capacity: "10",
+      hoursEnabled: false,
+      prechatEnabled: false,
+      fields: [],
+    });
     expect(Object.keys(form.days)).toHaveLength(7);
   });
 
   it("leaves out blank pre-chat fields and empty labels", () => {
-    const form = { ...toForm(stored), fields: [{ name: " order_id ", label: " ", type: "text" as const, required: false }, { name: "", label: "x", type: "text" as const, required: true }] };
+    const form = {
+      ...toForm(stored),
+      fields: [
+        { name: " order_id ", label: " ", type: "text" as const, required: false },
+        { name: "", label: "x", type: "text" as const, required: true },
+      ],
+    };
     expect(toPatch(form).prechat.fields).toEqual([{ name: "order_id", type: "text", required: false }]);
   });
 

@@ -71,7 +71,8 @@ export function toPatch(form: InboxSettingsForm): InboxSettings {
     auto_assign: form.autoAssign,
     agent_capacity: Number.parseInt(form.capacity, 10),
     locale: form.locale,
-    business_hours: form.hoursEnabled && Object.keys(days).length ? { timezone: form.timezone.trim() || "UTC", days } : null,
+    business_hours:
+      form.hoursEnabled && Object.keys(days).length ? { timezone: form.timezone.trim() || "UTC", days } : null,
     prechat: {
       enabled: form.prechatEnabled,
       fields: form.fields

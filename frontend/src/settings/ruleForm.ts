@@ -148,7 +148,11 @@ export function defaultValue(field: string, operator: string, previous: Conditio
 export function withField(condition: Condition, field: string): Condition {
   const operators = OPERATORS[fieldKind(field)];
   const operator = operators.includes(condition.operator) ? condition.operator : operators[0]!;
-  return { field, operator, value: defaultValue(field, operator, fieldKind(field) === fieldKind(condition.field) ? condition.value : null) };
+  return {
+    field,
+    operator,
+    value: defaultValue(field, operator, fieldKind(field) === fieldKind(condition.field) ? condition.value : null),
+  };
 }
 
 export function withOperator(condition: Condition, operator: string): Condition {
@@ -189,7 +193,14 @@ export function newTrigger(type: TriggerType, previous?: Trigger): Trigger {
 }
 
 export function emptyDraft(): RuleDraft {
-  return { name: "", enabled: true, trigger: { type: "conversation.created" }, conditions: [], match: "all", effects: [newEffect("send_message")] };
+  return {
+    name: "",
+    enabled: true,
+    trigger: { type: "conversation.created" },
+    conditions: [],
+    match: "all",
+    effects: [newEffect("send_message")],
+  };
 }
 
 /** The body the API takes: only the parameters each part needs. */
@@ -214,5 +225,12 @@ export function toBody(draft: RuleDraft): RuleDraft {
     if (effect.type === "call_webhook" && effect.webhook_id !== undefined) clean.webhook_id = Number(effect.webhook_id);
     return clean;
   });
-  return { name: draft.name.trim(), enabled: draft.enabled, trigger, conditions: draft.conditions, match: draft.match, effects };
+  return {
+    name: draft.name.trim(),
+    enabled: draft.enabled,
+    trigger,
+    conditions: draft.conditions,
+    match: draft.match,
+    effects,
+  };
 }

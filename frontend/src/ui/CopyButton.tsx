@@ -17,7 +17,7 @@ export function CopyButton({ text, label }: { text: string; label?: string }) {
   };
   return (
     <button type="button" className="button secondary" onClick={copy}>
-      {copied ? t("common.copied") : label ?? t("common.copy")}
+      {copied ? t("common.copied") : (label ?? t("common.copy"))}
     </button>
   );
 }

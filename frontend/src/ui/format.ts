@@ -19,13 +19,17 @@ export function formatListTime(iso: string | null | undefined): string {
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "";
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString(i18n.language, { hour: "2-digit", minute: "2-digit" });
+  return Number.isNaN(date.getTime())
+    ? ""
+    : date.toLocaleTimeString(i18n.language, { hour: "2-digit", minute: "2-digit" });
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "";
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? "" : date.toLocaleString(i18n.language, { dateStyle: "medium", timeStyle: "short" });
+  return Number.isNaN(date.getTime())
+    ? ""
+    : date.toLocaleString(i18n.language, { dateStyle: "medium", timeStyle: "short" });
 }
 
 export function formatBytes(size: number): string {

@@ -1,6 +1,14 @@
 /* Small inline icons: no icon font, no emoji that may be missing on the system. */
 
-const common = { width: 16, height: 16, viewBox: "0 0 24 24", fill: "none", stroke: "currentColor", strokeWidth: 2, "aria-hidden": true } as const;
+const common = {
+  width: 16,
+  height: 16,
+  viewBox: "0 0 24 24",
+  fill: "none",
+  stroke: "currentColor",
+  strokeWidth: 2,
+  "aria-hidden": true,
+} as const;
 
 export function BellIcon({ muted }: { muted?: boolean }) {
   return (

@@ -5,7 +5,10 @@
 import type { ApiError, Attachment } from "../shared/types";
 
 export class UploadError extends Error {
-  constructor(public readonly error: ApiError, public readonly status: number) {
+  constructor(
+    public readonly error: ApiError,
+    public readonly status: number,
+  ) {
     super(error.message);
   }
 }
@@ -32,7 +35,10 @@ export async function uploadAttachment(file: File, visitorToken: string): Promis
   // Accept the attachment bare or wrapped as {attachment: {...}}.
   const attachment = data?.attachment ?? data;
   if (response.ok && attachment?.id != null) return attachment as Attachment;
-  throw new UploadError(data?.error || { code: "http_" + response.status, message: response.statusText || "HTTP " + response.status }, response.status);
+  throw new UploadError(
+    data?.error || { code: "http_" + response.status, message: response.statusText || "HTTP " + response.status },
+    response.status,
+  );
 }
 
 /** True for the app's own attachment URLs, which are served only with the visitor token as Bearer. */

@@ -1,50 +1,36 @@
 /**
  * The chat controller: connects the store to the server. It owns the
- * transport and the offline queue, resumes by seq after every (re)connect,
- * and turns UI intents (send, retry, typing, open a conversation) into
- * socket calls.
+ * transport and the offline queue, resumes by seq after every (re)connect
+ * (`sync.ts`), and turns UI intents (send, retry, typing, open a
+ * conversation) into socket calls; typing both ways is `typing.ts`.
  */
-import type {
-  Attachment,
-  Conversation,
-  Message,
-  Session,
-  WidgetEvents,
-  WidgetRequests,
-} from "../shared/types";
+import type { Attachment, Conversation, Message, Session, WidgetRequests } from "../shared/types";
 import { OfflineQueue, type QueuedMessage, type SendResult } from "./offline-queue";
-import { readJson, writeJson } from "./storage";
+import { readJson, readMovedJson, writeJson } from "./storage";
 import {
   addOutgoing,
   adoptNewConversation,
   initialState,
-  isResolved,
   lastSeq,
   pickInitialConversation,
   receiveConversations,
   receiveMessages,
-  resumeSeq,
   setAgentRead,
-  setAgentTyping,
   setVisitorRead,
   updateOutgoing,
   type Connection,
   type OutgoingMessage,
   type Store,
 } from "./store";
-import type { Answer, Transport } from "./transport";
+import { ConversationSync } from "./sync";
+import type { Transport } from "./transport";
+import { Typing } from "./typing";
 
-/** An agent's typing indicator disappears if no "stopped" event comes in time. */
-const AGENT_TYPING_TTL_MS = 8_000;
-/** While the visitor types, "typing" is re-sent at most this often... */
-const TYPING_REPEAT_MS = 3_000;
-/** ...and "stopped typing" follows this long after the last keystroke. */
-const TYPING_IDLE_MS = 4_000;
 /** Delay before resending a message whose ack did not come while still connected. */
 const RETRY_UNANSWERED_MS = 5_000;
-/** Safety bound on sync pages for one conversation in one resume. */
-const MAX_SYNC_PAGES = 50;
-
+/** Where a visitor's unsent messages wait across page loads (earlier versions said "outbox"). */
+const UNSENT_KEY = "unsent";
+const OLD_UNSENT_KEY = "outbox";
 
 export interface ChatOptions {
   store: Store;
@@ -68,16 +54,20 @@ export class ChatClient {
   private queue: OfflineQueue | null = null;
   private visitorKey = "";
   private hasPickedConversation = false;
-  private syncs = new Map<number, Promise<void>>();
-  private typingSentAt = 0;
-  private typingTimer: ReturnType<typeof setTimeout> | undefined;
-  private agentTypingTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  private conversationSync: ConversationSync;
+  private typingIndicators: Typing;
   /** Consecutive refusals of the token, to space out requests for a new one. */
   private refusals = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private options: ChatOptions) {
+    this.conversationSync = new ConversationSync(
+      options.store,
+      () => this.transport,
+      (messages, isNews) => this.receive(messages, isNews),
+    );
+    this.typingIndicators = new Typing(options.store, (payload) => this.transport?.emit("typing", payload));
     // Marking messages as read depends on what is on screen: check after every change.
     options.store.subscribe(() => this.markSeen());
     // The browser knows about a lost network long before the socket's ping times out.
@@ -103,20 +93,21 @@ export class ChatClient {
     if (previous && previous.visitor.id === session.visitor.id) {
       this.store.update((state) => ({ ...state, session }));
       // After a refusal, try again even with the same token: the refusal may have been transient.
-      if (previous.visitor_token !== session.visitor_token || this.refusals) this.transport?.reconnect(this.auth(session));
+      if (previous.visitor_token !== session.visitor_token || this.refusals)
+        this.transport?.reconnect(this.auth(session));
       return;
     }
     if (previous) this.stop();
 
     this.visitorKey = `livechat:${this.options.projectKey}:${session.visitor.id}:`;
-    const saved = readJson<OutgoingMessage[]>(this.visitorKey + "outbox", []);
+    const saved = readMovedJson<OutgoingMessage[]>(this.visitorKey + UNSENT_KEY, this.visitorKey + OLD_UNSENT_KEY, []);
     const isOpen = this.store.state.isOpen;
     this.store.update(() => ({
       ...initialState(),
       isOpen,
       session,
       // Messages written offline on an earlier page wait again, as pending.
-      outbox: saved.map((item) => ({ ...item, status: "pending" as const })),
+      unsent: saved.map((item) => ({ ...item, status: "pending" as const })),
       visitorReadSeq: readJson(this.visitorKey + "read", {}),
     }));
 
@@ -131,11 +122,16 @@ export class ChatClient {
         onStored: (item, message) => isCurrent() && this.stored(item, message),
         onRefused: (item, error) =>
           isCurrent() &&
-          this.store.update((state) => updateOutgoing(state, item.client_msg_id, { status: "failed", error: error.message })),
+          this.store.update((state) =>
+            updateOutgoing(state, item.client_msg_id, { status: "failed", error: error.message }),
+          ),
         save: (items) => {
           if (!isCurrent()) return;
           const waiting = new Set(items.map((item) => item.client_msg_id));
-          writeJson(this.visitorKey + "outbox", this.store.state.outbox.filter((o) => waiting.has(o.client_msg_id)));
+          writeJson(
+            this.visitorKey + UNSENT_KEY,
+            this.store.state.unsent.filter((o) => waiting.has(o.client_msg_id)),
+          );
         },
       },
       saved.map(toQueued),
@@ -156,7 +152,7 @@ export class ChatClient {
     });
     transport.on("message:new", (event) => this.receiveLive(event.message));
     transport.on("conversation:updated", (event) => this.conversationUpdated(event.conversation));
-    transport.on("typing", (event) => this.agentTyping(event));
+    transport.on("typing", (event) => this.typingIndicators.agentTyping(event));
     transport.on("read", (event) => {
       this.store.update((state) =>
         event.reader_type === "visitor"
@@ -175,11 +171,8 @@ export class ChatClient {
     this.refusals = 0;
     clearTimeout(this.refreshTimer);
     clearTimeout(this.flushTimer);
-    clearTimeout(this.typingTimer);
-    this.typingSentAt = 0;
-    this.syncs.clear();
-    this.agentTypingTimers.forEach(clearTimeout);
-    this.agentTypingTimers.clear();
+    this.typingIndicators.reset();
+    this.conversationSync.reset();
   }
 
   /** Sends a message (optimistically shown at once; queued while offline). */
@@ -201,31 +194,20 @@ export class ChatClient {
 
   /** Sends a refused message again, with the same client_msg_id so it cannot be stored twice. */
   retry(clientMsgId: string): void {
-    const outgoing = this.store.state.outbox.find((o) => o.client_msg_id === clientMsgId);
+    const outgoing = this.store.state.unsent.find((o) => o.client_msg_id === clientMsgId);
     if (!outgoing) return;
     this.store.update((state) => updateOutgoing(state, clientMsgId, { status: "pending", error: undefined }));
     this.queue?.enqueue(toQueued(outgoing)).then(() => this.retryUnanswered());
   }
 
-  /** Called on every keystroke (true) and on send or blur (false); throttled here. */
+  /** Called on every keystroke (true) and on send or blur (false); throttled in `typing.ts`. */
   typing(isTyping: boolean): void {
-    clearTimeout(this.typingTimer);
-    const now = Date.now();
-    if (isTyping) {
-      if (now - this.typingSentAt > TYPING_REPEAT_MS) {
-        this.typingSentAt = now;
-        this.emitTyping(true);
-      }
-      this.typingTimer = setTimeout(() => this.typing(false), TYPING_IDLE_MS);
-    } else if (this.typingSentAt) {
-      this.typingSentAt = 0;
-      this.emitTyping(false);
-    }
+    this.typingIndicators.visitorTyping(isTyping);
   }
 
   openConversation(id: number): void {
     this.store.update((state) => ({ ...state, view: "chat", currentId: id }));
-    if (!this.store.state.loaded[id]) this.sync(id);
+    if (!this.store.state.loaded[id]) void this.conversationSync.sync(id);
   }
 
   /** A new conversation is created by its first message (lazy creation). */
@@ -245,7 +227,9 @@ export class ChatClient {
   markSeen(): void {
     const state = this.store.state;
     const id = state.currentId;
-    const isVisible = this.options.isPageVisible ? this.options.isPageVisible() : document.visibilityState === "visible";
+    const isVisible = this.options.isPageVisible
+      ? this.options.isPageVisible()
+      : document.visibilityState === "visible";
     if (!state.isOpen || state.view !== "chat" || id === null || !isVisible) return;
     const seq = lastSeq(state, id);
     if (seq <= (state.visitorReadSeq[id] || 0)) return;
@@ -280,11 +264,7 @@ export class ChatClient {
       this.hasPickedConversation = true;
       this.store.update((state) => ({ ...state, currentId: state.currentId ?? pickInitialConversation(state) }));
     }
-    const { conversations, currentId, loaded } = this.store.state;
-    const toSync = conversations.filter(
-      (c) => (c.id === currentId || !isResolved(c) || loaded[c.id]) && (!loaded[c.id] || c.last_seq > resumeSeq(this.store.state, c.id)),
-    );
-    await Promise.all(toSync.map((c) => this.sync(c.id)));
+    await this.conversationSync.syncMissed();
     await this.queue?.flush();
     this.retryUnanswered();
   }
@@ -299,45 +279,6 @@ export class ChatClient {
     this.flushTimer = setTimeout(() => this.queue?.flush().then(() => this.retryUnanswered()), RETRY_UNANSWERED_MS);
   }
 
-  /** Fetches messages after the last seq held; one run per conversation at a time. */
-  private sync(conversationId: number): Promise<void> {
-    const previous = this.syncs.get(conversationId) || Promise.resolve();
-    const next = previous.then(() => this.syncPages(conversationId));
-    this.syncs.set(conversationId, next);
-    return next;
-  }
-
-  private async syncPages(conversationId: number): Promise<void> {
-    const transport = this.transport;
-    if (!transport?.isConnected) return;
-    // History on first load is not news; later syncs bring messages missed while away.
-    const isCatchUp = !!this.store.state.loaded[conversationId];
-    for (let page = 0; page < MAX_SYNC_PAGES; page++) {
-      const after = resumeSeq(this.store.state, conversationId);
-      let ack: Answer<"sync">;
-      try {
-        ack = await transport.request("sync", { conversation_id: conversationId, after_seq: after });
-      } catch {
-        return; // the next connect resumes from the same seq
-      }
-      if (!ack.ok || transport !== this.transport) return;
-      this.receive(ack.messages, isCatchUp);
-      this.store.update((state) =>
-        state.loaded[conversationId] ? state : { ...state, loaded: { ...state.loaded, [conversationId]: true } },
-      );
-      const reached = resumeSeq(this.store.state, conversationId);
-      if (!ack.messages.length || reached <= after) return;
-      // The server says whether a page was cut short; older servers leave it to the conversation's last_seq.
-      if (ack.has_more !== undefined) {
-        if (!ack.has_more) return;
-        continue;
-      }
-      const known = this.store.state.conversations.find((c) => c.id === conversationId);
-      const lastSeq = Math.max(known?.last_seq || 0, ack.conversation?.last_seq || 0);
-      if (reached >= lastSeq) return;
-    }
-  }
-
   private receive(messages: Message[], isNews: boolean) {
     const before = this.store.state;
     this.store.update((state) => receiveMessages(state, messages));
@@ -349,36 +290,15 @@ export class ChatClient {
   }
 
   private receiveLive(message: Message) {
-    const id = message.conversation_id;
     this.receive([message], true);
-    // An agent message clears their typing indicator.
-    if (message.sender_type === "agent") this.store.update((state) => setAgentTyping(state, id, undefined));
+    if (message.sender_type === "agent") this.typingIndicators.agentSent(message.conversation_id);
     // seq is gap-free per conversation: a hole before this message means we missed something.
-    if (this.store.state.loaded[id] && resumeSeq(this.store.state, id) < message.seq) this.sync(id);
+    this.conversationSync.syncIfBehind(message.conversation_id, message.seq);
   }
 
   private conversationUpdated(conversation: Conversation) {
     this.store.update((state) => receiveConversations(state, [conversation]));
-    if (this.store.state.loaded[conversation.id] && conversation.last_seq > resumeSeq(this.store.state, conversation.id)) {
-      this.sync(conversation.id);
-    }
-  }
-
-  private agentTyping(event: WidgetEvents["typing"]) {
-    const id = event.conversation_id;
-    clearTimeout(this.agentTypingTimers.get(id));
-    this.store.update((state) => setAgentTyping(state, id, event.is_typing ? event.agent : undefined));
-    if (event.is_typing) {
-      this.agentTypingTimers.set(
-        id,
-        setTimeout(() => this.store.update((state) => setAgentTyping(state, id, undefined)), AGENT_TYPING_TTL_MS),
-      );
-    }
-  }
-
-  private emitTyping(isTyping: boolean) {
-    const id = this.store.state.currentId;
-    this.transport?.emit("typing", id === null ? { is_typing: isTyping } : { is_typing: isTyping, conversation_id: id });
+    this.conversationSync.syncIfBehind(conversation.id, conversation.last_seq);
   }
 
   private async sendNow(transport: Transport, item: QueuedMessage): Promise<SendResult> {

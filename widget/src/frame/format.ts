@@ -5,7 +5,10 @@ export function formatTime(iso: string, locale: string, now = new Date()): strin
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
   const isToday = date.toDateString() === now.toDateString();
-  return new Intl.DateTimeFormat(locale, isToday ? { hour: "2-digit", minute: "2-digit" } : { day: "numeric", month: "short" }).format(date);
+  return new Intl.DateTimeFormat(
+    locale,
+    isToday ? { hour: "2-digit", minute: "2-digit" } : { day: "numeric", month: "short" },
+  ).format(date);
 }
 
 export function formatBytes(bytes: number): string {
@@ -17,5 +20,10 @@ export function formatBytes(bytes: number): string {
 /** Initials for an avatar without a picture. */
 export function initials(name: string | null | undefined): string {
   const words = (name || "").trim().split(/\s+/).filter(Boolean);
-  return words.slice(0, 2).map((word) => word.charAt(0).toUpperCase()).join("") || "?";
+  return (
+    words
+      .slice(0, 2)
+      .map((word) => word.charAt(0).toUpperCase())
+      .join("") || "?"
+  );
 }

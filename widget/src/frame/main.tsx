@@ -73,7 +73,11 @@ function boot(projectKey: string, hostOrigin: string) {
   const updateLauncher = () => {
     const t = translator(locale);
     const unread = unreadCount(store.state);
-    const launcher = { unread, label: unread ? `${t("launcher")}, ${unreadLabel(t, unread)}` : t("launcher"), title: t("frame_title") };
+    const launcher = {
+      unread,
+      label: unread ? `${t("launcher")}, ${unreadLabel(t, unread)}` : t("launcher"),
+      title: t("frame_title"),
+    };
     const serialized = JSON.stringify(launcher);
     if (serialized !== lastLauncher) {
       lastLauncher = serialized;
@@ -93,7 +97,14 @@ function boot(projectKey: string, hostOrigin: string) {
   const app = document.getElementById("app")!;
   const draw = () =>
     render(
-      <App store={store} client={client} host={host} projectKey={projectKey} preferredLocale={preferredLocale} onLocale={onLocale} />,
+      <App
+        store={store}
+        client={client}
+        host={host}
+        projectKey={projectKey}
+        preferredLocale={preferredLocale}
+        onLocale={onLocale}
+      />,
       app,
     );
   draw();

@@ -61,7 +61,10 @@ export class OfflineQueue {
   private isFlushRequested = false;
   private overloadedTries = 0;
 
-  constructor(private options: OfflineQueueOptions, saved: QueuedMessage[] = []) {
+  constructor(
+    private options: OfflineQueueOptions,
+    saved: QueuedMessage[] = [],
+  ) {
     this.items = [...saved];
   }
 

@@ -7,7 +7,12 @@ const ACK_TIMEOUT_MS = 10_000;
 export function connectSocket(auth: { project_key: string; visitor_token: string }): Transport {
   // The frame is served by the app, so the namespace is on this origin.
   // WebSocket first (no sticky sessions needed for it), long-polling if a proxy blocks it.
-  const socket = io("/widget", { path: "/socket.io", auth, transports: ["websocket", "polling"], tryAllTransports: true });
+  const socket = io("/widget", {
+    path: "/socket.io",
+    auth,
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+  });
   const refusedListeners: ((error: unknown) => void)[] = [];
 
   socket.on("connect_error", (error) => {

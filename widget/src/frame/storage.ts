@@ -21,3 +21,14 @@ export function writeJson(key: string, value: unknown): void {
     // Quota or blocked storage: the in-memory state still works for this page.
   }
 }
+
+/** Reads `key`, or else what an earlier version kept under `oldKey` (moved to `key` then). */
+export function readMovedJson<T>(key: string, oldKey: string, fallback: T): T {
+  const current = readJson<T | null>(key, null);
+  if (current !== null) return current;
+  const old = readJson<T | null>(oldKey, null);
+  if (old === null) return fallback;
+  writeJson(key, old);
+  writeJson(oldKey, undefined);
+  return old;
+}

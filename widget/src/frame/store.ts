@@ -5,7 +5,7 @@
  *
  * Messages are kept per conversation, sorted by `seq` and unique by it
  * (the server's order is the truth). Messages the visitor is still sending
- * live apart in `outbox`, keyed by `client_msg_id`, until the stored copy
+ * live apart in `unsent`, keyed by `client_msg_id`, until the stored copy
  * comes back (ack, `message:new` or a sync), whichever is first.
  */
 import type { Attachment, Conversation, Message, Sender, Session, TypingAgent } from "../shared/types";
@@ -38,7 +38,8 @@ export interface ChatState {
   currentId: number | null;
   conversations: Conversation[];
   messages: Record<number, Message[]>;
-  outbox: OutgoingMessage[];
+  /** What the visitor wrote that the server has not stored yet, shown as pending or failed (not the server's outbox). */
+  unsent: OutgoingMessage[];
   agentTyping: Record<number, Agent | undefined>;
   /** Highest seq an agent has read, per conversation (read receipts). */
   agentReadSeq: Record<number, number>;
@@ -59,7 +60,7 @@ export function initialState(): ChatState {
     currentId: null,
     conversations: [],
     messages: {},
-    outbox: [],
+    unsent: [],
     agentTyping: {},
     agentReadSeq: {},
     visitorReadSeq: {},
@@ -139,7 +140,7 @@ export function receiveMessages(state: ChatState, incoming: Message[]): ChatStat
     ...state,
     messages,
     conversations,
-    outbox: state.outbox.filter((item) => !delivered.has(item.client_msg_id)),
+    unsent: state.unsent.filter((item) => !delivered.has(item.client_msg_id)),
   };
 }
 
@@ -149,7 +150,12 @@ export function receiveConversations(state: ChatState, incoming: Conversation[])
   for (const conversation of incoming) {
     const known = byId.get(conversation.id);
     // Never move last_seq backwards: an older snapshot may arrive after a newer message.
-    byId.set(conversation.id, known ? { ...known, ...conversation, last_seq: Math.max(known.last_seq, conversation.last_seq || 0) } : conversation);
+    byId.set(
+      conversation.id,
+      known
+        ? { ...known, ...conversation, last_seq: Math.max(known.last_seq, conversation.last_seq || 0) }
+        : conversation,
+    );
   }
   const activity = (c: Conversation) => Date.parse(c.last_message_at || c.created_at) || 0;
   const conversations = [...byId.values()].sort((a, b) => activity(b) - activity(a));
@@ -164,13 +170,13 @@ export function receiveConversations(state: ChatState, incoming: Conversation[])
 }
 
 export function addOutgoing(state: ChatState, message: OutgoingMessage): ChatState {
-  return { ...state, outbox: [...state.outbox, message] };
+  return { ...state, unsent: [...state.unsent, message] };
 }
 
 export function updateOutgoing(state: ChatState, clientMsgId: string, change: Partial<OutgoingMessage>): ChatState {
   return {
     ...state,
-    outbox: state.outbox.map((item) => (item.client_msg_id === clientMsgId ? { ...item, ...change } : item)),
+    unsent: state.unsent.map((item) => (item.client_msg_id === clientMsgId ? { ...item, ...change } : item)),
   };
 }
 
@@ -183,7 +189,9 @@ export function adoptNewConversation(state: ChatState, conversationId: number): 
   return {
     ...state,
     currentId: state.currentId === null && state.view === "chat" ? conversationId : state.currentId,
-    outbox: state.outbox.map((item) => (item.conversation_id === null ? { ...item, conversation_id: conversationId } : item)),
+    unsent: state.unsent.map((item) =>
+      item.conversation_id === null ? { ...item, conversation_id: conversationId } : item,
+    ),
   };
 }
 
@@ -225,7 +233,7 @@ export function visibleMessages(state: ChatState): Message[] {
 
 /** Outgoing messages of the conversation on screen (a new conversation shows those without an id). */
 export function visibleOutgoing(state: ChatState): OutgoingMessage[] {
-  return state.outbox.filter((item) => item.conversation_id === state.currentId);
+  return state.unsent.filter((item) => item.conversation_id === state.currentId);
 }
 
 export const isResolved = (conversation: Conversation | undefined) => conversation?.status === "resolved";

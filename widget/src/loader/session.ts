@@ -17,9 +17,7 @@ export interface SessionRequest {
   page: { url: string; title: string; referrer: string };
 }
 
-export type SessionOutcome =
-  | { ok: true; session: Session }
-  | { ok: false; error: ApiError; isRetryable: boolean };
+export type SessionOutcome = { ok: true; session: Session } | { ok: false; error: ApiError; isRetryable: boolean };
 
 /** What the host page remembers between visits, per project. */
 export interface StoredVisitor {

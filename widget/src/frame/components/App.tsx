@@ -35,10 +35,13 @@ export function App({ store, client, host, projectKey, preferredLocale, onLocale
   const prechatKey = session ? `livechat:${projectKey}:${session.visitor.id}:prechat` : "";
   const [prechatDone, setPrechatDone] = useState<Record<string, boolean>>({});
   const isPrechatDone = prechatDone[prechatKey] ?? readJson(prechatKey, false);
-  const hasHistory = state.conversations.length > 0 || state.outbox.length > 0;
+  const hasHistory = state.conversations.length > 0 || state.unsent.length > 0;
   // Until the first conversation list we do not know whether a returning visitor has history.
   const showPrechat =
-    !!session && state.view === "chat" && state.isListed && needsPrechat(session.config, session.visitor, hasHistory, isPrechatDone);
+    !!session &&
+    state.view === "chat" &&
+    state.isListed &&
+    needsPrechat(session.config, session.visitor, hasHistory, isPrechatDone);
 
   // Focus management: when the window opens or the screen changes, put focus
   // where the visitor will act (the message box, the first field, the list).
@@ -72,7 +75,13 @@ export function App({ store, client, host, projectKey, preferredLocale, onLocale
       >
         <Header />
         <ConnectionBanner />
-        {state.view === "list" ? <ConversationList /> : showPrechat ? <PrechatForm onDone={finishPrechat} /> : <ConversationView />}
+        {state.view === "list" ? (
+          <ConversationList />
+        ) : showPrechat ? (
+          <PrechatForm onDone={finishPrechat} />
+        ) : (
+          <ConversationView />
+        )}
       </div>
     </AppContext.Provider>
   );

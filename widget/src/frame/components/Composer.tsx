@@ -17,7 +17,8 @@ interface PickedFile {
 }
 
 /** The file types the server accepts for attachments. */
-const ACCEPT = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,.doc,.docx,.xls,.xlsx";
+const ACCEPT =
+  "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,.doc,.docx,.xls,.xlsx";
 
 /** Why an upload failed, in words the visitor can act on. */
 function uploadFailure(t: Translate, name: string, error: unknown): string {
@@ -132,7 +133,12 @@ export function Composer() {
               <span class="lc-file-name">
                 {file.name} ({formatBytes(file.size)})
               </span>
-              <button type="button" class="lc-icon-button" aria-label={t("remove_file", { name: file.name })} onClick={() => remove(index)}>
+              <button
+                type="button"
+                class="lc-icon-button"
+                aria-label={t("remove_file", { name: file.name })}
+                onClick={() => remove(index)}
+              >
                 <CloseIcon />
               </button>
             </li>

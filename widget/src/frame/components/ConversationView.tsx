@@ -61,11 +61,7 @@ export function ConversationView() {
             <OutgoingItem key={message.client_msg_id} message={message} />
           ))}
         </div>
-        {typingAgent && (
-          <p class="lc-typing">
-            {t("typing", { name: typingAgent.name || t("team") })}
-          </p>
-        )}
+        {typingAgent && <p class="lc-typing">{t("typing", { name: typingAgent.name || t("team") })}</p>}
       </div>
       {isResolved(conversation) ? (
         <div class="lc-footer">

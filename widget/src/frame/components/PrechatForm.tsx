@@ -26,7 +26,8 @@ export function PrechatForm({ onDone }: { onDone(): void }) {
     for (const field of fields) {
       const value = (values[field.name] || "").trim();
       if (field.required && !value) found[field.name] = t("required");
-      else if (value && (field.type === "email" || field.name === "email") && !isEmail(value)) found[field.name] = t("invalid_email");
+      else if (value && (field.type === "email" || field.name === "email") && !isEmail(value))
+        found[field.name] = t("invalid_email");
     }
     return found;
   };
@@ -73,7 +74,8 @@ export function PrechatForm({ onDone }: { onDone(): void }) {
           "aria-invalid": error ? ("true" as const) : undefined,
           "aria-describedby": error ? id + "-error" : undefined,
           "data-autofocus": index === 0 ? true : undefined,
-          onInput: (event: Event) => setValues({ ...values, [field.name]: (event.currentTarget as HTMLInputElement).value }),
+          onInput: (event: Event) =>
+            setValues({ ...values, [field.name]: (event.currentTarget as HTMLInputElement).value }),
         };
         const type = field.type || (field.name === "email" ? "email" : "text");
         return (
@@ -84,7 +86,11 @@ export function PrechatForm({ onDone }: { onDone(): void }) {
             {type === "textarea" ? (
               <textarea rows={3} {...props} />
             ) : (
-              <input type={type} autoComplete={field.name === "email" ? "email" : field.name === "name" ? "name" : "off"} {...props} />
+              <input
+                type={type}
+                autoComplete={field.name === "email" ? "email" : field.name === "name" ? "name" : "off"}
+                {...props}
+              />
             )}
             {error && (
               <p id={id + "-error"} class="lc-error">

@@ -41,7 +41,8 @@ export const de: Dictionary = {
   away: "Wir sind gerade nicht da",
   ask: "Fragen Sie uns alles",
   chatting_with: "Sie chatten mit {name}",
-  away_message: "Wir sind gerade nicht erreichbar. Hinterlassen Sie eine Nachricht, wir melden uns so bald wie möglich.",
+  away_message:
+    "Wir sind gerade nicht erreichbar. Hinterlassen Sie eine Nachricht, wir melden uns so bald wie möglich.",
   email_prompt: "Antwort per E-Mail erhalten:",
   email: "E-Mail",
   name: "Name",

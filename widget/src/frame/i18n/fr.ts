@@ -41,7 +41,8 @@ export const fr: Dictionary = {
   away: "Nous sommes absents pour le moment",
   ask: "Posez-nous vos questions",
   chatting_with: "Vous discutez avec {name}",
-  away_message: "Nous ne sommes pas disponibles pour le moment. Laissez un message et nous vous répondrons dès que possible.",
+  away_message:
+    "Nous ne sommes pas disponibles pour le moment. Laissez un message et nous vous répondrons dès que possible.",
   email_prompt: "Recevez la réponse par e-mail :",
   email: "E-mail",
   name: "Nom",
