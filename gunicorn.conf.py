@@ -8,6 +8,12 @@ import os
 import shutil
 import tempfile
 
+# The master imports the worker class, and with it the app and psycopg, before gevent patches anything (each
+# worker patches itself after the fork). psycopg would then keep its C wait, which blocks a worker's whole event
+# loop on every query, and deadlocks it when one greenlet waits on a row lock another greenlet holds. Its poll
+# wait (what psycopg picks in a patched process) uses the select module that gevent patches in the worker.
+os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_poll")
+
 # Metrics of several workers: prometheus_client keeps each worker's values in files here (it must be set
 # before any worker imports it) and /metrics adds them up. An operator's own directory is emptied at start.
 _OWN_METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR" not in os.environ

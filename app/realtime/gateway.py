@@ -89,7 +89,18 @@ class Gateway(Namespace):
 
     def trigger_event(self, event: str, *args):
         if event in ("connect", "disconnect"):
-            return super().trigger_event(event, *args)
+            try:
+                return super().trigger_event(event, *args)
+            except Exception as error:
+                if not is_outage(error):
+                    raise
+                # The database or Redis is restarting or saturated (a reconnect storm): refuse at once, as a
+                # retryable error the clients back off from, rather than leave the handshake unanswered.
+                rollback_quietly()
+                log.warning("socket %s on %s: service unavailable (%s)", event, self.namespace, outage_reason(error))
+                if event == "connect":
+                    raise refuse(ServiceUnavailable.code, ServiceUnavailable.message) from None
+                return None
         method = "on_" + (event or "").replace(":", "_")
         if not event or not all(c.isalnum() or c in ":_" for c in event) or not hasattr(self, method):
             return self._unknown(event, *args)

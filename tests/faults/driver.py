@@ -33,11 +33,24 @@ import socketio  # noqa: E402
 ACK_TIMEOUT = 15.0  # a loaded server acks late; a widget waits before it retries
 
 
+class _PatientClient(socketio.Client):
+    """A reconnect waits for its namespace as socket.io-client (the widget, the dashboard) does.
+
+    python-socketio's reconnect loop gives the namespace 1 s, then drops the
+    connection and tries again later: in a storm, a client whose own process is
+    busy with a thousand others misses that second however soon the server
+    answers, and keeps coming back without ever staying.
+    """
+
+    def connect(self, *args, wait_timeout: float = 20, **kwargs) -> None:
+        super().connect(*args, wait_timeout=wait_timeout, **kwargs)
+
+
 def _client(origin: str | None = None) -> socketio.Client:
     extra = {"websocket_extra_options": {"origin": origin}} if origin else {}
     # socket.io-client's own back-off (1 s doubling to 5 s, ±50 %): a storm of reconnects spreads out.
-    return socketio.Client(reconnection=True, reconnection_delay=1, reconnection_delay_max=5,
-                           randomization_factor=0.5, request_timeout=15, **extra)
+    return _PatientClient(reconnection=True, reconnection_delay=1, reconnection_delay_max=5,
+                          randomization_factor=0.5, request_timeout=15, **extra)
 
 
 class Seen:
