@@ -34,18 +34,15 @@ class WidgetNamespace(Gateway):
         visitor = visitors.visitor_for_token(project, auth.get("visitor_token"))
         if visitor is None:
             raise refuse("invalid_visitor_token", "The visitor token is invalid or belongs to another project.")
-        visitor_id = visitor.id
-        session.update(visitor_id=visitor_id, project_id=project.id, project_key=project.public_key)
-        # Hand the database connection back before Redis: in a reconnect storm every connect queues on the pool.
-        db.session.rollback()
-        join_room(visitor_room(visitor_id))
-        if self.track(visitor_id):
-            visitors.announce_presence(visitor_id, True)
+        session.update(visitor_id=visitor.id, project_id=project.id, project_key=project.public_key)
+        join_room(visitor_room(visitor.id))
+        if self.track(visitor.id):
+            visitors.publish_presence(visitor.id, True)
 
     def on_disconnect(self, reason=None):
         visitor_id, went_offline = self.untrack()
         if went_offline:
-            visitors.announce_presence(visitor_id, False)
+            visitors.publish_presence(visitor_id, False)
 
     def _visitor(self):
         visitor = db.session.get(Visitor, session.get("visitor_id"))

@@ -3,21 +3,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
-import threading
-import time
 from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from user_agents import parse as parse_user_agent
 
 from app.core import outbox
 from app.core.db import utcnow
-from app.core.errors import Forbidden, NotFound, Unprocessable, rollback_quietly
+from app.core.errors import Forbidden, NotFound, Unprocessable
 from app.core.pagination import PageQuery, paginate
 from app.core.tenancy import get_or_404, scoped
 from app.extensions import db
@@ -26,8 +23,6 @@ from app.projects import service as projects
 from app.projects.models import Project
 from app.visitors.models import Visitor
 from app.visitors.schemas import VisitorListQuery, VisitorOut, VisitorUpdate, WidgetSessionCreate
-
-log = logging.getLogger(__name__)
 
 TOKEN_SALT = "livechat-visitor-token"
 TOKEN_MAX_AGE = 400 * 24 * 3600
@@ -245,82 +240,6 @@ def publish_presence(visitor_id: int, is_online: bool) -> None:
     except IntegrityError:
         # The project (and so the visitor) was deleted meanwhile: nobody is left to tell.
         db.session.rollback()
-
-
-# How often the visitors' comings and goings of a web process are announced, all in one transaction.
-PRESENCE_ANNOUNCE_SECONDS = 0.5
-_ANNOUNCER = "livechat_visitor_presence"
-
-
-def announce_presence(visitor_id: int, is_online: bool) -> None:
-    """`publish_presence`, batched: within PRESENCE_ANNOUNCE_SECONDS, with every other change of the moment.
-
-    A socket's connect and disconnect then touch no database row: a thousand
-    visitors reconnecting at once cost a few transactions, not a thousand
-    queued on the connection pool while their clients give up and retry.
-    """
-    app = current_app._get_current_object()
-    announcer = app.extensions.get(_ANNOUNCER) or app.extensions.setdefault(_ANNOUNCER, _PresenceAnnouncer(app))
-    announcer.add(visitor_id, is_online)
-
-
-class _PresenceAnnouncer:
-    """The latest online state of each visitor that changed, flushed by one greenlet (a thread outside gevent)."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-        self.pending: dict[int, bool] = {}
-        self.lock = threading.Lock()
-        self.running = False
-
-    def add(self, visitor_id: int, is_online: bool) -> None:
-        with self.lock:
-            self.pending[visitor_id] = is_online
-            if self.running:
-                return
-            self.running = True
-        threading.Thread(target=self._flush, name="visitor-presence", daemon=True).start()
-
-    def _flush(self) -> None:
-        while True:
-            time.sleep(PRESENCE_ANNOUNCE_SECONDS)
-            with self.lock:
-                changes, self.pending = self.pending, {}
-                if not changes:
-                    self.running = False
-                    return
-            with self.app.app_context():
-                try:
-                    _publish_presence_many(changes)
-                except Exception:  # noqa: BLE001 - presence is announced again on the visitor's next change
-                    rollback_quietly()
-                    log.exception("could not announce %d visitors' presence", len(changes))
-                finally:
-                    db.session.remove()
-
-
-def _publish_presence_many(changes: dict[int, bool]) -> None:
-    """Stamp last_seen_at and write one visitor.updated per visitor in one transaction; emits after the commit."""
-    now = utcnow()
-    found = db.session.scalars(select(Visitor).where(Visitor.id.in_(changes))).all()
-    events = [(visitor.project_id, "visitor.updated", {"visitor": visitor_summary(visitor, online=changes[visitor.id])})
-              for visitor in found]
-    if not events:
-        db.session.rollback()
-        return
-    db.session.execute(update(Visitor).where(Visitor.id.in_([visitor.id for visitor in found]))
-                       .values(last_seen_at=now), execution_options={"synchronize_session": False})
-    try:
-        records = outbox.publish_many(events, now)
-        db.session.commit()
-    except IntegrityError:
-        # A project was deleted meanwhile: announce the others one by one.
-        db.session.rollback()
-        for visitor_id, is_online in changes.items():
-            publish_presence(visitor_id, is_online)
-        return
-    for record in records:
-        outbox.committed(record)
 
 
 # --- agents' view -------------------------------------------------------------
