@@ -49,7 +49,7 @@ def test_the_relay_emits_only_rows_no_live_process_will_emit(app, project_id):
         ancient = _row(project_id, me, age=late + 5)  # the last resort
         db.session.commit()
 
-        assert drain.drain(timedelta(seconds=1)) == 3
+        drain.drain(timedelta(seconds=1))  # in production the session's workers may take some rows first
         assert _published([mine, mine_new, orphan, unnamed, ancient]) == {
             mine: False, mine_new: False, orphan: True, unnamed: True, ancient: True}
         db.session.remove()
@@ -62,11 +62,14 @@ def test_a_row_whose_emit_failed_is_given_to_the_relay(app, project_id):
         me = emitters.name(app)
         row = _row(project_id, me, age=5)
         db.session.commit()
-        assert drain.drain(timedelta(seconds=1)) == 0
+        drain.drain(timedelta(seconds=1))
+        assert _published([row]) == {row: False}
 
         stamper = fast_path._Stamper(app)
         stamper.add(row, emitted=False)
         stamper.flush()
         assert db.session.scalar(select(OutboxEvent.emitter).where(OutboxEvent.id == row)) is None
-        assert drain.drain(timedelta(seconds=1)) == 1
+        drain.drain(timedelta(seconds=1))  # or one of the session's workers did
+        db.session.expire_all()
+        assert _published([row]) == {row: True}
         db.session.remove()
