@@ -71,7 +71,7 @@ def _schemathesis(base_url: str, tmp_path: Path, fixtures: dict, *filters: str) 
         "--max-examples", str(MAX_EXAMPLES), "--workers", "1", "--no-shrink", "--request-timeout", "30",
         *filters,
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    return subprocess.run(command, capture_output=True, text=True, timeout=1200, cwd=tmp_path)
 
 
 def _assert_passed(result: subprocess.CompletedProcess) -> None:
